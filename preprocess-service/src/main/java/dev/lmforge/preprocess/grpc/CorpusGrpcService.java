@@ -1,0 +1,161 @@
+package dev.lmforge.preprocess.grpc;
+
+import dev.lmforge.api.v1.Channel;
+import dev.lmforge.api.v1.Corpus;
+import dev.lmforge.api.v1.CorpusServiceGrpc;
+import dev.lmforge.api.v1.CorpusSpec;
+import dev.lmforge.api.v1.DeleteCorpusRequest;
+import dev.lmforge.api.v1.DeleteCorpusResponse;
+import dev.lmforge.api.v1.GetCorpusRequest;
+import dev.lmforge.api.v1.ImportCorpusRequest;
+import dev.lmforge.api.v1.IngestCorpusRequest;
+import dev.lmforge.api.v1.ListCorporaRequest;
+import dev.lmforge.api.v1.ListCorporaResponse;
+import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.common.grpc.GrpcErrors;
+import dev.lmforge.preprocess.service.CorpusIngestion;
+import dev.lmforge.preprocess.service.CorpusStore;
+import dev.lmforge.preprocess.service.PreprocessConfig;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import org.jboss.logging.Logger;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The CorpusService API. Uploads are flow-controlled by hand (see {@link UploadStream}); the
+ * pipeline runs on a worker thread while the upload is still arriving.
+ */
+@GrpcService
+public class CorpusGrpcService extends CorpusServiceGrpc.CorpusServiceImplBase {
+
+    private static final Logger LOG = Logger.getLogger(CorpusGrpcService.class);
+
+    private final CorpusIngestion ingestion;
+    private final PreprocessConfig config;
+
+    public CorpusGrpcService(CorpusIngestion ingestion, PreprocessConfig config) {
+        this.ingestion = ingestion;
+        this.config = config;
+    }
+
+    @Override
+    public StreamObserver<IngestCorpusRequest> ingestCorpus(StreamObserver<Corpus> responseObserver) {
+        ServerCallStreamObserver<Corpus> call = (ServerCallStreamObserver<Corpus>) responseObserver;
+        call.disableAutoRequest();
+        UploadStream upload = new UploadStream(call::request, config.uploadBufferBytes());
+        call.request(1);
+        return new StreamObserver<>() {
+            private boolean started;
+
+            @Override
+            public void onNext(IngestCorpusRequest request) {
+                if (!started) {
+                    started = true;
+                    if (!request.hasSpec()) {
+                        fail(LmForgeException.invalidArgument("the first message of an upload must carry the corpus spec"));
+                        return;
+                    }
+                    start(request.getSpec());
+                    call.request(1);
+                } else if (request.hasChunk()) {
+                    upload.offer(request.getChunk());
+                } else {
+                    upload.fail(LmForgeException.invalidArgument("the corpus spec was sent twice; send it only in the first message"));
+                }
+            }
+
+            private void start(CorpusSpec spec) {
+                Infrastructure.getDefaultWorkerPool().execute(() -> {
+                    try {
+                        Corpus corpus = ingestion.ingest(spec, upload);
+                        responseObserver.onNext(corpus);
+                        responseObserver.onCompleted();
+                    } catch (RuntimeException e) {
+                        fail(e);
+                    }
+                });
+            }
+
+            private void fail(RuntimeException e) {
+                try {
+                    responseObserver.onError(GrpcErrors.toStatus(e));
+                } catch (RuntimeException alreadyClosed) {
+                    LOG.debugf("upload already closed: %s", alreadyClosed.getMessage());
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                upload.fail(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                if (!started) {
+                    fail(LmForgeException.invalidArgument("the upload is empty: send the corpus spec, then the files"));
+                    return;
+                }
+                upload.finish();
+            }
+        };
+    }
+
+    @Override
+    @Blocking
+    public void importCorpus(ImportCorpusRequest request, StreamObserver<Corpus> response) {
+        Map<Channel, String> channels = new EnumMap<>(Channel.class);
+        putIfSet(channels, Channel.CHANNEL_TRAIN, request.getTrainUri());
+        putIfSet(channels, Channel.CHANNEL_VALIDATION, request.getValidationUri());
+        putIfSet(channels, Channel.CHANNEL_TEST, request.getTestUri());
+        unary(response, () -> ingestion.importCorpus(request.getSpec(), request.getSourceUri(), channels));
+    }
+
+    private static void putIfSet(Map<Channel, String> channels, Channel channel, String uri) {
+        if (!uri.isEmpty()) {
+            channels.put(channel, uri);
+        }
+    }
+
+    @Override
+    @Blocking
+    public void getCorpus(GetCorpusRequest request, StreamObserver<Corpus> response) {
+        unary(response, () -> ingestion.get(request.getCorpusId()));
+    }
+
+    @Override
+    @Blocking
+    public void listCorpora(ListCorporaRequest request, StreamObserver<ListCorporaResponse> response) {
+        unary(response, () -> {
+            CorpusStore.Page page = ingestion.list(request.getPageToken(), request.getPageSize());
+            ListCorporaResponse.Builder out = ListCorporaResponse.newBuilder().addAllCorpora(page.corpora());
+            if (page.nextStartAfter() != null) {
+                out.setNextPageToken(page.nextStartAfter());
+            }
+            return out.build();
+        });
+    }
+
+    @Override
+    @Blocking
+    public void deleteCorpus(DeleteCorpusRequest request, StreamObserver<DeleteCorpusResponse> response) {
+        unary(response, () -> DeleteCorpusResponse.newBuilder().setObjectsDeleted(ingestion.delete(request.getCorpusId())).build());
+    }
+
+    private static <T> void unary(StreamObserver<T> response, Supplier<T> action) {
+        T result;
+        try {
+            result = action.get();
+        } catch (RuntimeException e) {
+            response.onError(GrpcErrors.toStatus(e));
+            return;
+        }
+        response.onNext(result);
+        response.onCompleted();
+    }
+}

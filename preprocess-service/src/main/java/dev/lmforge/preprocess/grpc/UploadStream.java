@@ -1,0 +1,170 @@
+package dev.lmforge.preprocess.grpc;
+
+import dev.lmforge.api.v1.FileChunk;
+import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.preprocess.service.CorpusSource;
+import dev.lmforge.preprocess.service.SourceFile;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.IntConsumer;
+
+/**
+ * Bridges a client-streaming upload to the pipeline's blocking reads with flow control: the gRPC
+ * side offers chunks and asks the client for more only while fewer than {@code capacityBytes} are
+ * buffered, so a slow pipeline holds the client back instead of filling the heap.
+ */
+final class UploadStream implements CorpusSource {
+
+    private static final Object END = new Object();
+
+    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final IntConsumer requestMore;
+    private final long capacityBytes;
+    private long bufferedBytes;
+    private boolean requestOwed;
+    /** A chunk taken from the queue that starts the next file. */
+    private Object lookahead;
+    private FileStream current;
+
+    UploadStream(IntConsumer requestMore, long capacityBytes) {
+        this.requestMore = requestMore;
+        this.capacityBytes = capacityBytes;
+    }
+
+    // ---- producer side: the gRPC call ----
+
+    void offer(FileChunk chunk) {
+        boolean ask;
+        synchronized (this) {
+            queue.add(chunk);
+            bufferedBytes += chunk.getData().size();
+            ask = bufferedBytes < capacityBytes;
+            requestOwed = !ask;
+        }
+        if (ask) {
+            requestMore.accept(1);
+        }
+    }
+
+    void finish() {
+        queue.add(END);
+    }
+
+    void fail(Throwable t) {
+        queue.add(t);
+    }
+
+    // ---- consumer side: the pipeline's thread ----
+
+    private Object take() throws IOException {
+        Object item;
+        if (lookahead != null) {
+            item = lookahead;
+            lookahead = null;
+            return item;
+        }
+        try {
+            item = queue.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the upload", e);
+        }
+        if (item instanceof FileChunk chunk) {
+            boolean ask;
+            synchronized (this) {
+                bufferedBytes -= chunk.getData().size();
+                ask = requestOwed && bufferedBytes < capacityBytes;
+                if (ask) {
+                    requestOwed = false;
+                }
+            }
+            if (ask) {
+                requestMore.accept(1);
+            }
+        } else if (item instanceof Throwable t) {
+            queue.add(t);
+            if (t instanceof LmForgeException e) {
+                throw e;
+            }
+            throw new IOException("the upload was interrupted: " + t.getMessage(), t);
+        } else {
+            queue.add(END);
+        }
+        return item;
+    }
+
+    @Override
+    public SourceFile next() throws IOException {
+        if (current != null) {
+            current.skipRest();
+        }
+        Object item = take();
+        if (item == END) {
+            return null;
+        }
+        FileChunk first = (FileChunk) item;
+        if (first.getFileName().isEmpty()) {
+            throw LmForgeException.invalidArgument("every chunk must carry its file's name");
+        }
+        current = new FileStream(first);
+        return new SourceFile(first.getFileName(), first.getChannel(), current);
+    }
+
+    /** The bytes of one file: its chunks, up to the first chunk of another file. */
+    private final class FileStream extends InputStream {
+        private final String name;
+        private FileChunk chunk;
+        private int pos;
+        private boolean ended;
+
+        FileStream(FileChunk first) {
+            this.name = first.getFileName();
+            this.chunk = first;
+        }
+
+        private boolean fill() throws IOException {
+            while (!ended && pos == chunk.getData().size()) {
+                Object item = take();
+                if (item instanceof FileChunk next && next.getFileName().equals(name)) {
+                    if (next.getChannel() != chunk.getChannel()) {
+                        throw LmForgeException.invalidArgument("file '%s' changes channel midway", name);
+                    }
+                    chunk = next;
+                    pos = 0;
+                } else {
+                    lookahead = item;
+                    ended = true;
+                }
+            }
+            return !ended;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return fill() ? chunk.getData().byteAt(pos++) & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (!fill()) {
+                return -1;
+            }
+            int n = Math.min(len, chunk.getData().size() - pos);
+            chunk.getData().copyTo(b, pos, off, n);
+            pos += n;
+            return n;
+        }
+
+        void skipRest() throws IOException {
+            while (fill()) {
+                pos = chunk.getData().size();
+            }
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package dev.lmforge.preprocess.service;
+
+import com.google.protobuf.Timestamp;
+import dev.lmforge.api.v1.Channel;
+import dev.lmforge.api.v1.Corpus;
+import dev.lmforge.api.v1.CorpusSpec;
+import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.common.naming.ResourceNames;
+import dev.lmforge.common.store.S3MultipartOutputStream;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Ingests corpora: validates the spec, runs the cleaning pipeline into the store, publishes the
+ * corpus (manifest last), then announces it. An ingestion either ends with a complete corpus and
+ * exactly one acknowledged corpus.ingested event, or leaves nothing behind and emits nothing.
+ */
+@ApplicationScoped
+public class CorpusIngestion {
+
+    private static final Logger LOG = Logger.getLogger(CorpusIngestion.class);
+
+    private final CorpusStore store;
+    private final CorpusEventPublisher events;
+    private final ImportSources importSources;
+    private final LanguageIdentifier languages;
+    private final StopWords stopWords;
+    private final PreprocessConfig config;
+    private final MeterRegistry metrics;
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** Published corpora whose event is not known to have gone out (see {@link #retryPendingEvents()}). */
+    private final Set<String> pendingEvents = ConcurrentHashMap.newKeySet();
+
+    public CorpusIngestion(CorpusStore store, CorpusEventPublisher events, ImportSources importSources,
+            LanguageIdentifier languages, StopWords stopWords, PreprocessConfig config, MeterRegistry metrics) {
+        this.store = store;
+        this.events = events;
+        this.importSources = importSources;
+        this.languages = languages;
+        this.stopWords = stopWords;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    /** Resolves and validates the corpus id before any data is read. */
+    public String corpusId(CorpusSpec spec) {
+        return spec.getName().isEmpty() ? ResourceNames.generate("corpus") : ResourceNames.requireValid("corpus name", spec.getName());
+    }
+
+    public Corpus ingest(CorpusSpec spec, CorpusSource source) {
+        String id = corpusId(spec);
+        CorpusPipeline pipeline = new CorpusPipeline(spec, config.pipelineSettings(), languages, stopWords);
+        if (!inFlight.add(id)) {
+            throw LmForgeException.alreadyExists("corpus '%s' is being ingested right now", id);
+        }
+        Timer.Sample timer = Timer.start(metrics);
+        String outcome = "failed";
+        try {
+            Corpus corpus = ingestReserved(id, spec, pipeline, source);
+            outcome = "completed";
+            metrics.counter("lmforge.corpus.input.bytes").increment(corpus.getStats().getInputBytes());
+            return corpus;
+        } finally {
+            inFlight.remove(id);
+            timer.stop(metrics.timer("lmforge.corpus.ingestions", "outcome", outcome));
+        }
+    }
+
+    /** Ingests every object under one S3 prefix, or under one prefix per channel. */
+    public Corpus importCorpus(CorpusSpec spec, String sourceUri, Map<Channel, String> channelUris) {
+        if (sourceUri.isEmpty() == channelUris.isEmpty()) {
+            throw LmForgeException.invalidArgument("give either source_uri or the channel URIs (train_uri, validation_uri, test_uri), not %s",
+                    sourceUri.isEmpty() ? "neither" : "both");
+        }
+        if (!channelUris.isEmpty() && !channelUris.containsKey(Channel.CHANNEL_TRAIN)) {
+            throw LmForgeException.invalidArgument("train_uri is required when channels are given");
+        }
+        corpusId(spec);
+        Map<Channel, String> prefixes = sourceUri.isEmpty() ? channelUris : Map.of(Channel.CHANNEL_UNSPECIFIED, sourceUri);
+        try (ImportSources.Source source = importSources.open(prefixes)) {
+            return ingest(spec, source);
+        }
+    }
+
+    private Corpus ingestReserved(String id, CorpusSpec spec, CorpusPipeline pipeline, CorpusSource source) {
+        if (store.find(id).isPresent()) {
+            throw LmForgeException.alreadyExists("corpus '%s' already exists: delete it first or choose another name", id);
+        }
+        if (store.hasObjects(id)) {
+            LOG.warnf("corpus %s: removing what an earlier, unfinished ingestion left", id);
+            store.delete(id);
+        }
+        Map<Split, S3MultipartOutputStream> outputs = new EnumMap<>(Split.class);
+        CorpusPipeline.Result result;
+        try {
+            for (Split split : Split.values()) {
+                outputs.put(split, store.openSplit(id, split));
+            }
+            result = pipeline.run(source, new EnumMap<Split, OutputStream>(outputs));
+            for (S3MultipartOutputStream out : outputs.values()) {
+                out.close();
+            }
+        } catch (IOException | RuntimeException e) {
+            outputs.values().forEach(S3MultipartOutputStream::abort);
+            discard(id);
+            throw e instanceof IOException io
+                    ? LmForgeException.unavailable("reading the input of corpus '" + id + "' failed: " + io.getMessage(), io)
+                    : (RuntimeException) e;
+        }
+        Instant now = Instant.now();
+        Corpus corpus = store.locate(Corpus.newBuilder()
+                .setCorpusId(id)
+                .setSpec(spec.toBuilder().setName(id))
+                .setStats(result.stats())
+                .addAllSources(result.sources())
+                .addAllWarnings(result.warnings())
+                .setCreatedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano())))
+                .build();
+        try {
+            store.publish(corpus);
+        } catch (RuntimeException e) {
+            discard(id);
+            throw e;
+        }
+        try {
+            events.corpusIngested(corpus);
+        } catch (RuntimeException e) {
+            discard(id);
+            throw new LmForgeException(LmForgeException.Kind.UNAVAILABLE,
+                    "corpus '" + id + "' was not kept: its corpus.ingested event could not be published (" + e.getMessage() + ")", e);
+        }
+        markEventSent(id);
+        LOG.infof("corpus %s ingested: %d documents, %d lines, %d words in %.1f s", id, corpus.getStats().getDocuments(),
+                corpus.getStats().getLines(), corpus.getStats().getWords(), corpus.getStats().getSeconds());
+        return corpus;
+    }
+
+    private void markEventSent(String id) {
+        try {
+            store.markEventSent(id);
+            pendingEvents.remove(id);
+        } catch (RuntimeException e) {
+            // The event went out; at worst it goes out once more after a restart (consumers are idempotent).
+            LOG.warnf("corpus %s: could not record that its event was sent: %s", id, e.getMessage());
+        }
+    }
+
+    private void discard(String id) {
+        try {
+            store.delete(id);
+        } catch (RuntimeException e) {
+            LOG.warnf("corpus %s: could not remove the unfinished corpus (it has no manifest, so it is not visible): %s",
+                    id, e.getMessage());
+        }
+    }
+
+    public Corpus get(String corpusId) {
+        ResourceNames.requireValid("corpus id", corpusId);
+        return store.find(corpusId).orElseThrow(() -> inFlight.contains(corpusId)
+                ? LmForgeException.failedPrecondition("corpus '%s' is still being ingested", corpusId)
+                : LmForgeException.notFound("corpus '%s' does not exist", corpusId));
+    }
+
+    public CorpusStore.Page list(String pageToken, int pageSize) {
+        if (pageSize < 0 || pageSize > 100) {
+            throw LmForgeException.invalidArgument("page_size must be between 0 and 100, got %d", pageSize);
+        }
+        if (!pageToken.isEmpty() && !ResourceNames.isValid(pageToken)) {
+            throw LmForgeException.invalidArgument("page_token '%s' is not one this service returned", pageToken);
+        }
+        return store.list(pageToken, pageSize == 0 ? 20 : pageSize);
+    }
+
+    public int delete(String corpusId) {
+        ResourceNames.requireValid("corpus id", corpusId);
+        if (inFlight.contains(corpusId)) {
+            throw LmForgeException.failedPrecondition("corpus '%s' is being ingested; delete it once the ingestion ends", corpusId);
+        }
+        if (!store.hasObjects(corpusId)) {
+            throw LmForgeException.notFound("corpus '%s' does not exist", corpusId);
+        }
+        pendingEvents.remove(corpusId);
+        return store.delete(corpusId);
+    }
+
+    /** After a crash between publishing a corpus and announcing it: finds such corpora to announce. */
+    public void findPendingEvents() {
+        String after = null;
+        do {
+            CorpusStore.Page page = store.list(after, 100);
+            for (Corpus c : page.corpora()) {
+                if (!store.isEventSent(c.getCorpusId())) {
+                    pendingEvents.add(c.getCorpusId());
+                }
+            }
+            after = page.nextStartAfter();
+        } while (after != null);
+    }
+
+    /** Announces the corpora found by {@link #findPendingEvents()}; returns how many are still pending. */
+    public int retryPendingEvents() {
+        for (String id : Set.copyOf(pendingEvents)) {
+            store.find(id).ifPresentOrElse(corpus -> {
+                events.corpusIngested(corpus);
+                LOG.infof("corpus %s: published its corpus.ingested event after a restart", id);
+                markEventSent(id);
+            }, () -> pendingEvents.remove(id));
+        }
+        return pendingEvents.size();
+    }
+}

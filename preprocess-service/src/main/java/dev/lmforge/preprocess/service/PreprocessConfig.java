@@ -1,0 +1,49 @@
+package dev.lmforge.preprocess.service;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "lmforge.preprocess")
+public interface PreprocessConfig {
+
+    /** Longest accepted input line; longer ones fail the ingestion (is the file text at all?). */
+    @WithDefault("4194304")
+    int maxLineBytes();
+
+    /** Longest accepted document, in characters; a document is held in memory while it is cleaned. */
+    @WithDefault("67108864")
+    long maxDocumentChars();
+
+    /** Documents cleaned together in parallel. */
+    @WithDefault("512")
+    int batchDocuments();
+
+    /** Distinct words counted exactly; beyond this the vocabulary size is estimated. */
+    @WithDefault("2000000")
+    int maxExactVocabulary();
+
+    /** Without a language filter, one document in this many is language-identified for the statistics. */
+    @WithDefault("16")
+    int languageSampleEvery();
+
+    /** Most frequent words kept in the statistics. */
+    @WithDefault("50")
+    int topWords();
+
+    /** Upload bytes buffered between the network and the cleaning; beyond it the client is held back. */
+    @WithDefault("8388608")
+    int uploadBufferBytes();
+
+    /** How long an ingestion waits for Kafka to acknowledge its corpus.ingested event. */
+    @WithDefault("30s")
+    java.time.Duration eventAckTimeout();
+
+    /** How often events that could not be published (Kafka down, a crash) are retried. */
+    @WithDefault("30s")
+    String eventRetryInterval();
+
+    default CorpusPipeline.Settings pipelineSettings() {
+        return new CorpusPipeline.Settings(maxLineBytes(), maxDocumentChars(), batchDocuments(), maxExactVocabulary(),
+                languageSampleEvery(), topWords());
+    }
+}

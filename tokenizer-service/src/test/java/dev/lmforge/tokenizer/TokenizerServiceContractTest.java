@@ -1,0 +1,16 @@
+package dev.lmforge.tokenizer;
+
+import dev.lmforge.common.testing.ServiceContractTest;
+import io.quarkus.test.junit.QuarkusTest;
+
+import java.util.List;
+
+/** Until its issue lands, this service starts, reports health and declares its API (all UNIMPLEMENTED). */
+@QuarkusTest
+class TokenizerServiceContractTest extends ServiceContractTest {
+
+    @Override
+    protected List<String> grpcServices() {
+        return List.of("lmforge.v1.DatasetService");
+    }
+}

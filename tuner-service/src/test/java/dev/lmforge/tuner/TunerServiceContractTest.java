@@ -1,0 +1,16 @@
+package dev.lmforge.tuner;
+
+import dev.lmforge.common.testing.ServiceContractTest;
+import io.quarkus.test.junit.QuarkusTest;
+
+import java.util.List;
+
+/** Until its issue lands, this service starts, reports health and declares its API (all UNIMPLEMENTED). */
+@QuarkusTest
+class TunerServiceContractTest extends ServiceContractTest {
+
+    @Override
+    protected List<String> grpcServices() {
+        return List.of("lmforge.v1.TuningService");
+    }
+}
