@@ -1,0 +1,38 @@
+package dev.lmforge.cli.support;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.picocli.runtime.PicocliCommandLineFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import picocli.CommandLine;
+
+/** A failed call prints the service's status and message, and the command exits with status 1. */
+@ApplicationScoped
+public class CliErrors {
+
+    public static final int FAILED = 1;
+
+    @Produces
+    CommandLine commandLine(PicocliCommandLineFactory factory) {
+        return factory.create().setExecutionExceptionHandler((e, cmd, parseResult) -> {
+            cmd.getErr().println(cmd.getColorScheme().errorText("error: " + describe(e)));
+            return FAILED;
+        });
+    }
+
+    static String describe(Throwable e) {
+        Throwable t = e;
+        while (!(t instanceof StatusRuntimeException) && t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        if (t instanceof StatusRuntimeException sre) {
+            Status s = sre.getStatus();
+            if (s.getCode() == Status.Code.UNAVAILABLE && s.getDescription() != null && s.getDescription().startsWith("io exception")) {
+                return "UNAVAILABLE: the service cannot be reached (is it running? try ./lmforge up)";
+            }
+            return s.getCode() + ": " + (s.getDescription() == null ? "" : s.getDescription());
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+}

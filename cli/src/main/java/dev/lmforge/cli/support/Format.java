@@ -1,0 +1,38 @@
+package dev.lmforge.cli.support;
+
+import com.google.protobuf.Timestamp;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** How numbers, sizes and times read on a terminal. */
+public final class Format {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+    private Format() {
+    }
+
+    public static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format("%.1f %s", v, units[u]);
+    }
+
+    public static String count(long n) {
+        return String.format("%,d", n);
+    }
+
+    public static String time(Timestamp t) {
+        return TIME.format(Instant.ofEpochSecond(t.getSeconds(), t.getNanos()));
+    }
+}
