@@ -7,7 +7,6 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,7 +15,7 @@ import java.util.List;
  * under one part, a multipart upload otherwise. Nothing becomes visible until {@link #close()}
  * succeeds; {@link #abort()} discards what was sent.
  */
-public final class S3MultipartOutputStream extends OutputStream {
+public final class S3MultipartOutputStream extends AbortableOutputStream {
 
     private final S3Client s3;
     private final String bucket;
@@ -113,6 +112,7 @@ public final class S3MultipartOutputStream extends OutputStream {
     }
 
     /** Discards the object: a multipart upload is aborted, a pending single PUT never happens. */
+    @Override
     public void abort() {
         if (closed) {
             return;

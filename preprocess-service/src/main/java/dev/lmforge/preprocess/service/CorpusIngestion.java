@@ -6,7 +6,7 @@ import dev.lmforge.api.v1.Corpus;
 import dev.lmforge.api.v1.CorpusSpec;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.naming.ResourceNames;
-import dev.lmforge.common.store.S3MultipartOutputStream;
+import dev.lmforge.common.store.AbortableOutputStream;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -100,18 +100,18 @@ public class CorpusIngestion {
             LOG.warnf("corpus %s: removing what an earlier, unfinished ingestion left", id);
             store.delete(id);
         }
-        Map<Split, S3MultipartOutputStream> outputs = new EnumMap<>(Split.class);
+        Map<Split, AbortableOutputStream> outputs = new EnumMap<>(Split.class);
         CorpusPipeline.Result result;
         try {
             for (Split split : Split.values()) {
                 outputs.put(split, store.openSplit(id, split));
             }
             result = pipeline.run(source, new EnumMap<Split, OutputStream>(outputs));
-            for (S3MultipartOutputStream out : outputs.values()) {
+            for (AbortableOutputStream out : outputs.values()) {
                 out.close();
             }
         } catch (IOException | RuntimeException e) {
-            outputs.values().forEach(S3MultipartOutputStream::abort);
+            outputs.values().forEach(AbortableOutputStream::abort);
             discard(id);
             throw e instanceof IOException io
                     ? LmForgeException.unavailable("reading the input of corpus '" + id + "' failed: " + io.getMessage(), io)

@@ -1,7 +1,7 @@
 package dev.lmforge.preprocess.service;
 
 import dev.lmforge.api.v1.Corpus;
-import dev.lmforge.common.store.S3MultipartOutputStream;
+import dev.lmforge.common.store.AbortableOutputStream;
 
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +16,7 @@ public interface CorpusStore {
     boolean hasObjects(String corpusId);
 
     /** A stream for one split's text; it becomes visible only when closed. */
-    S3MultipartOutputStream openSplit(String corpusId, Split split);
+    AbortableOutputStream openSplit(String corpusId, Split split);
 
     /** Fills in the corpus's location and split addresses. */
     Corpus.Builder locate(Corpus.Builder corpus);

@@ -4,7 +4,7 @@ import dev.lmforge.api.v1.Corpus;
 import dev.lmforge.api.v1.S3Location;
 import dev.lmforge.common.store.ArtifactStore;
 import dev.lmforge.common.store.ProtoJson;
-import dev.lmforge.common.store.S3MultipartOutputStream;
+import dev.lmforge.common.store.AbortableOutputStream;
 import dev.lmforge.preprocess.service.CorpusStore;
 import dev.lmforge.preprocess.service.Split;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,7 +47,7 @@ public class S3CorpusStore implements CorpusStore {
     }
 
     @Override
-    public S3MultipartOutputStream openSplit(String corpusId, Split split) {
+    public AbortableOutputStream openSplit(String corpusId, Split split) {
         return store.create(splitPath(corpusId, split), "text/plain; charset=utf-8");
     }
 

@@ -1,0 +1,168 @@
+package dev.lmforge.preprocess.service;
+
+import dev.lmforge.api.v1.Channel;
+import dev.lmforge.api.v1.Corpus;
+import dev.lmforge.api.v1.CorpusSpec;
+import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.common.store.AbortableOutputStream;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The ingestion's all-or-nothing rules, with the store and the event publisher faked. */
+class CorpusIngestionTest {
+
+    /** Keeps published corpora in memory; the split text goes nowhere. */
+    static final class MemoryStore implements CorpusStore {
+        final Map<String, Corpus> published = new TreeMap<>();
+        final List<String> eventsSent = new ArrayList<>();
+        final List<String> deleted = new ArrayList<>();
+
+        @Override
+        public Optional<Corpus> find(String corpusId) {
+            return Optional.ofNullable(published.get(corpusId));
+        }
+
+        @Override
+        public boolean hasObjects(String corpusId) {
+            return published.containsKey(corpusId);
+        }
+
+        @Override
+        public AbortableOutputStream openSplit(String corpusId, Split split) {
+            return new AbortableOutputStream() {
+                @Override
+                public void write(int b) {
+                }
+
+                @Override
+                public void abort() {
+                }
+            };
+        }
+
+        @Override
+        public Corpus.Builder locate(Corpus.Builder corpus) {
+            return corpus;
+        }
+
+        @Override
+        public void publish(Corpus corpus) {
+            published.put(corpus.getCorpusId(), corpus);
+        }
+
+        @Override
+        public boolean isEventSent(String corpusId) {
+            return eventsSent.contains(corpusId);
+        }
+
+        @Override
+        public void markEventSent(String corpusId) {
+            eventsSent.add(corpusId);
+        }
+
+        @Override
+        public Page list(String startAfter, int limit) {
+            return new Page(List.copyOf(published.values()), null);
+        }
+
+        @Override
+        public int delete(String corpusId) {
+            deleted.add(corpusId);
+            return published.remove(corpusId) == null ? 0 : 1;
+        }
+    }
+
+    static final class Events implements CorpusEventPublisher {
+        final List<String> sent = new ArrayList<>();
+        boolean down;
+
+        @Override
+        public void corpusIngested(Corpus corpus) {
+            if (down) {
+                throw LmForgeException.unavailable("Kafka did not acknowledge the event within 30 s", null);
+            }
+            sent.add(corpus.getCorpusId());
+        }
+    }
+
+    final MemoryStore store = new MemoryStore();
+    final Events events = new Events();
+    final CorpusIngestion ingestion = new CorpusIngestion(store, events, prefixes -> {
+        throw new UnsupportedOperationException();
+    }, PipelineHarness.LANGUAGES, PipelineHarness.STOP_WORDS, new TestConfig(), new SimpleMeterRegistry());
+
+    static CorpusSource oneFile(String text) {
+        List<SourceFile> files = new ArrayList<>(List.of(new SourceFile("a.txt", Channel.CHANNEL_UNSPECIFIED,
+                new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)))));
+        return () -> files.isEmpty() ? null : files.remove(0);
+    }
+
+    @Test
+    void aCompleteIngestionPublishesThenAnnouncesOnce() {
+        Corpus c = ingestion.ingest(CorpusSpec.newBuilder().setName("c1").build(), oneFile("one\ntwo\nthree"));
+        assertEquals("c1", c.getCorpusId());
+        assertEquals(List.of("c1"), events.sent);
+        assertEquals(List.of("c1"), store.eventsSent);
+        var e = assertThrows(LmForgeException.class, () -> ingestion.ingest(CorpusSpec.newBuilder().setName("c1").build(), oneFile("x")));
+        assertEquals(LmForgeException.Kind.ALREADY_EXISTS, e.kind());
+        assertEquals(List.of("c1"), events.sent);
+    }
+
+    @Test
+    void whenKafkaRefusesTheEventTheCorpusIsNotKept() {
+        events.down = true;
+        var e = assertThrows(LmForgeException.class, () -> ingestion.ingest(CorpusSpec.newBuilder().setName("c2").build(), oneFile("text")));
+        assertEquals(LmForgeException.Kind.UNAVAILABLE, e.kind());
+        assertTrue(e.getMessage().contains("was not kept"), e.getMessage());
+        assertFalse(store.published.containsKey("c2"));
+        assertTrue(events.sent.isEmpty());
+    }
+
+    @Test
+    void aCorpusPublishedButNotAnnouncedBeforeACrashIsAnnouncedLater() {
+        Corpus orphan = Corpus.newBuilder().setCorpusId("crashed").build();
+        store.publish(orphan);
+        ingestion.findPendingEvents();
+        events.down = true;
+        assertThrows(LmForgeException.class, ingestion::retryPendingEvents);
+        events.down = false;
+        assertEquals(0, ingestion.retryPendingEvents());
+        assertEquals(List.of("crashed"), events.sent);
+        assertEquals(0, ingestion.retryPendingEvents());
+        assertEquals(List.of("crashed"), events.sent, "announced once, not on every retry");
+    }
+
+    @Test
+    void aFailedPipelineLeavesNothing() {
+        var e = assertThrows(LmForgeException.class, () -> ingestion.ingest(CorpusSpec.newBuilder().setName("c3").build(), oneFile("\n\n")));
+        assertEquals(LmForgeException.Kind.INVALID_ARGUMENT, e.kind());
+        assertTrue(store.deleted.contains("c3"));
+        assertTrue(events.sent.isEmpty());
+    }
+
+    static final class TestConfig implements PreprocessConfig {
+        public int maxLineBytes() { return 1 << 20; }
+        public long maxDocumentChars() { return 1 << 24; }
+        public int batchDocuments() { return 16; }
+        public int maxExactVocabulary() { return 1000; }
+        public int languageSampleEvery() { return 16; }
+        public int topWords() { return 10; }
+        public int uploadBufferBytes() { return 1 << 20; }
+        public Duration eventAckTimeout() { return Duration.ofSeconds(1); }
+        public String eventRetryInterval() { return "30s"; }
+    }
+}
