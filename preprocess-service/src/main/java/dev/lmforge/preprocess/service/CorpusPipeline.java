@@ -20,6 +20,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Cleans, filters, deduplicates and splits the documents of one ingestion, writing each kept line
@@ -31,7 +36,7 @@ public final class CorpusPipeline {
 
     /** Limits and tuning, from the service's configuration. */
     public record Settings(int maxLineBytes, long maxDocumentChars, int batchDocuments, int maxExactVocabulary,
-            int languageSampleEvery, int topWords) {
+            int languageSampleEvery, int maxLanguageSamples, int topWords) {
     }
 
     /** What came out: statistics, the files read, and what a person should know. */
@@ -92,14 +97,23 @@ public final class CorpusPipeline {
     }
 
     public Result run(CorpusSource source, Map<Split, OutputStream> sinks) throws IOException {
+        ExecutorService ordered = Executors.newSingleThreadExecutor(r -> new Thread(r, "corpus-sequencer"));
+        try {
+            return run(source, new Sequencer(sinks, ordered));
+        } finally {
+            ordered.shutdownNow();
+        }
+    }
+
+    private Result run(CorpusSource source, Sequencer sequencer) throws IOException {
         long started = System.nanoTime();
-        Sequencer sequencer = new Sequencer(sinks);
         DocumentReader reader = new DocumentReader(boundary, settings.maxLineBytes(), settings.maxDocumentChars());
         List<dev.lmforge.api.v1.SourceFile> files = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         Boolean channels = null;
         Set<Channel> channelsSeen = new HashSet<>();
         List<RawDocument> batch = new ArrayList<>(settings.batchDocuments());
+        int[] languageSamples = {0};
         SourceFile file;
         while ((file = source.next()) != null) {
             boolean hasChannel = file.channel() != Channel.CHANNEL_UNSPECIFIED;
@@ -113,9 +127,19 @@ public final class CorpusPipeline {
             channelsSeen.add(file.channel());
             Channel channel = file.channel();
             DocumentReader.FileReport report = reader.read(file.name(), file.content(), lines -> {
-                batch.add(new RawDocument(lines, channel));
+                long hash = salt;
+                for (String line : lines) {
+                    hash = Hashing.combine(hash, line);
+                }
+                // Decided here, in input order, so the sample is the same on every run.
+                boolean sample = Math.floorMod(hash, settings.languageSampleEvery()) == 0
+                        && languageSamples[0] < settings.maxLanguageSamples();
+                if (sample) {
+                    languageSamples[0]++;
+                }
+                batch.add(new RawDocument(lines, channel, hash, sample));
                 if (batch.size() == settings.batchDocuments()) {
-                    sequencer.accept(cleanBatch(batch));
+                    sequencer.submit(cleanBatch(batch));
                     batch.clear();
                 }
             });
@@ -131,13 +155,14 @@ public final class CorpusPipeline {
             files.add(dev.lmforge.api.v1.SourceFile.newBuilder().setName(file.name()).setChannel(channel)
                     .setBytes(report.bytes).setGzip(report.gzip).build());
         }
-        sequencer.accept(cleanBatch(batch));
+        sequencer.submit(cleanBatch(batch));
         if (files.isEmpty()) {
             throw LmForgeException.invalidArgument("the upload holds no files");
         }
         if (Boolean.TRUE.equals(channels) && !channelsSeen.contains(Channel.CHANNEL_TRAIN)) {
             throw LmForgeException.invalidArgument("channels were given but none is 'train': the train channel is required");
         }
+        sequencer.drain();
         CorpusStats stats = sequencer.finish((System.nanoTime() - started) / 1e9);
         if (stats.getSplitsOrThrow(Split.TRAIN.label()).getLines() == 0) {
             throw LmForgeException.invalidArgument(
@@ -153,11 +178,12 @@ public final class CorpusPipeline {
         return new Result(stats, files, warnings);
     }
 
-    private record RawDocument(List<String> lines, Channel channel) {
+    /** A document as read; its hash (of the raw text, so cleaning options never move it to another split). */
+    private record RawDocument(List<String> lines, Channel channel, long hash, boolean languageSample) {
     }
 
     /** A document after cleaning, ready for the ordered stage. */
-    private record CleanedDocument(Split split, List<String> lines, List<String[]> words, String language,
+    private record CleanedDocument(Split split, List<String> lines, String language,
             int sourceLines, int droppedEmpty, int droppedShort, int stopwordsRemoved, boolean languageRejected) {
     }
 
@@ -166,22 +192,18 @@ public final class CorpusPipeline {
     }
 
     private CleanedDocument clean(RawDocument doc) {
-        long hash = salt;
-        for (String line : doc.lines()) {
-            hash = Hashing.combine(hash, line);
-        }
-        Split split = doc.channel() == Channel.CHANNEL_UNSPECIFIED ? splitOf(hash) : Split.of(doc.channel());
+        Split split = doc.channel() == Channel.CHANNEL_UNSPECIFIED ? splitOf(doc.hash()) : Split.of(doc.channel());
         List<String> cleaned = new ArrayList<>(doc.lines().size());
         for (String line : doc.lines()) {
             cleaned.add(cleaner.clean(line));
         }
         String language = null;
         boolean mustDetect = !allowedLanguages.isEmpty();
-        if (mustDetect || Math.floorMod(hash, settings.languageSampleEvery()) == 0) {
+        if (mustDetect || doc.languageSample()) {
             language = languageIdentifier.detect(String.join(" ", cleaned));
         }
         if (mustDetect && !allowedLanguages.contains(language)) {
-            return new CleanedDocument(split, List.of(), List.of(), language, doc.lines().size(), 0, 0, 0, true);
+            return new CleanedDocument(split, List.of(), language, doc.lines().size(), 0, 0, 0, true);
         }
         CharArraySet stops = null;
         if (options.getRemoveStopwords()) {
@@ -189,7 +211,6 @@ public final class CorpusPipeline {
         }
         Locale locale = language == null ? Locale.ROOT : Locale.forLanguageTag(language);
         List<String> out = new ArrayList<>(cleaned.size());
-        List<String[]> words = new ArrayList<>(cleaned.size());
         int empty = 0;
         int tooShort = 0;
         int removed = 0;
@@ -208,11 +229,10 @@ public final class CorpusPipeline {
                     tooShort++;
                 } else {
                     out.add(line);
-                    words.add(lowercasedWords(line));
                 }
             }
         }
-        return new CleanedDocument(split, out, words, language, doc.lines().size(), empty, tooShort, removed, false);
+        return new CleanedDocument(split, out, language, doc.lines().size(), empty, tooShort, removed, false);
     }
 
     private Split splitOf(long hash) {
@@ -264,24 +284,47 @@ public final class CorpusPipeline {
         return out;
     }
 
-    private static String[] lowercasedWords(String line) {
-        List<String> w = new ArrayList<>();
-        Words.forEach(line, word -> w.add(word.toLowerCase(Locale.ROOT)));
-        return w.toArray(new String[0]);
-    }
-
-    /** The ordered stage: deduplication, writing and statistics. Single-threaded. */
+    /**
+     * The ordered stage: deduplication, writing and statistics, one batch at a time on its own
+     * thread, so that it overlaps the cleaning of the next batch.
+     */
     private final class Sequencer {
         private final Map<Split, OutputStream> sinks;
+        private final ExecutorService thread;
         private final StatsAccumulator stats;
         private final LongHashSet seen = new LongHashSet();
+        private Future<?> previous = CompletableFuture.completedFuture(null);
 
-        Sequencer(Map<Split, OutputStream> sinks) {
+        Sequencer(Map<Split, OutputStream> sinks, ExecutorService thread) {
             this.sinks = sinks;
+            this.thread = thread;
             this.stats = new StatsAccumulator(settings.maxExactVocabulary());
         }
 
-        void accept(List<CleanedDocument> docs) throws IOException {
+        /** Hands a batch over once the previous one is done, so at most two batches are in memory. */
+        void submit(List<CleanedDocument> docs) throws IOException {
+            drain();
+            previous = thread.submit(() -> {
+                accept(docs);
+                return null;
+            });
+        }
+
+        void drain() throws IOException {
+            try {
+                previous.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            }
+        }
+
+        private void accept(List<CleanedDocument> docs) throws IOException {
             for (CleanedDocument d : docs) {
                 if (d.language() != null) {
                     stats.languages.merge(d.language(), 1L, Long::sum);
@@ -305,7 +348,7 @@ public final class CorpusPipeline {
                     byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
                     sink.write(bytes);
                     sink.write('\n');
-                    stats.addLine(d.split(), line, d.words().get(i), bytes.length + 1);
+                    stats.addLine(d.split(), line, bytes.length + 1);
                     kept++;
                 }
                 if (kept > 0) {
@@ -353,15 +396,15 @@ public final class CorpusPipeline {
             splits.get(split)[0]++;
         }
 
-        void addLine(Split split, String line, String[] words, int bytes) {
+        void addLine(Split split, String line, int bytes) {
             long[] s = splits.get(split);
             s[1]++;
-            s[2] += words.length;
             s[3] += line.codePointCount(0, line.length());
             s[4] += bytes;
-            for (String w : words) {
-                vocabulary.add(w);
-            }
+            Words.forEach(line, (start, end) -> {
+                s[2]++;
+                vocabulary.add(line, start, end);
+            });
         }
 
         CorpusStats build(int topWords, int sampleEvery, boolean everyDocument, double seconds) {

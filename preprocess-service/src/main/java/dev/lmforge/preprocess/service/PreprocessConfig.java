@@ -26,6 +26,10 @@ public interface PreprocessConfig {
     @WithDefault("16")
     int languageSampleEvery();
 
+    /** At most this many documents are language-identified for the statistics (identification is slow). */
+    @WithDefault("500")
+    int maxLanguageSamples();
+
     /** Most frequent words kept in the statistics. */
     @WithDefault("50")
     int topWords();
@@ -44,6 +48,6 @@ public interface PreprocessConfig {
 
     default CorpusPipeline.Settings pipelineSettings() {
         return new CorpusPipeline.Settings(maxLineBytes(), maxDocumentChars(), batchDocuments(), maxExactVocabulary(),
-                languageSampleEvery(), topWords());
+                languageSampleEvery(), maxLanguageSamples(), topWords());
     }
 }

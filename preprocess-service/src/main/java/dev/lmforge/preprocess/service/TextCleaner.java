@@ -39,16 +39,26 @@ public final class TextCleaner {
         if (s.isEmpty()) {
             return s;
         }
-        if (foldUrls) {
+        // Each pattern runs only where a cheap test says it can match: most lines have no URL or address.
+        if (foldUrls && (s.contains("://") || s.contains("www.") || s.contains("WWW."))) {
             s = URL.matcher(s).replaceAll(URL_TOKEN);
         }
-        if (foldEmails) {
+        if (foldEmails && s.indexOf('@') >= 0) {
             s = EMAIL.matcher(s).replaceAll(EMAIL_TOKEN);
         }
-        if (foldNumbers) {
+        if (foldNumbers && hasDigit(s)) {
             s = NUMBER.matcher(s).replaceAll(NUMBER_TOKEN);
         }
         return lowercase ? s.toLowerCase(Locale.ROOT) : s;
+    }
+
+    private static boolean hasDigit(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isDigit(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

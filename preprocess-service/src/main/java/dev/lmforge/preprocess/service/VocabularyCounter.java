@@ -3,23 +3,28 @@ package dev.lmforge.preprocess.service;
 import dev.lmforge.api.v1.WordCount;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
- * Counts lowercased words exactly up to a bound on distinct words, so a huge corpus cannot exhaust
- * the heap; past the bound new words are no longer counted one by one and the vocabulary size comes
- * from a HyperLogLog sketch (about 1 % error) that sees every word. Frequent words appear early, so
- * the top words stay right.
+ * Counts lowercased words by a 64-bit fingerprint in open-addressing arrays: a lookup touches one
+ * slot and allocates nothing, and a word's text is kept only once, when first seen. Exact up to
+ * a bound on distinct words, so a huge corpus cannot exhaust the heap; past the bound new words are
+ * no longer counted one by one and the vocabulary size comes from a HyperLogLog sketch (about 1 %
+ * error) that sees every word. Frequent words appear early, so the top words stay right.
  */
 final class VocabularyCounter {
 
     private static final int HLL_BITS = 14;
 
     private final int maxExactTypes;
-    private final Map<String, long[]> counts = new HashMap<>();
+    private long[] keys = new long[1 << 16];
+    private long[] counts = new long[1 << 16];
+    private String[] words = new String[1 << 16];
+    private int size;
+    private boolean hasZeroKey;
+    private long zeroKeyCount;
+    private String zeroKeyWord;
     private final byte[] registers = new byte[1 << HLL_BITS];
     private boolean overflowed;
 
@@ -27,20 +32,78 @@ final class VocabularyCounter {
         this.maxExactTypes = maxExactTypes;
     }
 
-    void add(String lowercasedWord) {
-        long[] c = counts.get(lowercasedWord);
-        if (c != null) {
-            c[0]++;
-        } else if (counts.size() < maxExactTypes) {
-            counts.put(lowercasedWord, new long[] {1});
-        } else {
-            overflowed = true;
+    /** Counts the word {@code text[start, end)}, lowercased. */
+    void add(String text, int start, int end) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = start; i < end; i++) {
+            h ^= Character.toLowerCase(text.charAt(i));
+            h *= 0x100000001b3L;
         }
-        long h = Hashing.hash64(lowercasedWord, 0x5eed);
-        int register = (int) (h >>> (64 - HLL_BITS));
-        byte rank = (byte) (Long.numberOfLeadingZeros((h << HLL_BITS) | (1L << (HLL_BITS - 1))) + 1);
+        long key = Hashing.fmix64(h);
+        sketch(key);
+        if (key == 0) {
+            if (!hasZeroKey) {
+                hasZeroKey = true;
+                zeroKeyWord = lowercase(text, start, end);
+            }
+            zeroKeyCount++;
+            return;
+        }
+        int mask = keys.length - 1;
+        int i = (int) key & mask;
+        while (keys[i] != 0) {
+            if (keys[i] == key) {
+                counts[i]++;
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+        if (size >= maxExactTypes) {
+            overflowed = true;
+            return;
+        }
+        keys[i] = key;
+        counts[i] = 1;
+        words[i] = lowercase(text, start, end);
+        if (++size * 2 > keys.length) {
+            grow();
+        }
+    }
+
+    private static String lowercase(String text, int start, int end) {
+        StringBuilder sb = new StringBuilder(end - start);
+        for (int i = start; i < end; i++) {
+            sb.append(Character.toLowerCase(text.charAt(i)));
+        }
+        return sb.toString();
+    }
+
+    private void sketch(long key) {
+        int register = (int) (key >>> (64 - HLL_BITS));
+        byte rank = (byte) (Long.numberOfLeadingZeros((key << HLL_BITS) | (1L << (HLL_BITS - 1))) + 1);
         if (rank > registers[register]) {
             registers[register] = rank;
+        }
+    }
+
+    private void grow() {
+        long[] oldKeys = keys;
+        long[] oldCounts = counts;
+        String[] oldWords = words;
+        keys = new long[oldKeys.length * 2];
+        counts = new long[oldKeys.length * 2];
+        words = new String[oldKeys.length * 2];
+        int mask = keys.length - 1;
+        for (int j = 0; j < oldKeys.length; j++) {
+            if (oldKeys[j] != 0) {
+                int i = (int) oldKeys[j] & mask;
+                while (keys[i] != 0) {
+                    i = (i + 1) & mask;
+                }
+                keys[i] = oldKeys[j];
+                counts[i] = oldCounts[j];
+                words[i] = oldWords[j];
+            }
         }
     }
 
@@ -49,22 +112,29 @@ final class VocabularyCounter {
     }
 
     long size() {
-        return overflowed ? hyperLogLogEstimate() : counts.size();
+        return overflowed ? hyperLogLogEstimate() : size + (hasZeroKey ? 1 : 0);
     }
 
     List<WordCount> top(int k) {
-        PriorityQueue<Map.Entry<String, long[]>> heap = new PriorityQueue<>(
-                (a, b) -> a.getValue()[0] != b.getValue()[0] ? Long.compare(a.getValue()[0], b.getValue()[0]) : b.getKey().compareTo(a.getKey()));
-        for (Map.Entry<String, long[]> e : counts.entrySet()) {
-            heap.add(e);
+        PriorityQueue<WordCount> heap = new PriorityQueue<>((a, b) -> a.getCount() != b.getCount()
+                ? Long.compare(a.getCount(), b.getCount()) : b.getWord().compareTo(a.getWord()));
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i] != 0 && (heap.size() < k || counts[i] > heap.peek().getCount())) {
+                heap.add(WordCount.newBuilder().setWord(words[i]).setCount(counts[i]).build());
+                if (heap.size() > k) {
+                    heap.poll();
+                }
+            }
+        }
+        if (hasZeroKey) {
+            heap.add(WordCount.newBuilder().setWord(zeroKeyWord).setCount(zeroKeyCount).build());
             if (heap.size() > k) {
                 heap.poll();
             }
         }
         List<WordCount> top = new ArrayList<>();
         while (!heap.isEmpty()) {
-            var e = heap.poll();
-            top.add(0, WordCount.newBuilder().setWord(e.getKey()).setCount(e.getValue()[0]).build());
+            top.add(0, heap.poll());
         }
         return top;
     }

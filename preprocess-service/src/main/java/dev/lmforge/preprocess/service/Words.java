@@ -1,18 +1,22 @@
 package dev.lmforge.preprocess.service;
 
-import java.util.function.Consumer;
-
 /**
  * What counts as a word for statistics and stop-word removal: a space-separated token stripped of
  * the punctuation around it, holding at least one letter or digit ("don't", "e-mail", "2004").
  */
-public final class Words {
+final class Words {
 
     private Words() {
     }
 
-    /** Calls {@code action} with the core of every word of a cleaned (single-spaced) line. */
-    public static void forEach(String line, Consumer<String> action) {
+    /** Receives the bounds of each word core in a line. */
+    @FunctionalInterface
+    interface SpanConsumer {
+        void accept(int start, int end);
+    }
+
+    /** Calls {@code action} with the bounds of the core of every word of a cleaned (single-spaced) line. */
+    static void forEach(String line, SpanConsumer action) {
         int n = line.length();
         int start = 0;
         while (start < n) {
@@ -23,7 +27,7 @@ public final class Words {
             int coreStart = coreStart(line, start, end);
             int coreEnd = coreEnd(line, coreStart, end);
             if (coreStart < coreEnd) {
-                action.accept(line.substring(coreStart, coreEnd));
+                action.accept(coreStart, coreEnd);
             }
             start = end + 1;
         }
@@ -33,7 +37,7 @@ public final class Words {
         int i = from;
         while (i < to) {
             int cp = s.codePointAt(i);
-            if (Character.isLetterOrDigit(cp) || cp == '<') {
+            if (cp < 0x80 ? isAsciiAlnum(cp) || cp == '<' : Character.isLetterOrDigit(cp)) {
                 return i;
             }
             i += Character.charCount(cp);
@@ -45,11 +49,16 @@ public final class Words {
         int i = to;
         while (i > from) {
             int cp = s.codePointBefore(i);
-            if (Character.isLetterOrDigit(cp) || cp == '>' || Character.getType(cp) == Character.NON_SPACING_MARK) {
+            if (cp < 0x80 ? isAsciiAlnum(cp) || cp == '>'
+                    : Character.isLetterOrDigit(cp) || Character.getType(cp) == Character.NON_SPACING_MARK) {
                 return i;
             }
             i -= Character.charCount(cp);
         }
         return from;
+    }
+
+    private static boolean isAsciiAlnum(int c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
 }

@@ -160,6 +160,7 @@ class CorpusIngestionTest {
         public int batchDocuments() { return 16; }
         public int maxExactVocabulary() { return 1000; }
         public int languageSampleEvery() { return 16; }
+        public int maxLanguageSamples() { return 100; }
         public int topWords() { return 10; }
         public int uploadBufferBytes() { return 1 << 20; }
         public Duration eventAckTimeout() { return Duration.ofSeconds(1); }

@@ -18,7 +18,7 @@ import java.util.Map;
 /** Runs the pipeline on in-memory files and keeps what it writes per split. */
 final class PipelineHarness {
 
-    static final CorpusPipeline.Settings SETTINGS = new CorpusPipeline.Settings(1 << 20, 1 << 24, 64, 1_000_000, 16, 20);
+    static final CorpusPipeline.Settings SETTINGS = new CorpusPipeline.Settings(1 << 20, 1 << 24, 64, 1_000_000, 16, 2000, 20);
     static final LanguageIdentifier LANGUAGES = new LanguageIdentifier();
     static final StopWords STOP_WORDS = new StopWords();
 
