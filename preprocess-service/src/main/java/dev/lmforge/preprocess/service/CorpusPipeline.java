@@ -245,20 +245,12 @@ public final class CorpusPipeline {
 
     /** Appends the line without its stop words to {@code kept}; returns how many were removed. */
     static int removeStopWords(String line, CharArraySet stops, StringBuilder kept) {
-        int removed = 0;
-        int n = line.length();
-        int start = 0;
-        while (start < n) {
-            int end = line.indexOf(' ', start);
-            if (end < 0) {
-                end = n;
-            }
-            int coreStart = Words.coreStart(line, start, end);
-            int coreEnd = Words.coreEnd(line, coreStart, end);
-            String core = line.substring(coreStart, coreEnd).replace('’', '\'');
+        int[] removed = {0};
+        Words.forEachToken(line, (start, end, coreStart, coreEnd) -> {
+            String core = line.substring(coreStart, coreEnd).replace('\u2019', '\'');
             boolean stop = coreStart < coreEnd && stops.contains(core.toLowerCase(Locale.ROOT));
             if (stop) {
-                removed++;
+                removed[0]++;
             }
             // A removed word leaves the punctuation around it ("the," -> ",").
             String token = stop ? line.substring(start, coreStart) + line.substring(coreEnd, end) : line.substring(start, end);
@@ -268,9 +260,8 @@ public final class CorpusPipeline {
                 }
                 kept.append(token);
             }
-            start = end + 1;
-        }
-        return removed;
+        });
+        return removed[0];
     }
 
     private static List<String> sentences(String paragraph, Locale locale) {

@@ -15,8 +15,22 @@ final class Words {
         void accept(int start, int end);
     }
 
+    /** Receives each space-separated token and its core (empty, coreStart == coreEnd, for pure punctuation). */
+    @FunctionalInterface
+    interface TokenConsumer {
+        void accept(int tokenStart, int tokenEnd, int coreStart, int coreEnd);
+    }
+
     /** Calls {@code action} with the bounds of the core of every word of a cleaned (single-spaced) line. */
     static void forEach(String line, SpanConsumer action) {
+        forEachToken(line, (tokenStart, tokenEnd, coreStart, coreEnd) -> {
+            if (coreStart < coreEnd) {
+                action.accept(coreStart, coreEnd);
+            }
+        });
+    }
+
+    static void forEachToken(String line, TokenConsumer action) {
         int n = line.length();
         int start = 0;
         while (start < n) {
@@ -25,10 +39,7 @@ final class Words {
                 end = n;
             }
             int coreStart = coreStart(line, start, end);
-            int coreEnd = coreEnd(line, coreStart, end);
-            if (coreStart < coreEnd) {
-                action.accept(coreStart, coreEnd);
-            }
+            action.accept(start, end, coreStart, coreEnd(line, coreStart, end));
             start = end + 1;
         }
     }
