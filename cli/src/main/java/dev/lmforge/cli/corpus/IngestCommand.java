@@ -8,6 +8,8 @@ import dev.lmforge.api.v1.CorpusSpec;
 import dev.lmforge.api.v1.DocumentBoundary;
 import dev.lmforge.api.v1.ImportCorpusRequest;
 import dev.lmforge.api.v1.SplitOptions;
+import dev.lmforge.api.v1.TokenizerSpec;
+import dev.lmforge.cli.dataset.TokenizerKinds;
 import dev.lmforge.cli.support.Format;
 import dev.lmforge.cli.support.ProgressBar;
 import io.quarkus.grpc.GrpcClient;
@@ -95,6 +97,10 @@ public class IngestCommand implements Runnable {
     @Option(names = "--split-salt", paramLabel = "TEXT", description = "Another salt gives another, equally deterministic, split.")
     String splitSalt = "";
 
+    @Option(names = "--auto-tokenize", paramLabel = "KIND:VOCAB",
+            description = "Have the tokenizer-service build a dataset as soon as the corpus is ingested, e.g. bpe:8000 or word:10000.")
+    String autoTokenize;
+
     @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "Tags kept with the corpus.")
     Map<String, String> tags = Map.of();
 
@@ -143,6 +149,15 @@ public class IngestCommand implements Runnable {
             spec.setSplit(SplitOptions.newBuilder().setTrain(split.get(0)).setValidation(split.get(1)).setTest(split.get(2)));
         }
         spec.getSplitBuilder().setSalt(splitSalt);
+        if (autoTokenize != null) {
+            String[] parts = autoTokenize.split(":");
+            try {
+                spec.setAutoTokenize(TokenizerSpec.newBuilder().setKind(TokenizerKinds.parse(parts[0]))
+                        .setVocabSize(parts.length > 1 ? Integer.parseInt(parts[1]) : 0));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(command.commandLine(), "--auto-tokenize takes KIND:VOCAB, e.g. bpe:8000 (" + e.getMessage() + ")");
+            }
+        }
         return spec.build();
     }
 

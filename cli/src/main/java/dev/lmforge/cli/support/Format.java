@@ -32,6 +32,18 @@ public final class Format {
         return String.format("%,d", n);
     }
 
+    /** SageMaker's names: InProgress, Completed, Failed, Stopping, Stopped. */
+    public static String status(dev.lmforge.api.v1.JobStatus status) {
+        return switch (status) {
+            case JOB_STATUS_IN_PROGRESS -> "InProgress";
+            case JOB_STATUS_COMPLETED -> "Completed";
+            case JOB_STATUS_FAILED -> "Failed";
+            case JOB_STATUS_STOPPING -> "Stopping";
+            case JOB_STATUS_STOPPED -> "Stopped";
+            default -> "-";
+        };
+    }
+
     public static String time(Timestamp t) {
         return TIME.format(Instant.ofEpochSecond(t.getSeconds(), t.getNanos()));
     }

@@ -23,9 +23,10 @@ import java.util.Optional;
  * The platform's artifacts in one S3 bucket under a configurable root prefix. S3 is the system of
  * record: every service rebuilds its state from here.
  *
- * <p>Publish pattern: a set of artifacts under a prefix counts as complete only once its manifest
- * ({@value #MANIFEST}) exists, and the manifest is always written last. Readers look at manifests
- * only, so a half-written corpus, dataset or model is never taken for a complete one.
+ * <p>Publish pattern: a set of artifacts under a prefix counts as complete only once its marker
+ * object (a manifest such as {@value #MANIFEST}) exists, and the marker is always written last.
+ * Readers look at markers only, so a half-written corpus, dataset or model is never taken for a
+ * complete one.
  */
 public class ArtifactStore {
 
@@ -169,7 +170,7 @@ public class ArtifactStore {
      * The names of the published children of a prefix (those with a manifest), in key order, after
      * the child {@code startAfter} (exclusive; null or empty for the first page), at most {@code limit}.
      */
-    public Page publishedChildren(String parentPrefix, String startAfter, int limit) {
+    public Page publishedChildren(String parentPrefix, String marker, String startAfter, int limit) {
         String parent = key(normalisePrefix(parentPrefix));
         return call("listing " + parent, () -> {
             List<String> names = new ArrayList<>();
@@ -181,7 +182,7 @@ public class ArtifactStore {
             for (ListObjectsV2Response page : s3.listObjectsV2Paginator(first.build())) {
                 for (var common : page.commonPrefixes()) {
                     String child = common.prefix().substring(parent.length(), common.prefix().length() - 1);
-                    if (!exists(normalisePrefix(parentPrefix) + child + "/" + MANIFEST)) {
+                    if (!exists(normalisePrefix(parentPrefix) + child + "/" + marker)) {
                         continue;
                     }
                     if (names.size() == limit) {
@@ -194,23 +195,23 @@ public class ArtifactStore {
         });
     }
 
-    /** Marks the artifacts under {@code prefix} complete by writing their manifest last. */
-    public void publish(String prefix, byte[] manifest) {
-        put(normalisePrefix(prefix) + MANIFEST, manifest, "application/json");
+    /** Marks the artifacts under {@code prefix} complete by writing their marker (JSON) last. */
+    public void publish(String prefix, String marker, byte[] content) {
+        put(normalisePrefix(prefix) + marker, content, "application/json");
     }
 
-    public Optional<byte[]> manifest(String prefix) {
-        return read(normalisePrefix(prefix) + MANIFEST);
+    public void delete(String path) {
+        call("deleting " + key(path), () -> s3.deleteObject(r -> r.bucket(bucket).key(key(path))));
     }
 
-    /** Removes the manifest first, so the rest never looks complete while it is being deleted. */
-    public int deletePrefix(String prefix) {
+    /** Removes the marker first, so the rest never looks complete while it is being deleted. */
+    public int deletePrefix(String prefix, String marker) {
         String p = normalisePrefix(prefix);
         List<StoredObject> objects = list(p);
         if (objects.isEmpty()) {
             return 0;
         }
-        call("deleting " + key(p), () -> s3.deleteObject(r -> r.bucket(bucket).key(key(p + MANIFEST))));
+        call("deleting " + key(p), () -> s3.deleteObject(r -> r.bucket(bucket).key(key(p + marker))));
         for (int i = 0; i < objects.size(); i += 1000) {
             List<ObjectIdentifier> ids = objects.subList(i, Math.min(objects.size(), i + 1000)).stream()
                     .map(o -> ObjectIdentifier.builder().key(key(o.key())).build()).toList();

@@ -25,7 +25,8 @@ import org.jboss.logging.Logger;
 
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.function.Supplier;
+
+import static dev.lmforge.common.grpc.GrpcCalls.unary;
 
 /**
  * The CorpusService API. Uploads are flow-controlled by hand (see {@link UploadStream}); the
@@ -145,17 +146,5 @@ public class CorpusGrpcService extends CorpusServiceGrpc.CorpusServiceImplBase {
     @Blocking
     public void deleteCorpus(DeleteCorpusRequest request, StreamObserver<DeleteCorpusResponse> response) {
         unary(response, () -> DeleteCorpusResponse.newBuilder().setObjectsDeleted(ingestion.delete(request.getCorpusId())).build());
-    }
-
-    private static <T> void unary(StreamObserver<T> response, Supplier<T> action) {
-        T result;
-        try {
-            result = action.get();
-        } catch (RuntimeException e) {
-            response.onError(GrpcErrors.toStatus(e));
-            return;
-        }
-        response.onNext(result);
-        response.onCompleted();
     }
 }

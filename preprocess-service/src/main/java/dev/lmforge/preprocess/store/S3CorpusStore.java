@@ -38,7 +38,7 @@ public class S3CorpusStore implements CorpusStore {
 
     @Override
     public Optional<Corpus> find(String corpusId) {
-        return store.manifest(prefix(corpusId)).map(json -> ProtoJson.merge(json, Corpus.newBuilder()).build());
+        return store.read(prefix(corpusId) + ArtifactStore.MANIFEST).map(json -> ProtoJson.merge(json, Corpus.newBuilder()).build());
     }
 
     @Override
@@ -69,7 +69,7 @@ public class S3CorpusStore implements CorpusStore {
     public void publish(Corpus corpus) {
         String prefix = prefix(corpus.getCorpusId());
         store.put(prefix + "stats.json", ProtoJson.bytes(corpus.getStats()), "application/json");
-        store.publish(prefix, ProtoJson.bytes(corpus));
+        store.publish(prefix, ArtifactStore.MANIFEST, ProtoJson.bytes(corpus));
     }
 
     @Override
@@ -84,7 +84,7 @@ public class S3CorpusStore implements CorpusStore {
 
     @Override
     public Page list(String startAfter, int limit) {
-        ArtifactStore.Page page = store.publishedChildren(ROOT, startAfter, limit);
+        ArtifactStore.Page page = store.publishedChildren(ROOT, ArtifactStore.MANIFEST, startAfter, limit);
         List<Corpus> corpora = new ArrayList<>();
         for (String id : page.names()) {
             find(id).ifPresent(corpora::add);
@@ -94,6 +94,6 @@ public class S3CorpusStore implements CorpusStore {
 
     @Override
     public int delete(String corpusId) {
-        return store.deletePrefix(prefix(corpusId));
+        return store.deletePrefix(prefix(corpusId), ArtifactStore.MANIFEST);
     }
 }
