@@ -11,6 +11,7 @@ public final class Topics {
     public static final String TOKENS_READY = "lmforge.tokens.ready";
     public static final String TRAIN_REQUESTED = "lmforge.train.requested";
     public static final String MODEL_READY = "lmforge.model.ready";
+    public static final String TRAINING_PROGRESS = "lmforge.training.progress";
 
     private Topics() {
     }
