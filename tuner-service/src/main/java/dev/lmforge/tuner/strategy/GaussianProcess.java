@@ -357,15 +357,24 @@ public final class GaussianProcess {
             System.arraycopy(l, i * n, li, i * n, i + 1);
         }
         TriangularSolver_DDRM.invertLower(li, n);
+        // U = (L^-1)^T is upper triangular; K^-1 = U U^T, rows of U contiguous
+        double[] u = new double[n * n];
+        for (int r = 0; r < n; r++) {
+            for (int i = 0; i <= r; i++) {
+                u[i * n + r] = li[r * n + i];
+            }
+        }
         double[] kinv = new double[n * n];
         for (int i = 0; i < n; i++) {
+            int oi = i * n;
             for (int j = 0; j <= i; j++) {
+                int oj = j * n;
                 double s = 0;
                 for (int r = i; r < n; r++) {
-                    s += li[r * n + i] * li[r * n + j];
+                    s += u[oi + r] * u[oj + r];
                 }
-                kinv[i * n + j] = s;
-                kinv[j * n + i] = s;
+                kinv[oi + j] = s;
+                kinv[oj + i] = s;
             }
         }
         // gradient: 0.5 tr(W dK), W = K^-1 - a a^T
