@@ -1,12 +1,53 @@
 package dev.lmforge.tuner.grpc;
 
+import dev.lmforge.api.v1.CreateTuningJobRequest;
+import dev.lmforge.api.v1.DescribeTuningJobRequest;
+import dev.lmforge.api.v1.ListTuningJobsRequest;
+import dev.lmforge.api.v1.ListTuningJobsResponse;
+import dev.lmforge.api.v1.StopTuningJobRequest;
+import dev.lmforge.api.v1.TuningJob;
 import dev.lmforge.api.v1.TuningServiceGrpc;
+import dev.lmforge.tuner.service.TuningJobs;
+import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
 
-/**
- * The TuningService API as declared in proto/. Nothing is implemented yet: every method answers
- * UNIMPLEMENTED, so clients see the contract (and reflection lists it) without a pretend result.
- */
+import static dev.lmforge.common.grpc.GrpcCalls.unary;
+
+/** The TuningService API. */
 @GrpcService
 public class TuningGrpcService extends TuningServiceGrpc.TuningServiceImplBase {
+
+    private final TuningJobs jobs;
+
+    public TuningGrpcService(TuningJobs jobs) {
+        this.jobs = jobs;
+    }
+
+    @Override
+    @Blocking
+    public void createTuningJob(CreateTuningJobRequest request, StreamObserver<TuningJob> response) {
+        unary(response, () -> jobs.create(request.getSpec()));
+    }
+
+    @Override
+    @Blocking
+    public void describeTuningJob(DescribeTuningJobRequest request, StreamObserver<TuningJob> response) {
+        unary(response, () -> jobs.describe(request.getTuningJobName()));
+    }
+
+    @Override
+    @Blocking
+    public void listTuningJobs(ListTuningJobsRequest request, StreamObserver<ListTuningJobsResponse> response) {
+        unary(response, () -> {
+            TuningJobs.Page page = jobs.list(request.getStatusEquals(), request.getNameContains(), request.getPageToken(), request.getPageSize());
+            return ListTuningJobsResponse.newBuilder().addAllTuningJobs(page.jobs()).setNextPageToken(page.nextPageToken()).build();
+        });
+    }
+
+    @Override
+    @Blocking
+    public void stopTuningJob(StopTuningJobRequest request, StreamObserver<TuningJob> response) {
+        unary(response, () -> jobs.stop(request.getTuningJobName()));
+    }
 }

@@ -1,0 +1,23 @@
+package dev.lmforge.tuner.service;
+
+import dev.lmforge.api.v1.Dataset;
+import dev.lmforge.api.v1.TrainingJob;
+import dev.lmforge.api.v1.TrainingJobSpec;
+
+import java.util.Optional;
+
+/** The tuner's view of the other services: training jobs and datasets it reads, trials it requests and stops. */
+public interface Trials {
+
+    /** A training job's record (the trainer keeps it in S3), if it exists yet. */
+    Optional<TrainingJob> find(String trainingJobName);
+
+    /** A complete dataset; NOT_FOUND or FAILED_PRECONDITION otherwise. */
+    Dataset dataset(String datasetId);
+
+    /** Requests a trial on train.requested; returns once Kafka has it. */
+    void request(TrainingJobSpec spec);
+
+    /** Asks the trainer to stop a running trial. */
+    void stop(String trainingJobName);
+}

@@ -1,0 +1,343 @@
+package dev.lmforge.tuner.service;
+
+import dev.lmforge.api.v1.EarlyStopping;
+import dev.lmforge.api.v1.EpochMetrics;
+import dev.lmforge.api.v1.JobStatus;
+import dev.lmforge.api.v1.Metric;
+import dev.lmforge.api.v1.ObjectiveType;
+import dev.lmforge.api.v1.ParameterImportance;
+import dev.lmforge.api.v1.TrainingJob;
+import dev.lmforge.api.v1.TrainingJobSpec;
+import dev.lmforge.api.v1.Trial;
+import dev.lmforge.api.v1.TuningJob;
+import dev.lmforge.api.v1.TuningJobSpec;
+import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.tuner.strategy.Assignment;
+import dev.lmforge.tuner.strategy.BayesianOptimization;
+import dev.lmforge.tuner.strategy.Hyperband;
+import dev.lmforge.tuner.strategy.MedianStoppingRule;
+import dev.lmforge.tuner.strategy.Observation;
+import dev.lmforge.tuner.strategy.ParameterImportance.Method;
+import dev.lmforge.tuner.strategy.SearchSpace;
+import dev.lmforge.tuner.strategy.StrategySpec;
+import dev.lmforge.tuner.strategy.StrategyType;
+import dev.lmforge.tuner.strategy.Strategies;
+import dev.lmforge.tuner.strategy.SuggestionStrategy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs tuning jobs: keeps up to max_parallel_jobs trials in flight, learns their results (from
+ * model.ready and progress events, and from the trainer's job records, which also cover anything
+ * missed while the tuner was down), stops trials the median rule condemns, asks the strategy for
+ * the next points, and ends the job. Its state lives in S3 after every change; a trial is recorded
+ * before it is requested, so a restarted tuner neither loses nor duplicates trials.
+ */
+@ApplicationScoped
+public class TuningEngine {
+
+    private static final Logger LOG = Logger.getLogger(TuningEngine.class);
+
+    private final TuningStore store;
+    private final Trials trials;
+    private final TunerConfig config;
+    private final Map<String, TuningJob> active = new ConcurrentHashMap<>();
+
+    public TuningEngine(TuningStore store, Trials trials, TunerConfig config) {
+        this.store = store;
+        this.trials = trials;
+        this.config = config;
+    }
+
+    /** At start-up: every job that was running runs on. */
+    public void restore() {
+        for (TuningJob j : store.all()) {
+            if (j.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS || j.getStatus() == JobStatus.JOB_STATUS_STOPPING) {
+                active.put(j.getSpec().getTuningJobName(), j);
+            }
+        }
+    }
+
+    void start(TuningJob job) {
+        active.put(job.getSpec().getTuningJobName(), job);
+        advance(job.getSpec().getTuningJobName());
+    }
+
+    Optional<TuningJob> current(String name) {
+        return Optional.ofNullable(active.get(name));
+    }
+
+    synchronized TuningJob requestStop(String name) {
+        TuningJob job = active.get(name);
+        if (job == null || job.getStatus() != JobStatus.JOB_STATUS_IN_PROGRESS) {
+            throw LmForgeException.failedPrecondition("tuning job '%s' is not InProgress: only a running job can be stopped", name);
+        }
+        TuningJob stopping = job.toBuilder().setStatus(JobStatus.JOB_STATUS_STOPPING).build();
+        save(stopping);
+        advance(name);
+        return active.getOrDefault(name, stopping);
+    }
+
+    /** Every running job, once (the scheduler calls this). */
+    public void advanceAll() {
+        for (String name : List.copyOf(active.keySet())) {
+            try {
+                advance(name);
+            } catch (RuntimeException e) {
+                LOG.warnf("tuning job %s: %s (will retry)", name, e.getMessage());
+            }
+        }
+    }
+
+    /** A trial reported an epoch or ended: look at its tuning job now. */
+    public void onTrialEvent(String tuningJobName) {
+        if (!tuningJobName.isEmpty() && active.containsKey(tuningJobName)) {
+            try {
+                advance(tuningJobName);
+            } catch (RuntimeException e) {
+                LOG.warnf("tuning job %s: %s (will retry)", tuningJobName, e.getMessage());
+            }
+        }
+    }
+
+    synchronized void advance(String name) {
+        TuningJob before = active.get(name);
+        if (before == null) {
+            return;
+        }
+        TuningJob.Builder job = before.toBuilder();
+        TuningJobSpec spec = job.getSpec();
+        SearchSpace space = SearchSpaces.of(spec.getRanges());
+        boolean maximize = spec.getObjective().getType() == ObjectiveType.OBJECTIVE_TYPE_MAXIMIZE;
+
+        refreshTrials(job, spec);
+        if (spec.getEarlyStopping() == EarlyStopping.EARLY_STOPPING_AUTO && job.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS) {
+            applyMedianRule(job, maximize);
+        }
+        long running = job.getTrialsList().stream().filter(t -> t.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS).count();
+        long ended = job.getTrialsCount() - running;
+
+        if (job.getStatus() == JobStatus.JOB_STATUS_STOPPING) {
+            for (Trial t : job.getTrialsList()) {
+                if (t.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS) {
+                    trials.stop(t.getTrainingJobName());
+                }
+            }
+            if (running == 0) {
+                finish(job, JobStatus.JOB_STATUS_STOPPED);
+            }
+        } else {
+            int free = (int) Math.min(spec.getMaxParallelJobs() - running, spec.getMaxJobs() - job.getTrialsCount());
+            if (free > 0) {
+                List<Assignment> next = strategy(spec, space).suggest(free, observations(job.getTrialsList(), spec, space, maximize), pending(job, space));
+                for (Assignment a : next) {
+                    launch(job, spec, a);
+                }
+                if (next.isEmpty() && running == 0) {
+                    LOG.infof("tuning job %s: the strategy has nothing more to try", name);
+                    finish(job, JobStatus.JOB_STATUS_COMPLETED);
+                }
+            }
+            if (job.getTrialsCount() == spec.getMaxJobs() && ended == spec.getMaxJobs() && job.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS) {
+                finish(job, JobStatus.JOB_STATUS_COMPLETED);
+            }
+        }
+        summarize(job, space, maximize);
+        TuningJob after = job.build();
+        if (!after.equals(before)) {
+            save(after);
+        }
+    }
+
+    private void save(TuningJob job) {
+        store.save(job);
+        String name = job.getSpec().getTuningJobName();
+        if (job.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS || job.getStatus() == JobStatus.JOB_STATUS_STOPPING) {
+            active.put(name, job);
+        } else {
+            active.remove(name);
+        }
+    }
+
+    /** Brings each running trial up to date from its training job's record. */
+    private void refreshTrials(TuningJob.Builder job, TuningJobSpec spec) {
+        String metric = spec.getObjective().getMetricName();
+        for (int i = 0; i < job.getTrialsCount(); i++) {
+            Trial t = job.getTrials(i);
+            if (t.getStatus() != JobStatus.JOB_STATUS_IN_PROGRESS) {
+                continue;
+            }
+            Optional<TrainingJob> record = trials.find(t.getTrainingJobName());
+            if (record.isEmpty()) {
+                continue;
+            }
+            TrainingJob tj = record.get();
+            Trial.Builder b = t.toBuilder().clearObjectiveCurve().addAllObjectiveCurve(curve(tj, metric));
+            switch (tj.getStatus()) {
+                case JOB_STATUS_COMPLETED -> {
+                    b.setStatus(JobStatus.JOB_STATUS_COMPLETED).setEndTime(tj.getTrainingEndTime());
+                    finalMetric(tj, metric).ifPresent(v -> b.setObjectiveValue(v).setHasObjectiveValue(true));
+                }
+                case JOB_STATUS_FAILED -> b.setStatus(JobStatus.JOB_STATUS_FAILED).setFailureReason(tj.getFailureReason()).setEndTime(tj.getTrainingEndTime());
+                case JOB_STATUS_STOPPED -> {
+                    // A stopped trial counts with its last reported objective, as SageMaker counts early-stopped trials.
+                    b.setStatus(JobStatus.JOB_STATUS_STOPPED).setEndTime(tj.getTrainingEndTime());
+                    if (b.getObjectiveCurveCount() > 0) {
+                        b.setObjectiveValue(b.getObjectiveCurve(b.getObjectiveCurveCount() - 1)).setHasObjectiveValue(true);
+                    }
+                }
+                default -> {
+                }
+            }
+            job.setTrials(i, b);
+        }
+    }
+
+    /** The objective after each epoch, from the job's epoch metrics. */
+    static List<Double> curve(TrainingJob tj, String metric) {
+        List<Double> out = new ArrayList<>();
+        for (EpochMetrics m : tj.getEpochsList()) {
+            switch (metric) {
+                case "validation:loss" -> out.add(m.getValidationLoss());
+                case "validation:perplexity" -> out.add(m.getValidationPerplexity());
+                case "validation:bpc" -> out.add(m.getValidationBpc());
+                case "train:loss" -> out.add(m.getTrainLoss());
+                default -> {
+                    return List.of();
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Optional<Double> finalMetric(TrainingJob tj, String metric) {
+        return tj.getFinalMetricsList().stream().filter(m -> m.getName().equals(metric)).map(Metric::getValue).findFirst();
+    }
+
+    private void applyMedianRule(TuningJob.Builder job, boolean maximize) {
+        MedianStoppingRule rule = new MedianStoppingRule(config.medianRuleMinTrials(), 1);
+        List<Trial> all = job.getTrialsList();
+        for (int i = 0; i < all.size(); i++) {
+            Trial t = all.get(i);
+            if (t.getStatus() != JobStatus.JOB_STATUS_IN_PROGRESS || t.getEarlyStopped() || t.getObjectiveCurveCount() == 0) {
+                continue;
+            }
+            List<double[]> earlier = new ArrayList<>();
+            for (int j = 0; j < i; j++) {
+                earlier.add(signed(all.get(j).getObjectiveCurveList(), maximize));
+            }
+            MedianStoppingRule.Decision d = rule.evaluate(signed(t.getObjectiveCurveList(), maximize), earlier);
+            if (d.stop()) {
+                LOG.infof("tuning job %s: stopping trial %s early: %s", job.getSpec().getTuningJobName(), t.getTrainingJobName(), d.reason());
+                trials.stop(t.getTrainingJobName());
+                job.setTrials(i, t.toBuilder().setEarlyStopped(true));
+            }
+        }
+    }
+
+    private static double[] signed(List<Double> curve, boolean maximize) {
+        return curve.stream().mapToDouble(v -> maximize ? -v : v).toArray();
+    }
+
+    private static SuggestionStrategy strategy(TuningJobSpec spec, SearchSpace space) {
+        StrategyType type = switch (spec.getStrategy()) {
+            case TUNING_STRATEGY_RANDOM -> StrategyType.RANDOM;
+            case TUNING_STRATEGY_GRID -> StrategyType.GRID;
+            case TUNING_STRATEGY_HYPERBAND -> StrategyType.HYPERBAND;
+            default -> StrategyType.BAYESIAN;
+        };
+        StrategySpec s = StrategySpec.of(type, space).withSeed(spec.getRandomSeed()).withMaxJobs(spec.getMaxJobs())
+                .withBayesian(BayesianOptimization.Options.defaults());
+        if (type == StrategyType.HYPERBAND) {
+            var hb = spec.getHyperband();
+            int max = hb.getMaxEpochs() > 0 ? hb.getMaxEpochs()
+                    : Integer.parseInt(spec.getStaticHyperparametersMap().getOrDefault("epochs", "9"));
+            s = s.withHyperband(new Hyperband.Options(max, Math.max(1, hb.getMinEpochs()), hb.getEta() > 1 ? hb.getEta() : 3));
+        }
+        return Strategies.create(s);
+    }
+
+    /** Finished trials (this job's and its warm-start parents'), objective minimised. */
+    private List<Observation> observations(List<Trial> own, TuningJobSpec spec, SearchSpace space, boolean maximize) {
+        List<Trial> all = new ArrayList<>(own);
+        for (String parent : spec.getWarmStartParentsList()) {
+            store.find(parent).ifPresent(p -> all.addAll(p.getTrialsList()));
+        }
+        List<Observation> out = new ArrayList<>();
+        for (Trial t : all) {
+            if (t.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS) {
+                continue;
+            }
+            Assignment a = SearchSpaces.assignment(space, t.getHyperparametersMap(), t.getResource(), t.getStrategyTag());
+            out.add(t.getHasObjectiveValue() ? new Observation(a, maximize ? -t.getObjectiveValue() : t.getObjectiveValue()) : Observation.failed(a));
+        }
+        return out;
+    }
+
+    private static List<Assignment> pending(TuningJob.Builder job, SearchSpace space) {
+        return job.getTrialsList().stream().filter(t -> t.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS)
+                .map(t -> SearchSpaces.assignment(space, t.getHyperparametersMap(), t.getResource(), t.getStrategyTag())).toList();
+    }
+
+    /** Records the trial, saves the state, then requests the training job. */
+    private void launch(TuningJob.Builder job, TuningJobSpec spec, Assignment a) {
+        String trialName = String.format("%s-%03d", spec.getTuningJobName(), job.getTrialsCount() + 1);
+        Map<String, String> hp = new TreeMap<>(spec.getStaticHyperparametersMap());
+        hp.putAll(SearchSpaces.hyperparameters(a));
+        Trial trial = Trial.newBuilder().setTrainingJobName(trialName).putAllHyperparameters(hp).setStatus(JobStatus.JOB_STATUS_IN_PROGRESS)
+                .setResource(a.resource()).setStrategyTag(a.tag()).setCreationTime(TuningJobs.now()).build();
+        job.addTrials(trial);
+        save(job.build());
+        try {
+            trials.request(TrainingJobSpec.newBuilder().setTrainingJobName(trialName).setDatasetId(spec.getDatasetId())
+                    .putAllHyperparameters(hp).setTuningJobName(spec.getTuningJobName()).build());
+            LOG.infof("tuning job %s: trial %s with %s", spec.getTuningJobName(), trialName, hp);
+        } catch (RuntimeException e) {
+            int last = job.getTrialsCount() - 1;
+            job.setTrials(last, trial.toBuilder().setStatus(JobStatus.JOB_STATUS_FAILED)
+                    .setFailureReason("the train.requested event could not be published: " + e.getMessage()));
+        }
+    }
+
+    private static void finish(TuningJob.Builder job, JobStatus status) {
+        job.setStatus(status).setEndTime(TuningJobs.now());
+        LOG.infof("tuning job %s: %s after %d trials", job.getSpec().getTuningJobName(), status, job.getTrialsCount());
+    }
+
+    /** Counts by status, best trial, and (once a few trials ended) which parameters matter. */
+    private void summarize(TuningJob.Builder job, SearchSpace space, boolean maximize) {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (Trial t : job.getTrialsList()) {
+            String key = switch (t.getStatus()) {
+                case JOB_STATUS_IN_PROGRESS -> "InProgress";
+                case JOB_STATUS_COMPLETED -> "Completed";
+                case JOB_STATUS_FAILED -> "Failed";
+                case JOB_STATUS_STOPPED -> t.getEarlyStopped() ? "EarlyStopped" : "Stopped";
+                default -> "Other";
+            };
+            counts.merge(key, 1, Integer::sum);
+        }
+        job.clearTrialCountsByStatus().putAllTrialCountsByStatus(counts);
+        job.getTrialsList().stream().filter(Trial::getHasObjectiveValue)
+                .min(Comparator.comparingDouble(t -> maximize ? -t.getObjectiveValue() : t.getObjectiveValue()))
+                .ifPresent(job::setBestTrial);
+        List<Observation> obs = observations(job.getTrialsList(), job.getSpec(), space, maximize).stream()
+                .filter(o -> !o.isFailed()).toList();
+        // A GP fit is not free: estimate again only when another trial has finished.
+        if (obs.size() >= 3 && obs.size() != job.getImportanceTrials()) {
+            Map<String, Double> importance = dev.lmforge.tuner.strategy.ParameterImportance.compute(space, obs, Method.FANOVA, job.getSpec().getRandomSeed());
+            job.clearParameterImportance().setImportanceTrials(obs.size())
+                    .setImportanceMethod("functional ANOVA of the Gaussian process mean over " + obs.size() + " trials");
+            importance.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                    .forEach(e -> job.addParameterImportance(ParameterImportance.newBuilder().setName(e.getKey()).setImportance(e.getValue())));
+        }
+    }
+}

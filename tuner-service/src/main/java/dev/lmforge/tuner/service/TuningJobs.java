@@ -1,0 +1,139 @@
+package dev.lmforge.tuner.service;
+
+import com.google.protobuf.Timestamp;
+import dev.lmforge.api.v1.EarlyStopping;
+import dev.lmforge.api.v1.JobStatus;
+import dev.lmforge.api.v1.ObjectiveType;
+import dev.lmforge.api.v1.TuningJob;
+import dev.lmforge.api.v1.TuningJobSpec;
+import dev.lmforge.api.v1.TuningStrategy;
+import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.common.naming.ResourceNames;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** Tuning jobs as their users see them, with SageMaker's semantics; {@link TuningEngine} runs them. */
+@ApplicationScoped
+public class TuningJobs {
+
+    /** The metrics a training job reports; the first four after every epoch too. */
+    static final List<String> METRICS = List.of("validation:loss", "validation:perplexity", "validation:bpc", "train:loss",
+            "test:loss", "test:perplexity", "test:bpc");
+    static final int MAX_JOBS = 500;
+
+    private final TuningStore store;
+    private final Trials trials;
+    private final TuningEngine engine;
+
+    public TuningJobs(TuningStore store, Trials trials, TuningEngine engine) {
+        this.store = store;
+        this.trials = trials;
+        this.engine = engine;
+    }
+
+    public TuningJob create(TuningJobSpec spec) {
+        validate(spec);
+        if (store.find(spec.getTuningJobName()).isPresent()) {
+            throw LmForgeException.alreadyExists("tuning job '%s' already exists: job names are unique", spec.getTuningJobName());
+        }
+        TuningJob job = TuningJob.newBuilder().setSpec(spec).setStatus(JobStatus.JOB_STATUS_IN_PROGRESS).setCreationTime(now()).build();
+        store.create(job);
+        engine.start(job);
+        return job;
+    }
+
+    void validate(TuningJobSpec spec) {
+        ResourceNames.requireValid("tuning job name", spec.getTuningJobName());
+        if (spec.getTuningJobName().length() > ResourceNames.MAX_LENGTH - 4) {
+            throw LmForgeException.invalidArgument("tuning job name must have at most %d characters (trials are named NAME-001, ...)",
+                    ResourceNames.MAX_LENGTH - 4);
+        }
+        ResourceNames.requireValid("dataset id", spec.getDatasetId());
+        var space = SearchSpaces.of(spec.getRanges());
+        Set<String> tuned = new HashSet<>();
+        space.parameters().forEach(p -> tuned.add(p.name()));
+        for (String fixed : spec.getStaticHyperparametersMap().keySet()) {
+            if (tuned.contains(fixed)) {
+                throw LmForgeException.invalidArgument("hyperparameter '%s' is both static and tuned: give it one way", fixed);
+            }
+        }
+        if (!METRICS.contains(spec.getObjective().getMetricName())) {
+            throw LmForgeException.invalidArgument("objective metric '%s' is not one the trainer emits: %s",
+                    spec.getObjective().getMetricName(), String.join(", ", METRICS));
+        }
+        if (spec.getObjective().getType() == ObjectiveType.OBJECTIVE_TYPE_UNSPECIFIED) {
+            throw LmForgeException.invalidArgument("objective type is required: OBJECTIVE_TYPE_MINIMIZE or OBJECTIVE_TYPE_MAXIMIZE");
+        }
+        if (spec.getStrategy() == TuningStrategy.TUNING_STRATEGY_UNSPECIFIED) {
+            throw LmForgeException.invalidArgument("strategy is required: BAYESIAN, RANDOM, GRID or HYPERBAND");
+        }
+        if (spec.getMaxJobs() < 1 || spec.getMaxJobs() > MAX_JOBS) {
+            throw LmForgeException.invalidArgument("max_jobs must be between 1 and %d, got %d", MAX_JOBS, spec.getMaxJobs());
+        }
+        if (spec.getMaxParallelJobs() < 1 || spec.getMaxParallelJobs() > spec.getMaxJobs()) {
+            throw LmForgeException.invalidArgument("max_parallel_jobs must be between 1 and max_jobs (%d), got %d", spec.getMaxJobs(), spec.getMaxParallelJobs());
+        }
+        if (spec.getEarlyStopping() == EarlyStopping.EARLY_STOPPING_AUTO && spec.getObjective().getMetricName().startsWith("test:")) {
+            throw LmForgeException.invalidArgument("early stopping Auto needs an objective reported after every epoch (validation:* or train:loss), not %s",
+                    spec.getObjective().getMetricName());
+        }
+        if (spec.getWarmStartParentsCount() > 5) {
+            throw LmForgeException.invalidArgument("at most 5 warm-start parents, got %d", spec.getWarmStartParentsCount());
+        }
+        for (String parent : spec.getWarmStartParentsList()) {
+            TuningJob p = store.find(parent).orElseThrow(() -> LmForgeException.notFound("warm-start parent tuning job '%s' does not exist", parent));
+            if (!p.getSpec().getRanges().equals(spec.getRanges())) {
+                throw LmForgeException.invalidArgument("warm-start parent '%s' tunes other ranges: a parent must have the same ranges", parent);
+            }
+            if (!p.getSpec().getObjective().equals(spec.getObjective())) {
+                throw LmForgeException.invalidArgument("warm-start parent '%s' has another objective", parent);
+            }
+        }
+        trials.dataset(spec.getDatasetId());
+    }
+
+    public TuningJob describe(String name) {
+        ResourceNames.requireValid("tuning job name", name);
+        return engine.current(name).or(() -> store.find(name))
+                .orElseThrow(() -> LmForgeException.notFound("tuning job '%s' does not exist", name));
+    }
+
+    public record Page(List<TuningJob> jobs, String nextPageToken) {
+    }
+
+    public Page list(JobStatus statusEquals, String nameContains, String pageToken, int pageSize) {
+        if (pageSize < 0 || pageSize > 100) {
+            throw LmForgeException.invalidArgument("page_size must be between 0 and 100, got %d", pageSize);
+        }
+        int offset;
+        try {
+            offset = pageToken.isEmpty() ? 0 : Integer.parseInt(pageToken);
+        } catch (NumberFormatException e) {
+            throw LmForgeException.invalidArgument("page_token '%s' is not one this service returned", pageToken);
+        }
+        List<TuningJob> all = store.all().stream()
+                .filter(j -> statusEquals == JobStatus.JOB_STATUS_UNSPECIFIED || j.getStatus() == statusEquals)
+                .filter(j -> j.getSpec().getTuningJobName().toLowerCase(Locale.ROOT).contains(nameContains.toLowerCase(Locale.ROOT)))
+                .sorted(Comparator.comparing((TuningJob j) -> j.getCreationTime().getSeconds()).reversed()).toList();
+        int size = pageSize == 0 ? 20 : pageSize;
+        int end = Math.min(all.size(), offset + size);
+        return new Page(offset >= all.size() ? List.of() : all.subList(offset, end), end < all.size() ? Integer.toString(end) : "");
+    }
+
+    /** Stopping: running trials are stopped, and the job ends Stopped when none runs any more. */
+    public TuningJob stop(String name) {
+        describe(name);
+        return engine.requestStop(name);
+    }
+
+    static Timestamp now() {
+        Instant t = Instant.now();
+        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+    }
+}

@@ -1,0 +1,77 @@
+package dev.lmforge.tuner.store;
+
+import dev.lmforge.api.v1.Dataset;
+import dev.lmforge.api.v1.StopTrainingJobRequest;
+import dev.lmforge.api.v1.TrainRequested;
+import dev.lmforge.api.v1.TrainingJob;
+import dev.lmforge.api.v1.TrainingJobSpec;
+import dev.lmforge.api.v1.TrainingServiceGrpc;
+import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.common.events.EventSender;
+import dev.lmforge.common.store.ArtifactStore;
+import dev.lmforge.common.store.ProtoJson;
+import dev.lmforge.tuner.service.TunerConfig;
+import dev.lmforge.tuner.service.Trials;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Trials through the platform's own channels: requested on train.requested (as any producer may),
+ * read from the trainer's records in S3, stopped through the trainer's gRPC API.
+ */
+@ApplicationScoped
+public class S3Trials implements Trials {
+
+    private static final Logger LOG = Logger.getLogger(S3Trials.class);
+
+    private final ArtifactStore store;
+    private final EventSender<TrainRequested> requests;
+    private final TrainingServiceGrpc.TrainingServiceBlockingStub trainer;
+
+    public S3Trials(ArtifactStore store, @Channel("train-requested") Emitter<TrainRequested> emitter, TunerConfig config,
+            @GrpcClient("trainer") TrainingServiceGrpc.TrainingServiceBlockingStub trainer) {
+        this.store = store;
+        this.requests = new EventSender<>(emitter, config.eventAckTimeout());
+        this.trainer = trainer;
+    }
+
+    @Override
+    public Optional<TrainingJob> find(String trainingJobName) {
+        return store.read("training-jobs/" + trainingJobName + "/status.json").map(json -> ProtoJson.merge(json, TrainingJob.newBuilder()).build());
+    }
+
+    @Override
+    public Dataset dataset(String datasetId) {
+        return store.read("datasets/" + datasetId + "/meta.json").map(json -> ProtoJson.merge(json, Dataset.newBuilder()).build())
+                .orElseThrow(() -> store.exists("datasets/" + datasetId + "/status.json")
+                        ? LmForgeException.failedPrecondition("dataset '%s' is not ready: its build is still running or failed", datasetId)
+                        : LmForgeException.notFound("dataset '%s' does not exist", datasetId));
+    }
+
+    @Override
+    public void request(TrainingJobSpec spec) {
+        Instant now = Instant.now();
+        requests.send(spec.getTrainingJobName(), TrainRequested.newBuilder().setSchemaVersion(1).setSpec(spec)
+                .setRequestedAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano())).build());
+    }
+
+    @Override
+    public void stop(String trainingJobName) {
+        try {
+            trainer.withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
+                    .stopTrainingJob(StopTrainingJobRequest.newBuilder().setTrainingJobName(trainingJobName).build());
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() != Status.Code.FAILED_PRECONDITION && e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+                LOG.warnf("stopping trial %s failed (%s); will try again", trainingJobName, e.getStatus());
+            }
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package dev.lmforge.tuner.service;
+
+import dev.lmforge.api.v1.ContinuousParameterRange;
+import dev.lmforge.api.v1.Dataset;
+import dev.lmforge.api.v1.EarlyStopping;
+import dev.lmforge.api.v1.EpochMetrics;
+import dev.lmforge.api.v1.IntegerParameterRange;
+import dev.lmforge.api.v1.JobStatus;
+import dev.lmforge.api.v1.Metric;
+import dev.lmforge.api.v1.ObjectiveType;
+import dev.lmforge.api.v1.ParameterRanges;
+import dev.lmforge.api.v1.ScalingType;
+import dev.lmforge.api.v1.TrainingJob;
+import dev.lmforge.api.v1.TrainingJobSpec;
+import dev.lmforge.api.v1.Trial;
+import dev.lmforge.api.v1.TuningJob;
+import dev.lmforge.api.v1.TuningJobSpec;
+import dev.lmforge.api.v1.TuningObjective;
+import dev.lmforge.api.v1.TuningStrategy;
+import dev.lmforge.common.errors.LmForgeException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The tuning loop against a simulated trainer whose "validation perplexity" is a known function of the hyperparameters. */
+class TuningEngineTest {
+
+    static final class MemoryStore implements TuningStore {
+        final Map<String, TuningJob> jobs = new TreeMap<>();
+
+        @Override
+        public Optional<TuningJob> find(String name) {
+            return Optional.ofNullable(jobs.get(name));
+        }
+
+        @Override
+        public void create(TuningJob job) {
+            save(job);
+        }
+
+        @Override
+        public void save(TuningJob job) {
+            jobs.put(job.getSpec().getTuningJobName(), job);
+        }
+
+        @Override
+        public List<TuningJob> all() {
+            return new ArrayList<>(jobs.values());
+        }
+    }
+
+    /** Requested trials run for a few ticks, one epoch a tick, then complete with the objective's value. */
+    static final class SimulatedTrainer implements Trials {
+        final Map<String, TrainingJob.Builder> jobs = new LinkedHashMap<>();
+        final List<String> requested = new ArrayList<>();
+        final List<String> stopped = new ArrayList<>();
+        final ToDoubleFunction<Map<String, String>> objective;
+        int maxRunning;
+
+        SimulatedTrainer(ToDoubleFunction<Map<String, String>> objective) {
+            this.objective = objective;
+        }
+
+        @Override
+        public Optional<TrainingJob> find(String name) {
+            return Optional.ofNullable(jobs.get(name)).map(TrainingJob.Builder::build);
+        }
+
+        @Override
+        public Dataset dataset(String datasetId) {
+            if (!datasetId.equals("ds")) {
+                throw LmForgeException.notFound("dataset '%s' does not exist", datasetId);
+            }
+            return Dataset.getDefaultInstance();
+        }
+
+        @Override
+        public void request(TrainingJobSpec spec) {
+            requested.add(spec.getTrainingJobName());
+            jobs.put(spec.getTrainingJobName(), TrainingJob.newBuilder().setSpec(spec).setStatus(JobStatus.JOB_STATUS_IN_PROGRESS));
+        }
+
+        @Override
+        public void stop(String name) {
+            stopped.add(name);
+            jobs.get(name).setStatus(JobStatus.JOB_STATUS_STOPPED);
+        }
+
+        /** One epoch for every running job; a job ends after its "epochs". */
+        void tick() {
+            maxRunning = Math.max(maxRunning, (int) jobs.values().stream().filter(j -> j.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS).count());
+            for (TrainingJob.Builder j : jobs.values()) {
+                if (j.getStatus() != JobStatus.JOB_STATUS_IN_PROGRESS) {
+                    continue;
+                }
+                double value = objective.applyAsDouble(j.getSpec().getHyperparametersMap());
+                int epoch = j.getEpochsCount() + 1;
+                j.addEpochs(EpochMetrics.newBuilder().setEpoch(epoch).setValidationPerplexity(value * (1 + 1.0 / epoch)));
+                if (epoch == Integer.parseInt(j.getSpec().getHyperparametersOrDefault("epochs", "3"))) {
+                    j.setStatus(JobStatus.JOB_STATUS_COMPLETED).addFinalMetrics(Metric.newBuilder().setName("validation:perplexity").setValue(value));
+                }
+            }
+        }
+    }
+
+    static TuningJobSpec spec(String name, TuningStrategy strategy, int maxJobs, int parallel) {
+        return TuningJobSpec.newBuilder().setTuningJobName(name).setDatasetId("ds").putStaticHyperparameters("epochs", "3")
+                .setRanges(ParameterRanges.newBuilder()
+                        .addContinuous(ContinuousParameterRange.newBuilder().setName("learning_rate").setMinValue(0.01).setMaxValue(10)
+                                .setScalingType(ScalingType.SCALING_TYPE_LOGARITHMIC))
+                        .addInteger(IntegerParameterRange.newBuilder().setName("hidden_size").setMinValue(16).setMaxValue(256)))
+                .setObjective(TuningObjective.newBuilder().setMetricName("validation:perplexity").setType(ObjectiveType.OBJECTIVE_TYPE_MINIMIZE))
+                .setStrategy(strategy).setMaxJobs(maxJobs).setMaxParallelJobs(parallel).setRandomSeed(7).build();
+    }
+
+    /** Best near learning_rate 1 and hidden_size 200. */
+    static double perplexity(Map<String, String> hp) {
+        double lr = Math.log10(Double.parseDouble(hp.get("learning_rate")));
+        double h = Double.parseDouble(hp.get("hidden_size"));
+        return 100 + 50 * lr * lr + Math.pow((h - 200) / 50, 2);
+    }
+
+    final MemoryStore store = new MemoryStore();
+    final SimulatedTrainer trainer = new SimulatedTrainer(TuningEngineTest::perplexity);
+    final TunerConfig config = new TunerConfig() {
+        public String tickInterval() { return "2s"; }
+        public Duration eventAckTimeout() { return Duration.ofSeconds(1); }
+        public int medianRuleMinTrials() { return 3; }
+    };
+
+    TuningEngine engine = new TuningEngine(store, trainer, config);
+    TuningJobs jobs = new TuningJobs(store, trainer, engine);
+
+    TuningJob runToEnd(String name) {
+        for (int i = 0; i < 500 && engine.current(name).isPresent(); i++) {
+            trainer.tick();
+            engine.advanceAll();
+        }
+        return store.find(name).orElseThrow();
+    }
+
+    @Test
+    void bayesianTuningRunsMaxJobsTrialsTwoAtATimeAndFindsTheGoodRegion() {
+        jobs.create(spec("bo", TuningStrategy.TUNING_STRATEGY_BAYESIAN, 12, 2));
+        TuningJob done = runToEnd("bo");
+        assertEquals(JobStatus.JOB_STATUS_COMPLETED, done.getStatus());
+        assertEquals(12, done.getTrialsCount());
+        assertEquals(12, trainer.requested.size());
+        assertEquals(2, trainer.maxRunning, "max_parallel_jobs trials at most");
+        assertTrue(done.getBestTrial().getObjectiveValue() < 110, "best " + done.getBestTrial());
+        assertEquals(12, (int) done.getTrialCountsByStatusOrThrow("Completed"));
+        assertEquals(2, done.getParameterImportanceCount());
+        assertEquals("learning_rate", done.getParameterImportance(0).getName(), "learning rate matters most here");
+    }
+
+    @Test
+    void aRestartedTunerNeitherLosesNorDuplicatesTrials() {
+        jobs.create(spec("restart", TuningStrategy.TUNING_STRATEGY_RANDOM, 6, 3));
+        trainer.tick();
+        engine.advanceAll();
+        int before = trainer.requested.size();
+        engine = new TuningEngine(store, trainer, config);
+        jobs = new TuningJobs(store, trainer, engine);
+        engine.restore();
+        TuningJob done = runToEnd("restart");
+        assertEquals(6, done.getTrialsCount());
+        assertEquals(6, trainer.requested.size());
+        assertEquals(trainer.requested.stream().distinct().count(), trainer.requested.size());
+        assertTrue(before >= 3);
+    }
+
+    @Test
+    void theMedianRuleStopsTrialsThatFallBehind() {
+        jobs.create(spec("es", TuningStrategy.TUNING_STRATEGY_RANDOM, 10, 1).toBuilder()
+                .setEarlyStopping(EarlyStopping.EARLY_STOPPING_AUTO).putStaticHyperparameters("epochs", "4").build());
+        TuningJob done = runToEnd("es");
+        assertEquals(JobStatus.JOB_STATUS_COMPLETED, done.getStatus());
+        assertFalse(trainer.stopped.isEmpty(), "some random trials should be worse than the median");
+        for (Trial t : done.getTrialsList()) {
+            if (t.getEarlyStopped()) {
+                assertEquals(JobStatus.JOB_STATUS_STOPPED, t.getStatus());
+                assertTrue(t.getHasObjectiveValue());
+            }
+        }
+    }
+
+    @Test
+    void stoppingStopsTheRunningTrials() {
+        jobs.create(spec("stop", TuningStrategy.TUNING_STRATEGY_RANDOM, 10, 2));
+        trainer.tick();
+        jobs.stop("stop");
+        TuningJob done = runToEnd("stop");
+        assertEquals(JobStatus.JOB_STATUS_STOPPED, done.getStatus());
+        assertEquals(2, trainer.stopped.size());
+        var e = assertThrows(LmForgeException.class, () -> jobs.stop("stop"));
+        assertEquals(LmForgeException.Kind.FAILED_PRECONDITION, e.kind());
+    }
+
+    @Test
+    void warmStartUsesTheParentsTrials() {
+        jobs.create(spec("parent", TuningStrategy.TUNING_STRATEGY_BAYESIAN, 6, 2));
+        runToEnd("parent");
+        jobs.create(spec("child", TuningStrategy.TUNING_STRATEGY_BAYESIAN, 3, 1).toBuilder().addWarmStartParents("parent").build());
+        TuningJob child = runToEnd("child");
+        assertTrue(child.getBestTrial().getObjectiveValue() < 130, child.getBestTrial().toString());
+        var other = spec("child2", TuningStrategy.TUNING_STRATEGY_BAYESIAN, 3, 1).toBuilder().addWarmStartParents("parent")
+                .setRanges(ParameterRanges.newBuilder().addInteger(IntegerParameterRange.newBuilder().setName("bptt").setMinValue(10).setMaxValue(40))).build();
+        assertTrue(assertThrows(LmForgeException.class, () -> jobs.create(other)).getMessage().contains("tunes other ranges"));
+    }
+
+    @Test
+    void badSpecsAreRejectedWithTheReason() {
+        expect("ranges is empty", spec("a", TuningStrategy.TUNING_STRATEGY_RANDOM, 4, 2).toBuilder().clearRanges().build());
+        expect("max_parallel_jobs must be between 1 and max_jobs (4), got 5", spec("a", TuningStrategy.TUNING_STRATEGY_RANDOM, 4, 5));
+        expect("not one the trainer emits", spec("a", TuningStrategy.TUNING_STRATEGY_RANDOM, 4, 2).toBuilder()
+                .setObjective(TuningObjective.newBuilder().setMetricName("validation:accuracy").setType(ObjectiveType.OBJECTIVE_TYPE_MAXIMIZE)).build());
+        expect("min", spec("a", TuningStrategy.TUNING_STRATEGY_RANDOM, 4, 2).toBuilder().setRanges(ParameterRanges.newBuilder()
+                .addContinuous(ContinuousParameterRange.newBuilder().setName("dropout").setMinValue(0.5).setMaxValue(0.1))).build());
+        expect("log", spec("a", TuningStrategy.TUNING_STRATEGY_RANDOM, 4, 2).toBuilder().setRanges(ParameterRanges.newBuilder()
+                .addContinuous(ContinuousParameterRange.newBuilder().setName("dropout").setMinValue(0).setMaxValue(0.5)
+                        .setScalingType(ScalingType.SCALING_TYPE_LOGARITHMIC))).build());
+        var unknown = assertThrows(LmForgeException.class, () -> jobs.create(spec("a", TuningStrategy.TUNING_STRATEGY_RANDOM, 4, 2).toBuilder().setDatasetId("nope").build()));
+        assertEquals(LmForgeException.Kind.NOT_FOUND, unknown.kind());
+        var parent = assertThrows(LmForgeException.class, () -> jobs.create(spec("a", TuningStrategy.TUNING_STRATEGY_RANDOM, 4, 2).toBuilder()
+                .addWarmStartParents("missing").build()));
+        assertEquals(LmForgeException.Kind.NOT_FOUND, parent.kind());
+    }
+
+    private void expect(String messagePart, TuningJobSpec spec) {
+        var e = assertThrows(LmForgeException.class, () -> jobs.create(spec));
+        assertEquals(LmForgeException.Kind.INVALID_ARGUMENT, e.kind());
+        assertTrue(e.getMessage().contains(messagePart), e.getMessage());
+    }
+}
