@@ -4,12 +4,13 @@ import dev.lmforge.cli.corpus.CorpusCommand;
 import dev.lmforge.cli.dataset.DatasetCommand;
 import dev.lmforge.cli.training.JobsCommand;
 import dev.lmforge.cli.training.TrainCommand;
+import dev.lmforge.cli.tuning.TuneCommand;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import picocli.CommandLine.Command;
 
 @TopCommand
 @Command(name = "lmforge", mixinStandardHelpOptions = true, version = "LM Forge 0.1.0",
         description = "Train, tune and serve LSTM language models: a client of the LM Forge services.",
-        subcommands = {CorpusCommand.class, DatasetCommand.class, TokenizeCommand.class, TrainCommand.class, JobsCommand.class})
+        subcommands = {CorpusCommand.class, DatasetCommand.class, TokenizeCommand.class, TrainCommand.class, JobsCommand.class, TuneCommand.class})
 public class LmForgeCommand {
 }
