@@ -87,7 +87,7 @@ public class TunePlotCommand implements Runnable {
                     xy[1][i] = scored.get(i).getObjectiveValue();
                 }
                 boolean log = job.getSpec().getRanges().getContinuousList().stream()
-                        .anyMatch(r -> r.getName().equals(p) && r.getScalingTypeValue() == 3);
+                        .anyMatch(r -> r.getName().equals(p) && r.getScalingType() == dev.lmforge.api.v1.ScalingType.SCALING_TYPE_LOGARITHMIC);
                 Path file = dir.resolve(job.getSpec().getTuningJobName() + "-" + p + ".png");
                 Charts.scatter(metric + " against " + p, p, metric, Map.of("trials", xy), file, log);
                 written.add(file);
