@@ -60,17 +60,16 @@ final class TrainingCorpus {
 
     /** Builds the corpus from counted words (keys without the leading mark). */
     static TrainingCorpus build(WordCounter.WordTable table, double characterCoverage) {
+        WordCounter.Entries entries = table.entries();
+        String[] keys = entries.words();
+        long[] counts = entries.counts();
         // 1. character frequencies (the mark once per word)
         long[] bmp = new long[0x10000];
         IntLongMap astral = new IntLongMap();
         long markCount = 0;
-        int cap = table.capacity();
-        for (int slot = 0; slot < cap; slot++) {
-            String k = table.key(slot);
-            if (k == null) {
-                continue;
-            }
-            long c = table.count(slot);
+        for (int e = 0; e < keys.length; e++) {
+            String k = keys[e];
+            long c = counts[e];
             markCount += c;
             for (int i = 0; i < k.length(); ) {
                 int cp = k.codePointAt(i);
@@ -151,13 +150,10 @@ final class TrainingCorpus {
         int wsId = bmpId[Scripts.WS];
 
         // 2. words as id sequences; words with unknown characters may collide and merge
-        int words = table.size();
+        int words = keys.length;
         long totalLen = 0;
-        for (int slot = 0; slot < cap; slot++) {
-            String k = table.key(slot);
-            if (k != null) {
-                totalLen += k.codePointCount(0, k.length()) + 1;
-            }
+        for (String k : keys) {
+            totalLen += k.codePointCount(0, k.length()) + 1;
         }
         if (totalLen > Integer.MAX_VALUE - 16) {
             throw new IllegalStateException("too many distinct words to train on: use inputSentenceLimit");
@@ -166,18 +162,13 @@ final class TrainingCorpus {
         int[] starts = new int[words + 1];
         long[] freq = new long[words];
         boolean[] hasUnk = new boolean[words];
-        String[] keys = new String[words];
         int w = 0;
         int pos = 0;
         long totalChars = 0;
-        for (int slot = 0; slot < cap; slot++) {
-            String k = table.key(slot);
-            if (k == null) {
-                continue;
-            }
-            keys[w] = k;
+        for (int e = 0; e < words; e++) {
+            String k = keys[e];
             starts[w] = pos;
-            freq[w] = table.count(slot);
+            freq[w] = counts[e];
             textBuf[pos++] = wsId;
             for (int i = 0; i < k.length(); ) {
                 int cp = k.codePointAt(i);
@@ -200,49 +191,46 @@ final class TrainingCorpus {
         starts[w] = pos;
 
         // merge words that became equal once rare characters turned unknown
-        int[] target2 = new int[words];
-        for (int i = 0; i < words; i++) {
-            target2[i] = i;
-        }
         java.util.HashMap<IntSeq, Integer> seen2 = new java.util.HashMap<>();
         for (int i = 0; i < words; i++) {
             if (hasUnk[i]) {
                 IntSeq key = new IntSeq(textBuf, starts[i], starts[i + 1]);
                 Integer first = seen2.putIfAbsent(key, i);
                 if (first != null) {
-                    target2[i] = first;
                     freq[first] += freq[i];
                     freq[i] = 0;
                 }
             }
         }
-        // 3. order: frequency descending, then word text (deterministic whatever the thread timing)
-        Integer[] wordOrder = new Integer[words];
+        // 3. drop the words merged into others (the table's order is already deterministic)
         int live = 0;
+        int total = 0;
         for (int i = 0; i < words; i++) {
             if (freq[i] > 0) {
-                wordOrder[live++] = i;
+                live++;
+                total += starts[i + 1] - starts[i];
             }
         }
-        Integer[] sorted = Arrays.copyOf(wordOrder, live);
-        Arrays.sort(sorted, (a, b) -> freq[a] != freq[b] ? Long.compare(freq[b], freq[a]) : keys[a].compareTo(keys[b]));
-        int[] outStart = new int[live + 1];
-        long[] outFreq = new long[live];
-        int total = 0;
-        for (int i = 0; i < live; i++) {
-            total += starts[sorted[i] + 1] - starts[sorted[i]];
+        int[] outText = textBuf;
+        int[] outStart = starts;
+        long[] outFreq = freq;
+        if (live < words) {
+            outStart = new int[live + 1];
+            outFreq = new long[live];
+            outText = new int[total];
+            int p = 0;
+            int k = 0;
+            for (int i = 0; i < words; i++) {
+                if (freq[i] > 0) {
+                    outStart[k] = p;
+                    outFreq[k++] = freq[i];
+                    int len = starts[i + 1] - starts[i];
+                    System.arraycopy(textBuf, starts[i], outText, p, len);
+                    p += len;
+                }
+            }
+            outStart[live] = p;
         }
-        int[] outText = new int[total];
-        int p = 0;
-        for (int i = 0; i < live; i++) {
-            int src = sorted[i];
-            outStart[i] = p;
-            outFreq[i] = freq[src];
-            int len = starts[src + 1] - starts[src];
-            System.arraycopy(textBuf, starts[src], outText, p, len);
-            p += len;
-        }
-        outStart[live] = p;
         return new TrainingCorpus(charCp, charFreq, seen, coverage, outStart, outText, outFreq, totalChars);
     }
 

@@ -174,38 +174,27 @@ final class WordCounter {
     }
 
     /**
-     * Open-addressing table from word (without its leading U+2581) to count; looks words up by a
-     * range of a line so that only new words allocate.
+     * Open-addressing table from word (without its leading U+2581) to count. Each slot holds the
+     * word's hash, the offset of its characters in one shared char arena, and its count, in two
+     * adjacent longs, so that a lookup touches one slot and one run of characters; only new words
+     * copy anything.
      */
     static final class WordTable {
-        private String[] keys;
-        private long[] counts;
-        private int[] hashes;
+        private long[] tab; // [2s] = hash << 32 | arena offset, [2s + 1] = count (0: empty slot)
+        private char[] arena = new char[1 << 16];
+        private int arenaSize;
         private int size;
         private int mask;
+        private char[] buf = new char[256];
 
         WordTable(int capacity) {
             int cap = Integer.highestOneBit(Math.max(16, capacity) - 1) << 1;
-            keys = new String[cap];
-            counts = new long[cap];
-            hashes = new int[cap];
+            tab = new long[cap * 2];
             mask = cap - 1;
         }
 
         int size() {
             return size;
-        }
-
-        String key(int slot) {
-            return keys[slot];
-        }
-
-        long count(int slot) {
-            return counts[slot];
-        }
-
-        int capacity() {
-            return keys.length;
         }
 
         /** Counts the words of one normalized line. */
@@ -214,71 +203,157 @@ final class WordCounter {
             if (n == 0) {
                 return;
             }
+            if (buf.length < n) {
+                buf = new char[Math.max(n, buf.length * 2)];
+            }
+            char[] b = buf;
+            s.getChars(0, n, b, 0);
             int start = 0;
-            for (int i = 0; i <= n; i++) {
-                if (i == n || s.charAt(i) == ' ' || s.charAt(i) == (char) Scripts.WS) {
-                    add(s, start, i, 1);
+            int h = 0;
+            for (int i = 0; i < n; i++) {
+                char c = b[i];
+                if (c == ' ' || c == (char) Scripts.WS) {
+                    add(b, start, i, h, 1);
                     start = i + 1;
+                    h = 0;
+                } else {
+                    h = 31 * h + c;
                 }
             }
+            add(b, start, n, h, 1);
         }
 
-        void add(String s, int from, int to, long count) {
-            int h = 0;
-            for (int i = from; i < to; i++) {
-                h = 31 * h + s.charAt(i);
-            }
+        private static int finish(int h) {
             h *= 0x9E3779B9;
-            h ^= h >>> 15;
+            return h ^ (h >>> 15);
+        }
+
+        private void add(char[] b, int from, int to, int rawHash, long count) {
+            int h = finish(rawHash);
             int len = to - from;
             int slot = h & mask;
+            long hi = (long) h << 32;
             while (true) {
-                String k = keys[slot];
-                if (k == null) {
-                    keys[slot] = s.substring(from, to);
-                    counts[slot] = count;
-                    hashes[slot] = h;
-                    if (++size * 2 > keys.length) {
+                long meta = tab[2 * slot];
+                long cnt = tab[2 * slot + 1];
+                if (cnt == 0) {
+                    int off = store(b, from, len);
+                    tab[2 * slot] = hi | (off & 0xffffffffL);
+                    tab[2 * slot + 1] = count;
+                    if (++size * 2 > mask + 1) {
                         grow();
                     }
                     return;
                 }
-                if (hashes[slot] == h && k.length() == len && s.regionMatches(from, k, 0, len)) {
-                    counts[slot] += count;
+                if ((meta & 0xffffffff00000000L) == hi && equalsAt((int) meta, b, from, len)) {
+                    tab[2 * slot + 1] = cnt + count;
                     return;
                 }
                 slot = (slot + 1) & mask;
             }
         }
 
+        private boolean equalsAt(int off, char[] b, int from, int len) {
+            char[] a = arena;
+            if (((a[off] << 16) | a[off + 1]) != len) {
+                return false;
+            }
+            return java.util.Arrays.equals(a, off + 2, off + 2 + len, b, from, from + len);
+        }
+
+        private int store(char[] b, int from, int len) {
+            if (arenaSize + len + 2 > arena.length) {
+                long want = Math.max((long) arena.length * 2, (long) arenaSize + len + 2);
+                if (want > Integer.MAX_VALUE - 16) {
+                    throw new IllegalStateException("too many distinct words: use inputSentenceLimit to sample fewer lines");
+                }
+                arena = java.util.Arrays.copyOf(arena, (int) want);
+            }
+            int off = arenaSize;
+            arena[off] = (char) (len >>> 16);
+            arena[off + 1] = (char) len;
+            System.arraycopy(b, from, arena, off + 2, len);
+            arenaSize += len + 2;
+            return off;
+        }
+
         void addAll(WordTable other) {
-            for (int i = 0; i < other.keys.length; i++) {
-                if (other.keys[i] != null) {
-                    add(other.keys[i], 0, other.keys[i].length(), other.counts[i]);
+            long[] t = other.tab;
+            for (int s = 0; s < t.length; s += 2) {
+                if (t[s + 1] != 0) {
+                    int off = (int) t[s];
+                    int len = (other.arena[off] << 16) | other.arena[off + 1];
+                    int raw = 0;
+                    for (int i = off + 2; i < off + 2 + len; i++) {
+                        raw = 31 * raw + other.arena[i];
+                    }
+                    add(other.arena, off + 2, off + 2 + len, raw, t[s + 1]);
                 }
             }
         }
 
         private void grow() {
-            String[] ok = keys;
-            long[] oc = counts;
-            int[] oh = hashes;
-            int cap = ok.length * 2;
-            keys = new String[cap];
-            counts = new long[cap];
-            hashes = new int[cap];
+            long[] old = tab;
+            int cap = (mask + 1) * 2;
+            tab = new long[cap * 2];
             mask = cap - 1;
-            for (int i = 0; i < ok.length; i++) {
-                if (ok[i] != null) {
-                    int slot = oh[i] & mask;
-                    while (keys[slot] != null) {
+            for (int s = 0; s < old.length; s += 2) {
+                if (old[s + 1] != 0) {
+                    int slot = (int) (old[s] >>> 32) & mask;
+                    while (tab[2 * slot + 1] != 0) {
                         slot = (slot + 1) & mask;
                     }
-                    keys[slot] = ok[i];
-                    counts[slot] = oc[i];
-                    hashes[slot] = oh[i];
+                    tab[2 * slot] = old[s];
+                    tab[2 * slot + 1] = old[s + 1];
                 }
             }
         }
+
+        /** The words and counts, in an order that depends only on the words (hash, then text). */
+        Entries entries() {
+            long[] order = new long[size];
+            int n = 0;
+            for (int s = 0; s < tab.length; s += 2) {
+                if (tab[s + 1] != 0) {
+                    order[n++] = (tab[s] & 0xffffffff00000000L) | (s >>> 1);
+                }
+            }
+            java.util.Arrays.sort(order);
+            // equal hashes (rare) sort by text so that the order never depends on insertion order
+            for (int i = 0; i < n; ) {
+                int j = i + 1;
+                while (j < n && (order[j] >>> 32) == (order[i] >>> 32)) {
+                    j++;
+                }
+                if (j - i > 1) {
+                    Long[] run = new Long[j - i];
+                    for (int k = i; k < j; k++) {
+                        run[k - i] = order[k];
+                    }
+                    java.util.Arrays.sort(run, (x, y) -> key((int) (long) x).compareTo(key((int) (long) y)));
+                    for (int k = i; k < j; k++) {
+                        order[k] = run[k - i];
+                    }
+                }
+                i = j;
+            }
+            String[] words = new String[n];
+            long[] counts = new long[n];
+            for (int i = 0; i < n; i++) {
+                int slot = (int) order[i];
+                words[i] = key(slot);
+                counts[i] = tab[2 * slot + 1];
+            }
+            return new Entries(words, counts);
+        }
+
+        private String key(int slot) {
+            int off = (int) tab[2 * slot];
+            int len = (arena[off] << 16) | arena[off + 1];
+            return new String(arena, off + 2, len);
+        }
+    }
+
+    record Entries(String[] words, long[] counts) {
     }
 }
