@@ -141,7 +141,7 @@ public final class SentencePieceTrainer {
             }
         } else {
             UnigramTrainer trainer = new UnigramTrainer(corpus, options.maxPieceLength(), threads);
-            UnigramTrainer.Result r = trainer.train(options.vocabSize() - meta);
+            UnigramTrainer.Result r = trainer.train(options.vocabSize() - meta, options.vocabSize());
             report.seedPieces = trainer.seedCount();
             if (r.pieces().size() < options.vocabSize() - meta) {
                 throw tooLarge(options.vocabSize(), meta + r.pieces().size());
@@ -155,6 +155,12 @@ public final class SentencePieceTrainer {
             }
         }
         report.trainMillis = (System.nanoTime() - t1) / 1_000_000;
+        java.util.Set<String> unique = new java.util.HashSet<>(pieces.length * 2);
+        for (String p : pieces) {
+            if (!unique.add(p)) {
+                throw new IllegalStateException("trainer produced the piece \"" + p + "\" twice");
+            }
+        }
         return buildModel(options, pieces, scores, counted, input);
     }
 

@@ -113,13 +113,17 @@ final class UnigramTrainer {
         return seeds;
     }
 
-    Result train(int wanted) {
+    /**
+     * Trains until {@code wanted} pieces (besides the special and byte pieces) can be kept; EM stops
+     * pruning at 1.1 x the full vocabulary size, as spm_train does.
+     */
+    Result train(int wanted, int vocabSize) {
         makeSeeds();
         seeds = numPieces;
         if (numPieces < wanted) {
             return finish(numPieces);
         }
-        int desired = (int) (wanted * 1.1);
+        int desired = (int) (vocabSize * 1.1);
         try (Pool pool = new Pool(threads)) {
             while (true) {
                 for (int iter = 0; iter < SUB_ITERATIONS; iter++) {
