@@ -1,0 +1,53 @@
+package dev.lmforge.tokenizer.service;
+
+import dev.lmforge.api.v1.Dataset;
+import dev.lmforge.common.store.AbortableOutputStream;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where datasets live. {@code status.json} holds a dataset's current state from its creation on;
+ * {@code meta.json}, written after every shard and the tokenizer file, marks it complete.
+ */
+public interface DatasetStore {
+
+    /** The current state of a dataset: meta.json once complete, status.json before (or after a failure). */
+    Optional<Dataset> find(String datasetId);
+
+    void saveStatus(Dataset dataset);
+
+    /** Fills in the dataset's S3 locations. */
+    Dataset.Builder locate(Dataset.Builder dataset);
+
+    /** Stores the tokenizer file; returns where. */
+    dev.lmforge.api.v1.S3Location putTokenizer(String datasetId, String fileName, byte[] content);
+
+    Optional<byte[]> tokenizer(Dataset dataset);
+
+    /** Any object the platform's credentials reach, by s3:// URI (an uploaded tokenizer model). */
+    java.io.InputStream open(String s3Uri);
+
+    /** A stream for one shard object; visible only once closed. Returns its key. */
+    AbortableOutputStream openShard(String datasetId, String name);
+
+    String shardKey(String datasetId, String name);
+
+    /** Writes meta.json last: the dataset is complete from then on. */
+    void publish(Dataset dataset);
+
+    /** Removes the shards, tokenizer and meta of a failed build, keeping its status. */
+    void discardArtifacts(String datasetId);
+
+    boolean isEventSent(String datasetId);
+
+    void markEventSent(String datasetId);
+
+    /** Datasets in id order after {@code startAfter}, at most {@code limit}. */
+    Page list(String startAfter, int limit);
+
+    int delete(String datasetId);
+
+    record Page(List<Dataset> datasets, String nextStartAfter) {
+    }
+}

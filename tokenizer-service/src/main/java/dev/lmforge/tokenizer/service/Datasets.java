@@ -1,0 +1,381 @@
+package dev.lmforge.tokenizer.service;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
+import dev.lmforge.api.v1.Corpus;
+import dev.lmforge.api.v1.CreateDatasetRequest;
+import dev.lmforge.api.v1.Dataset;
+import dev.lmforge.api.v1.JobStatus;
+import dev.lmforge.api.v1.TokenIds;
+import dev.lmforge.api.v1.TokenizerKind;
+import dev.lmforge.api.v1.TokenizerSpec;
+import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.common.naming.ResourceNames;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Datasets: creation (a build queued on a small pool), queries, deletion, tokenization for clients,
+ * and the automatic builds that corpus.ingested asks for. A dataset is announced on tokens.ready
+ * exactly once, after it is complete; a failed build leaves its status and reason, nothing else.
+ */
+@ApplicationScoped
+public class Datasets {
+
+    private static final Logger LOG = Logger.getLogger(Datasets.class);
+    static final int MAX_VOCAB_SIZE = 1_000_000;
+    static final int MAX_MODEL_BYTES = 64 << 20;
+
+    private final DatasetStore store;
+    private final CorpusCatalog corpora;
+    private final DatasetEvents events;
+    private final TokenizerConfig config;
+    private final MeterRegistry metrics;
+    private final ExecutorService builds;
+    private final Map<String, CompletableFuture<Dataset>> running = new ConcurrentHashMap<>();
+    private final Set<String> pendingEvents = ConcurrentHashMap.newKeySet();
+    private final Map<String, Tokenizer> loaded;
+
+    public Datasets(DatasetStore store, CorpusCatalog corpora, DatasetEvents events, TokenizerConfig config, MeterRegistry metrics) {
+        this.store = store;
+        this.corpora = corpora;
+        this.events = events;
+        this.config = config;
+        this.metrics = metrics;
+        this.builds = Executors.newFixedThreadPool(config.maxConcurrentBuilds(), r -> new Thread(r, "dataset-build"));
+        int cached = config.cachedTokenizers();
+        this.loaded = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Tokenizer> eldest) {
+                return size() > cached;
+            }
+        });
+    }
+
+    @PreDestroy
+    void stop() {
+        builds.shutdownNow();
+    }
+
+    /** Validates the request, records the dataset as InProgress and queues its build. */
+    public Dataset create(CreateDatasetRequest request) {
+        return create(request.getDatasetId(), request.getCorpusId(), request.getTokenizer(), request.getWait(), false);
+    }
+
+    /** The automatic build that a corpus.ingested event asks for; a redelivered event builds nothing twice. */
+    public void createForCorpus(String corpusId, TokenizerSpec spec) {
+        String id = autoDatasetId(corpusId, spec);
+        if (running.containsKey(id) || store.find(id).isPresent()) {
+            LOG.infof("dataset %s for corpus %s exists already; nothing to build", id, corpusId);
+            return;
+        }
+        create(id, corpusId, spec, false, true);
+    }
+
+    /** {corpus}-{kind}-{vocab}, shortened with a hash when the corpus id is long. */
+    static String autoDatasetId(String corpusId, TokenizerSpec spec) {
+        String suffix = "-" + kindName(spec.getKind()) + (spec.getKind() == TokenizerKind.TOKENIZER_KIND_SENTENCEPIECE_MODEL ? "" : "-" + spec.getVocabSize());
+        String id = corpusId + suffix;
+        if (id.length() > ResourceNames.MAX_LENGTH) {
+            String hash = String.format("%08x", corpusId.hashCode());
+            id = corpusId.substring(0, ResourceNames.MAX_LENGTH - suffix.length() - 9) + "-" + hash + suffix;
+        }
+        return id;
+    }
+
+    static String kindName(TokenizerKind kind) {
+        return switch (kind) {
+            case TOKENIZER_KIND_WORD -> "word";
+            case TOKENIZER_KIND_BPE -> "bpe";
+            case TOKENIZER_KIND_UNIGRAM -> "unigram";
+            case TOKENIZER_KIND_SENTENCEPIECE_MODEL -> "spm";
+            default -> "unknown";
+        };
+    }
+
+    private Dataset create(String requestedId, String corpusId, TokenizerSpec spec, boolean wait, boolean auto) {
+        ResourceNames.requireValid("corpus id", corpusId);
+        String id = requestedId.isEmpty() ? ResourceNames.generate("dataset") : ResourceNames.requireValid("dataset id", requestedId);
+        TokenizerSpec checked = validate(spec);
+        Corpus corpus = corpora.find(corpusId).orElseThrow(() -> corpora.hasObjects(corpusId)
+                ? LmForgeException.failedPrecondition("corpus '%s' is not ready: it is still being ingested (or its ingestion failed)", corpusId)
+                : LmForgeException.notFound("corpus '%s' does not exist", corpusId));
+        CompletableFuture<Dataset> done = new CompletableFuture<>();
+        if (running.putIfAbsent(id, done) != null || store.find(id).isPresent()) {
+            running.remove(id, done);
+            throw LmForgeException.alreadyExists("dataset '%s' already exists: delete it first or choose another id", id);
+        }
+        Instant now = Instant.now();
+        Dataset initial;
+        try {
+            initial = store.locate(Dataset.newBuilder().setDatasetId(id).setCorpusId(corpusId).setTokenizer(checked)
+                    .setStatus(JobStatus.JOB_STATUS_IN_PROGRESS).setPhase("queued").setAuto(auto)
+                    .setCreatedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))).build();
+            store.saveStatus(initial);
+        } catch (RuntimeException e) {
+            running.remove(id, done);
+            throw e;
+        }
+        builds.execute(() -> build(initial, corpus, done));
+        LOG.infof("dataset %s: queued (%s, vocab %d) on corpus %s", id, kindName(checked.getKind()), checked.getVocabSize(), corpusId);
+        if (!wait) {
+            return initial;
+        }
+        try {
+            return done.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw LmForgeException.unavailable("interrupted while waiting for dataset " + id, e);
+        }
+    }
+
+    private TokenizerSpec validate(TokenizerSpec spec) {
+        TokenizerSpec.Builder b = spec.toBuilder();
+        switch (spec.getKind()) {
+            case TOKENIZER_KIND_WORD, TOKENIZER_KIND_BPE, TOKENIZER_KIND_UNIGRAM -> {
+                if (spec.getVocabSize() <= 0 || spec.getVocabSize() > MAX_VOCAB_SIZE) {
+                    throw LmForgeException.invalidArgument("vocab_size must be between 1 and %d, got %d", MAX_VOCAB_SIZE, spec.getVocabSize());
+                }
+                if (spec.getMinCount() < 0) {
+                    throw LmForgeException.invalidArgument("min_count must be >= 0, got %d", spec.getMinCount());
+                }
+                if (spec.getCharacterCoverage() < 0 || spec.getCharacterCoverage() > 1) {
+                    throw LmForgeException.invalidArgument("character_coverage must lie in (0, 1], got %s", spec.getCharacterCoverage());
+                }
+                if (spec.getCharacterCoverage() == 0 && spec.getKind() != TokenizerKind.TOKENIZER_KIND_WORD) {
+                    b.setCharacterCoverage(0.9995);
+                }
+            }
+            case TOKENIZER_KIND_SENTENCEPIECE_MODEL -> {
+                if (spec.getModel().isEmpty() == spec.getModelUri().isEmpty()) {
+                    throw LmForgeException.invalidArgument("an uploaded SentencePiece model needs exactly one of model (the file's bytes) or model_uri (s3://...)");
+                }
+                byte[] model = spec.getModel().isEmpty() ? readModel(spec.getModelUri()) : spec.getModel().toByteArray();
+                Tokenizer checked = SentencePieceTokenizer.load(model, "sentencepiece");
+                b.setModel(ByteString.copyFrom(model)).clearModelUri().setVocabSize(checked.vocabSize());
+            }
+            default -> throw LmForgeException.invalidArgument(
+                    "tokenizer kind is required: TOKENIZER_KIND_WORD, TOKENIZER_KIND_BPE, TOKENIZER_KIND_UNIGRAM or TOKENIZER_KIND_SENTENCEPIECE_MODEL");
+        }
+        return b.build();
+    }
+
+    private byte[] readModel(String uri) {
+        try (InputStream in = store.open(uri)) {
+            return in.readNBytes(MAX_MODEL_BYTES + 1);
+        } catch (IOException e) {
+            throw LmForgeException.unavailable("reading " + uri + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void build(Dataset initial, Corpus corpus, CompletableFuture<Dataset> done) {
+        String id = initial.getDatasetId();
+        String outcome = "failed";
+        io.micrometer.core.instrument.Timer.Sample timer = io.micrometer.core.instrument.Timer.start(metrics);
+        try {
+            Dataset complete = new DatasetBuild(store, corpora, config, initial).run(corpus);
+            LOG.infof("dataset %s complete: vocab %d, %d train tokens in %.1f s", id, complete.getVocabSize(),
+                    complete.getSplitsOrThrow("train").getTokens(), complete.getBuildSeconds());
+            announce(complete);
+            outcome = "completed";
+            done.complete(complete);
+        } catch (Throwable t) {
+            fail(initial, t);
+            done.completeExceptionally(t instanceof LmForgeException ? t : LmForgeException.unavailable(
+                    "building dataset " + id + " failed: " + t.getMessage(), t));
+        } finally {
+            running.remove(id);
+            timer.stop(metrics.timer("lmforge.dataset.builds", "outcome", outcome));
+        }
+    }
+
+    private void fail(Dataset initial, Throwable t) {
+        String code = t instanceof LmForgeException e ? e.kind().name() : "INTERNAL";
+        LOG.warnf("dataset %s failed (%s): %s", initial.getDatasetId(), code, t.getMessage());
+        if (!(t instanceof LmForgeException)) {
+            LOG.debug("dataset build failure", t);
+        }
+        try {
+            store.discardArtifacts(initial.getDatasetId());
+            store.saveStatus(initial.toBuilder().setStatus(JobStatus.JOB_STATUS_FAILED).setPhase("").setProgress(0)
+                    .setFailureReason(String.valueOf(t.getMessage())).setFailureCode(code).build());
+        } catch (RuntimeException e) {
+            LOG.warnf("dataset %s: could not record the failure: %s", initial.getDatasetId(), e.getMessage());
+        }
+    }
+
+    /** Publishes tokens.ready; if Kafka does not take it now, the retry loop does later. */
+    private void announce(Dataset complete) {
+        try {
+            events.tokensReady(complete);
+            store.markEventSent(complete.getDatasetId());
+        } catch (RuntimeException e) {
+            LOG.warnf("dataset %s: tokens.ready not published yet (%s); will retry", complete.getDatasetId(), e.getMessage());
+            pendingEvents.add(complete.getDatasetId());
+        }
+    }
+
+    public Dataset get(String datasetId) {
+        ResourceNames.requireValid("dataset id", datasetId);
+        return store.find(datasetId).orElseThrow(() -> LmForgeException.notFound("dataset '%s' does not exist", datasetId));
+    }
+
+    public DatasetStore.Page list(String pageToken, int pageSize, String corpusId) {
+        if (pageSize < 0 || pageSize > 100) {
+            throw LmForgeException.invalidArgument("page_size must be between 0 and 100, got %d", pageSize);
+        }
+        if (!pageToken.isEmpty() && !ResourceNames.isValid(pageToken)) {
+            throw LmForgeException.invalidArgument("page_token '%s' is not one this service returned", pageToken);
+        }
+        DatasetStore.Page page = store.list(pageToken, pageSize == 0 ? 20 : pageSize);
+        if (corpusId.isEmpty()) {
+            return page;
+        }
+        return new DatasetStore.Page(page.datasets().stream().filter(d -> d.getCorpusId().equals(corpusId)).toList(), page.nextStartAfter());
+    }
+
+    public int delete(String datasetId) {
+        Dataset d = get(datasetId);
+        if (running.containsKey(datasetId) || d.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS) {
+            throw LmForgeException.failedPrecondition("dataset '%s' is being built; delete it once the build ends", datasetId);
+        }
+        loaded.remove(datasetId);
+        pendingEvents.remove(datasetId);
+        return store.delete(datasetId);
+    }
+
+    /** The tokenizer of a complete dataset, loaded once and kept in a small cache. */
+    public Tokenizer tokenizer(String datasetId) {
+        Tokenizer cached = loaded.get(datasetId);
+        if (cached != null) {
+            return cached;
+        }
+        Dataset d = get(datasetId);
+        if (d.getStatus() != JobStatus.JOB_STATUS_COMPLETED) {
+            throw LmForgeException.failedPrecondition("dataset '%s' is not complete (status %s)", datasetId, d.getStatus());
+        }
+        byte[] file = store.tokenizer(d).orElseThrow(() -> LmForgeException.notFound("dataset '%s' has no tokenizer file", datasetId));
+        Tokenizer t = Tokenizers.load(d.getTokenizer().getKind(), file);
+        loaded.put(datasetId, t);
+        return t;
+    }
+
+    public List<TokenIds> tokenize(String datasetId, List<String> texts) {
+        if (texts.isEmpty()) {
+            throw LmForgeException.invalidArgument("texts is empty: give at least one text to tokenize");
+        }
+        checkSize(texts.size(), texts.stream().mapToLong(String::length).sum(), "characters");
+        for (int i = 0; i < texts.size(); i++) {
+            if (texts.get(i).isBlank()) {
+                throw LmForgeException.invalidArgument("texts[%d] is empty", i);
+            }
+        }
+        Tokenizer t = tokenizer(datasetId);
+        List<TokenIds> out = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            TokenIds.Builder b = TokenIds.newBuilder();
+            for (int id : t.encode(text)) {
+                b.addIds(id).addPieces(t.piece(id));
+            }
+            out.add(b.build());
+        }
+        return out;
+    }
+
+    public List<String> detokenize(String datasetId, List<TokenIds> sequences) {
+        if (sequences.isEmpty()) {
+            throw LmForgeException.invalidArgument("sequences is empty: give at least one sequence of ids");
+        }
+        checkSize(sequences.size(), sequences.stream().mapToLong(TokenIds::getIdsCount).sum(), "ids");
+        Tokenizer t = tokenizer(datasetId);
+        List<String> out = new ArrayList<>(sequences.size());
+        for (int s = 0; s < sequences.size(); s++) {
+            int[] ids = sequences.get(s).getIdsList().stream().mapToInt(Integer::intValue).toArray();
+            for (int id : ids) {
+                if (id < 0 || id >= t.vocabSize()) {
+                    throw LmForgeException.invalidArgument("sequences[%d] holds id %d, outside the vocabulary [0, %d)", s, id, t.vocabSize());
+                }
+            }
+            out.add(t.decode(ids));
+        }
+        return out;
+    }
+
+    private void checkSize(int items, long size, String unit) {
+        if (items > config.maxRequestItems() || size > config.maxRequestChars()) {
+            throw LmForgeException.resourceExhausted("request too large: %d items and %d %s; the limits are %d items and %d %s per request",
+                    items, size, unit, config.maxRequestItems(), config.maxRequestChars(), unit);
+        }
+    }
+
+    /**
+     * After a restart: builds that were running are started again from the beginning (a build is
+     * idempotent), and complete datasets whose tokens.ready was not recorded are announced.
+     */
+    public void recover() {
+        String after = null;
+        do {
+            DatasetStore.Page page = store.list(after, 100);
+            for (Dataset d : page.datasets()) {
+                if (running.containsKey(d.getDatasetId())) {
+                    continue;
+                }
+                if (d.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS) {
+                    restart(d);
+                } else if (d.getStatus() == JobStatus.JOB_STATUS_COMPLETED && !store.isEventSent(d.getDatasetId())) {
+                    pendingEvents.add(d.getDatasetId());
+                }
+            }
+            after = page.nextStartAfter();
+        } while (after != null);
+    }
+
+    private void restart(Dataset d) {
+        Corpus corpus = corpora.find(d.getCorpusId()).orElse(null);
+        CompletableFuture<Dataset> done = new CompletableFuture<>();
+        if (running.putIfAbsent(d.getDatasetId(), done) != null) {
+            return;
+        }
+        if (corpus == null) {
+            fail(d, LmForgeException.failedPrecondition("corpus '%s' no longer exists", d.getCorpusId()));
+            running.remove(d.getDatasetId());
+            return;
+        }
+        LOG.infof("dataset %s: its build was interrupted; building it again", d.getDatasetId());
+        store.discardArtifacts(d.getDatasetId());
+        Dataset initial = d.toBuilder().setPhase("queued").setProgress(0).build();
+        store.saveStatus(initial);
+        builds.execute(() -> build(initial, corpus, done));
+    }
+
+    /** Announces complete datasets whose event is pending; returns how many are still pending. */
+    public int retryPendingEvents() {
+        for (String id : Set.copyOf(pendingEvents)) {
+            store.find(id).filter(d -> d.getStatus() == JobStatus.JOB_STATUS_COMPLETED).ifPresentOrElse(complete -> {
+                store.saveStatus(complete);
+                events.tokensReady(complete);
+                store.markEventSent(id);
+                pendingEvents.remove(id);
+            }, () -> pendingEvents.remove(id));
+        }
+        return pendingEvents.size();
+    }
+}
