@@ -13,8 +13,9 @@ WORK="$OUT/tokenizer"
 mkdir -p "$OUT" "$WORK"
 command -v spm_train >/dev/null || { echo "spm_train not found: apt install sentencepiece" >&2; exit 1; }
 
-# package (never install: the reactor resolves the modules from their target folders)
-"$ROOT/mvnw" -q -B package -DskipTests -pl bench -am
+# clean package (never install: the reactor resolves the modules from their target folders; clean drops
+# stubs generated earlier against another version of the shared protos)
+"$ROOT/mvnw" -q -B clean package -DskipTests -pl bench -am
 CP="$ROOT/bench/target/bench-0.1.0-SNAPSHOT.jar:$(cat "$ROOT/bench/target/classpath.txt")"
 
 CORPUS="$WORK/corpus-${MB}mb.txt"

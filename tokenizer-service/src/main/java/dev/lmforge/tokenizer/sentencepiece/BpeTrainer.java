@@ -122,6 +122,9 @@ final class BpeTrainer {
         List<int[]> merges = new ArrayList<>(Math.max(0, wantedMerges));
         Set<String> emitted = new HashSet<>();
         while (merges.size() < wantedMerges) {
+            if ((merges.size() & 255) == 0 && Thread.currentThread().isInterrupted()) {
+                throw new java.util.concurrent.CancellationException("BPE training interrupted");
+            }
             int best = popBest();
             if (best < 0) {
                 return new Result(merges, true);

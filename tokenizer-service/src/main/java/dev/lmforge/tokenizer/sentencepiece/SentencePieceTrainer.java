@@ -66,10 +66,17 @@ public final class SentencePieceTrainer {
     /**
      * Trains on UTF-8 text, one sentence/paragraph per line, and returns a serialized ModelProto.
      * Streams the file: memory grows with the number of distinct pre-tokenized words, not the file
-     * size.
+     * size. An interrupted calling thread stops training with an {@link java.io.InterruptedIOException}.
      */
     public static byte[] train(Path input, Options options) throws IOException {
-        return trainModel(input, options, null).toByteArray();
+        try {
+            return trainModel(input, options, null).toByteArray();
+        } catch (java.util.concurrent.CancellationException e) {
+            // the calling thread was interrupted (a cancelled job): stop early, keep the flag set
+            java.io.InterruptedIOException ex = new java.io.InterruptedIOException(e.getMessage());
+            ex.initCause(e);
+            throw ex;
+        }
     }
 
     /** Progress and timing of one training run (for logs and benchmarks). */

@@ -17,7 +17,7 @@ final class TrainingCorpus {
     final int unk;
     final int[] charCodePoint;
     final long[] charFreq;
-    /** First and last settled script of each character (see {@link Scripts}); index unk unused. */
+    /** Script class of each character ({@link Scripts#of}; ANY for the word mark and the unknown id). */
     final int[] charScript;
     final int distinctCharsSeen;
     final double coverage;

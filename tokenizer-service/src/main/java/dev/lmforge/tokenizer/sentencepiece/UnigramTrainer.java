@@ -127,6 +127,9 @@ final class UnigramTrainer {
         try (Pool pool = new Pool(threads)) {
             while (true) {
                 for (int iter = 0; iter < SUB_ITERATIONS; iter++) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new java.util.concurrent.CancellationException("unigram training interrupted");
+                    }
                     double[] expected = eStep(pool);
                     log("e-step");
                     mStep(expected);

@@ -148,7 +148,7 @@ final class WordCounter {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while reading the training text", e);
+            throw (IOException) new java.io.InterruptedIOException("interrupted while reading the training text").initCause(e);
         }
     }
 
@@ -157,7 +157,7 @@ final class WordCounter {
             return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while counting words", e);
+            throw (IOException) new java.io.InterruptedIOException("interrupted while counting words").initCause(e);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof RuntimeException r) {

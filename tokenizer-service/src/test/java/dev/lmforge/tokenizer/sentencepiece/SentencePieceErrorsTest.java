@@ -127,6 +127,17 @@ class SentencePieceErrorsTest {
     }
 
     @Test
+    void interruptedTrainingStops() throws Exception {
+        Path text = smallText();
+        Thread.currentThread().interrupt();
+        try {
+            assertThrows(java.io.InterruptedIOException.class, () -> SentencePieceTrainer.train(text, Options.of(ModelType.UNIGRAM, 30)));
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
     void unreadableInputIsAnIoErrorNotAnArgumentError() {
         Path missing = dir.resolve("missing.txt");
         assertThrows(java.io.IOException.class, () -> SentencePieceTrainer.train(missing, Options.of(ModelType.BPE, 100)));
