@@ -1,5 +1,6 @@
 package dev.lmforge.tokenizer.sentencepiece;
 
+import dev.lmforge.common.text.SentencePieceNormalizer;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.tokenizer.sentencepiece.model.ModelProto;
 import dev.lmforge.tokenizer.sentencepiece.model.NormalizerSpec;

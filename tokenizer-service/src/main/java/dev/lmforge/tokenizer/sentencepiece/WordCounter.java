@@ -1,5 +1,6 @@
 package dev.lmforge.tokenizer.sentencepiece;
 
+import dev.lmforge.common.text.SentencePieceNormalizer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -50,3 +50,5 @@
  * </ul>
  */
 package dev.lmforge.tokenizer.sentencepiece;
+
+import dev.lmforge.common.text.SentencePieceNormalizer;

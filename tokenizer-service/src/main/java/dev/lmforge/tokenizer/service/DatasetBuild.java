@@ -1,5 +1,6 @@
 package dev.lmforge.tokenizer.service;
 
+import dev.lmforge.common.text.Tokenizer;
 import com.google.protobuf.Timestamp;
 import dev.lmforge.api.v1.Corpus;
 import dev.lmforge.api.v1.Dataset;

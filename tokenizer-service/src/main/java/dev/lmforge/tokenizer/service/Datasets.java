@@ -1,5 +1,6 @@
 package dev.lmforge.tokenizer.service;
 
+import dev.lmforge.common.text.Tokenizer;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import dev.lmforge.api.v1.Corpus;
@@ -169,7 +170,7 @@ public class Datasets {
                     throw LmForgeException.invalidArgument("an uploaded SentencePiece model needs exactly one of model (the file's bytes) or model_uri (s3://...)");
                 }
                 byte[] model = spec.getModel().isEmpty() ? readModel(spec.getModelUri()) : spec.getModel().toByteArray();
-                Tokenizer checked = SentencePieceTokenizer.load(model, "sentencepiece");
+                Tokenizer checked = Tokenizers.uploaded(model);
                 b.setModel(ByteString.copyFrom(model)).clearModelUri().setVocabSize(checked.vocabSize());
             }
             default -> throw LmForgeException.invalidArgument(

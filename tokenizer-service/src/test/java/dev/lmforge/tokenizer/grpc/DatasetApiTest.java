@@ -20,7 +20,7 @@ import dev.lmforge.common.events.Topics;
 import dev.lmforge.common.store.ArtifactStore;
 import dev.lmforge.common.store.S3Uri;
 import dev.lmforge.common.testing.EventProbe;
-import dev.lmforge.tokenizer.sentencepiece.SentencePieceNormalizer;
+import dev.lmforge.common.text.SentencePieceNormalizer;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;

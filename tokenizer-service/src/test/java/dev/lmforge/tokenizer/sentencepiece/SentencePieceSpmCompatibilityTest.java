@@ -1,5 +1,6 @@
 package dev.lmforge.tokenizer.sentencepiece;
 
+import dev.lmforge.common.text.SentencePieceNormalizer;
 import ai.djl.sentencepiece.SpTokenizer;
 import dev.lmforge.tokenizer.sentencepiece.SentencePieceTrainer.ModelType;
 import dev.lmforge.tokenizer.sentencepiece.SentencePieceTrainer.Options;

@@ -1,5 +1,6 @@
 package dev.lmforge.tokenizer.sentencepiece;
 
+import dev.lmforge.common.text.SentencePieceNormalizer;
 import ai.djl.sentencepiece.SpTokenizer;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.lmforge.tokenizer.sentencepiece.model.ModelProto;

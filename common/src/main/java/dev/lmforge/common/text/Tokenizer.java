@@ -1,4 +1,4 @@
-package dev.lmforge.tokenizer.service;
+package dev.lmforge.common.text;
 
 /**
  * A trained tokenizer: text to ids and back. Every line of a dataset is encoded, then ends with

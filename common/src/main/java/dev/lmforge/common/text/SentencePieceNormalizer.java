@@ -1,4 +1,4 @@
-package dev.lmforge.tokenizer.sentencepiece;
+package dev.lmforge.common.text;
 
 import java.text.Normalizer;
 
