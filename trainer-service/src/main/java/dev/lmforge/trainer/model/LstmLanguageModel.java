@@ -143,6 +143,20 @@ public final class LstmLanguageModel implements AutoCloseable {
      * @return the mean cross-entropy of the window's targets, in nats per token (0 if all are ignored)
      */
     public synchronized float trainStep(int[] inputs, int[] targets, float learningRate) {
+        try (Result result = runTrainStep(inputs, targets, learningRate, false)) {
+            lastGradNorm = ((TFloat32) result.get(1)).getFloat();
+            return ((TFloat32) result.get(0)).getFloat();
+        }
+    }
+
+    /** A training step with TensorFlow's full trace: per-kernel timings (for profiling). */
+    synchronized org.tensorflow.proto.RunMetadata traceTrainStep(int[] inputs, int[] targets, float learningRate) {
+        try (Result result = runTrainStep(inputs, targets, learningRate, true)) {
+            return result.getMetadata().orElseThrow();
+        }
+    }
+
+    private Result runTrainStep(int[] inputs, int[] targets, float learningRate, boolean trace) {
         checkOpen();
         int b = config.batchSize();
         int t = config.bptt();
@@ -167,17 +181,18 @@ public final class LstmLanguageModel implements AutoCloseable {
         idsBuffer.write(idsTimeMajor);
         targetsBuffer.write(targetsTimeMajor);
         lrTensor.setFloat(learningRate);
-        try (Result result = session.runner()
+        Session.Runner runner = session.runner()
                 .feed(model.trainIds, idsTensor)
                 .feed(model.trainTargets, targetsTensor)
                 .feed(model.learningRate, lrTensor)
                 .fetch(model.trainLoss)
                 .fetch(model.gradNorm)
-                .addTarget(model.trainOp)
-                .run()) {
-            lastGradNorm = ((TFloat32) result.get(1)).getFloat();
-            return ((TFloat32) result.get(0)).getFloat();
+                .addTarget(model.trainOp);
+        if (!trace) {
+            return runner.run();
         }
+        return runner.setOptions(org.tensorflow.proto.RunOptions.newBuilder()
+                .setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.FULL_TRACE).build()).runAndFetchMetadata();
     }
 
     /** {@link #trainStep(int[], int[], float)} on a window of {@link TokenWindows} with this model's batch size and bptt. */
@@ -334,7 +349,7 @@ public final class LstmLanguageModel implements AutoCloseable {
                         parts.add(part);
                         runner.feed(part, fetch(model.softmaxW.get(i), results));
                     }
-                    Result joined = runner.fetch(ops.concat(new ArrayList<>(parts), ops.constant(0))).run();
+                    Result joined = runner.fetch(ops.concat(new ArrayList<>(parts), ops.constant(1))).run();
                     results.add(joined);
                     values.put("softmax_w", joined.get(0));
                 }
@@ -406,8 +421,8 @@ public final class LstmLanguageModel implements AutoCloseable {
 
     /**
      * All parameters by variable name, as stored: "embedding" [V, E], "lstm_w_l" [input + hidden,
-     * 4 hidden] (gates i, c, f, o), "lstm_b_l" [4 hidden], and "softmax_w_s" [V_s, hidden + 1] (last
-     * column the bias) or, tied, "softmax_b" [V]. Row-major copies.
+     * 4 hidden] (gates i, c, f, o), "lstm_b_l" [4 hidden], and "softmax_w_s" [hidden + 1, V_s] (block
+     * s of the vocabulary's columns, last row the bias) or, tied, "softmax_b" [V]. Row-major copies.
      */
     public synchronized Map<String, float[]> parameters() {
         checkOpen();

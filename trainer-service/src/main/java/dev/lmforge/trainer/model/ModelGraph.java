@@ -38,8 +38,8 @@ import java.util.List;
  *
  * <p>Layout: the LSTM weights are TensorFlow's BlockLSTM layout, {@code W [input + hidden, 4 hidden]}
  * with gates in the order input, cell, forget, output (ICFO) and {@code b [4 hidden]}; forget bias 0,
- * no cell clipping, no peepholes. Untied softmax weights are stored as {@code shards} row blocks
- * {@code softmax_w_s [V_s, hidden + 1]} whose last column is the bias. Variables are TF1 reference
+ * no cell clipping, no peepholes. Untied softmax weights are stored as {@code shards} column blocks
+ * {@code softmax_w_s [hidden + 1, V_s]} whose last row is the bias. Variables are TF1 reference
  * variables (VariableV2), which {@code Session.save} checkpoints; their names contain no '/'.
  */
 final class ModelGraph {
@@ -120,7 +120,7 @@ final class ModelGraph {
         } else {
             softmaxBias = null;
             for (int s = 0; s < shards; s++) {
-                softmaxW.add(weight("softmax_w_" + s, inits, trainable, shardOffsets[s + 1] - shardOffsets[s], h + 1));
+                softmaxW.add(weight("softmax_w_" + s, inits, trainable, h + 1, shardOffsets[s + 1] - shardOffsets[s]));
             }
         }
         List<Op> resets = new ArrayList<>();
@@ -212,9 +212,16 @@ final class ModelGraph {
         Operand<TFloat32> loss = tf.withName("train_loss").math.div(lossSum, tf.math.maximum(count, tf.constant(1f)));
 
         // backward, in units of d(lossSum); the objective lossSum / batchSize is applied in the update
+        boolean sparseSoftmax = !config.tieWeights() && config.optimizer() == LstmConfig.Optimizer.SGD;
         List<Operand<TFloat32>> grads = new ArrayList<>(Collections.nCopies(trainable.size(), null));
-        Operand<TFloat32> dOut = softmaxBackward(forward, out, mask, grads);
-        Operand<TFloat32> dx = tf.reshape(dOut, tf.constant(new int[] {t, b, h}));
+        SoftmaxGrads sg = softmaxBackward(forward, out, mask, safeTargets, sparseSoftmax);
+        for (int s = 0; s < sg.weightGrads.size(); s++) {
+            grads.set(trainable.size() - sg.weightGrads.size() + s, sg.weightGrads.get(s));
+        }
+        if (config.tieWeights()) {
+            grads.set(0, sg.tiedEmbeddingGrad);
+        }
+        Operand<TFloat32> dx = tf.reshape(sg.dOut, tf.constant(new int[] {t, b, h}));
         if (!dropMasks.isEmpty()) {
             dx = tf.math.mul(dx, dropMasks.get(layers));
         }
@@ -256,7 +263,11 @@ final class ModelGraph {
             squares.add(tf.nn.l2Loss(sparseEmbGrad));
             gradOps.add(sparseEmbGrad);
         }
-        Operand<TFloat32> sumSquares = tf.math.mul(tf.math.addN(squares), tf.constant(2f));
+        if (sg.sparse != null) {
+            squares.add(sg.sparse.squareCorrection);
+            gradOps.add(sg.sparse.squareCorrection);
+        }
+        Operand<TFloat32> sumSquares = tf.math.maximum(tf.math.mul(tf.math.addN(squares), tf.constant(2f)), tf.constant(0f));
         Operand<TFloat32> norm = tf.withName("grad_norm").math.div(tf.math.sqrt(sumSquares), tf.constant((float) b));
         Operand<TFloat32> clip = config.maxGradNorm() > 0
                 ? tf.math.minimum(tf.constant(1f), tf.math.div(tf.constant(config.maxGradNorm()), tf.math.maximum(norm, tf.constant(1e-12f))))
@@ -273,7 +284,16 @@ final class ModelGraph {
             Operand<TFloat32> coef = after.math.mul(learningRate, scale);
             for (int i = 0; i < trainable.size(); i++) {
                 if (grads.get(i) != null) {
-                    updates.add(after.train.applyGradientDescent(trainable.get(i), coef, grads.get(i)));
+                    Op apply = after.train.applyGradientDescent(trainable.get(i), coef, grads.get(i));
+                    int shard = i - (trainable.size() - softmaxW.size());
+                    if (sg.sparse != null && shard >= 0) {
+                        // the one-hot part of the softmax gradient, a few columns, after the dense part
+                        Sparse sp = sg.sparse;
+                        Operand<TFloat32> colWeights = tf.math.mul(sp.inShard.get(shard), coef);
+                        apply = tf.withControlDependencies(List.of(apply)).scatterNdAdd(softmaxW.get(shard), sp.columnIndices.get(shard),
+                                tf.math.mul(sp.sumT, tf.expandDims(colWeights, tf.constant(0))));
+                    }
+                    updates.add(apply);
                 }
             }
             if (sparseEmbGrad != null) {
@@ -318,115 +338,173 @@ final class ModelGraph {
 
     // ------------------------------------------------------------------------------------ softmax
 
-    /** Per shard: logits, log-softmax within the shard; overall: log-probability of each target. */
-    private record SoftmaxForward(Operand<TFloat32> input, List<Operand<TFloat32>> logProbs, List<Operand<TFloat32>> logScale,
+    /**
+     * Per shard s: the logits' row maximum m_s and {@code E_s = exp(logits_s − m_s)}; overall: the
+     * log-sum-exp and the log-probability of each target. The softmax of shard s is
+     * {@code E_s · rowScale_s} with {@code rowScale_s = exp(m_s − lse)}, a per-row factor that the
+     * backward pass folds into small operands instead of normalising E.
+     */
+    private record SoftmaxForward(Operand<TFloat32> input, List<Operand<TFloat32>> exps, List<Operand<TFloat32>> rowScale,
             List<Operand<TInt32>> index, List<Operand<TFloat32>> valid, Operand<TFloat32> targetLogProb) {
     }
 
     /**
-     * {@code out [N, hidden]} → log-probabilities of {@code targets [N]}. With several shards, each
-     * shard's log-softmax is corrected by {@code logScale_s = lse_s − lse}, where lse_s is the shard's
-     * log-sum-exp (recovered as logit − log-softmax of column 0) and lse the overall one.
+     * {@code out [N, hidden]} → log-probabilities of {@code targets [N]}, computed in {@code shards}
+     * independent column blocks of the vocabulary (so the blocks' [N, V_s] buffers stay small and
+     * the blocks can run concurrently), joined by a log-sum-exp over the blocks.
      */
     private SoftmaxForward softmaxForward(Operand<TFloat32> out, Operand<TInt32> targets) {
-        List<Operand<TFloat32>> logProbs = new ArrayList<>();
-        List<Operand<TFloat32>> lses = new ArrayList<>();
-        Operand<TFloat32> input;
+        Operand<TInt32> one = tf.constant(1);
+        Operand<TFloat32> input = config.tieWeights() ? out : padOne(out);
+        List<Operand<TFloat32>> logits = new ArrayList<>();
         if (config.tieWeights()) {
-            input = out;
-            Operand<TFloat32> logits = tf.nn.biasAdd(tf.linalg.matMul(out, embedding, MatMul.transposeB(true)), softmaxBias);
-            logProbs.add(tf.nn.logSoftmax(logits));
+            logits.add(tf.nn.biasAdd(tf.linalg.matMul(out, embedding, MatMul.transposeB(true)), softmaxBias));
         } else {
-            input = padOne(out);
             for (int s = 0; s < shards; s++) {
-                Operand<TFloat32> logits = tf.linalg.matMul(input, softmaxW.get(s), MatMul.transposeB(true));
-                Operand<TFloat32> logProb = tf.nn.logSoftmax(logits);
-                logProbs.add(logProb);
-                if (shards > 1) {
-                    Operand<TInt32> zero = tf.constant(0);
-                    Operand<TInt32> one = tf.constant(1);
-                    lses.add(tf.math.sub(tf.gather(logits, zero, one), tf.gather(logProb, zero, one)));
-                }
+                logits.add(tf.linalg.matMul(input, softmaxW.get(s)));
             }
         }
-        List<Operand<TFloat32>> logScale = new ArrayList<>();
-        if (shards > 1) {
+        List<Operand<TFloat32>> maxes = new ArrayList<>();
+        List<Operand<TFloat32>> exps = new ArrayList<>();
+        List<Operand<TFloat32>> lses = new ArrayList<>();
+        for (Operand<TFloat32> l : logits) {
+            Operand<TFloat32> m = tf.max(l, one);
+            Operand<TFloat32> e = tf.math.exp(tf.math.sub(l, tf.expandDims(m, one)));
+            maxes.add(m);
+            exps.add(e);
+            lses.add(tf.math.add(m, tf.math.log(tf.sum(e, one))));
+        }
+        Operand<TFloat32> lse = lses.get(0);
+        if (lses.size() > 1) {
             Operand<TFloat32> max = lses.get(0);
-            for (int s = 1; s < shards; s++) {
+            for (int s = 1; s < lses.size(); s++) {
                 max = tf.math.maximum(max, lses.get(s));
             }
             List<Operand<TFloat32>> terms = new ArrayList<>();
-            for (Operand<TFloat32> lse : lses) {
-                terms.add(tf.math.exp(tf.math.sub(lse, max)));
+            for (Operand<TFloat32> l : lses) {
+                terms.add(tf.math.exp(tf.math.sub(l, max)));
             }
-            Operand<TFloat32> total = tf.math.add(max, tf.math.log(tf.math.addN(terms)));
-            for (Operand<TFloat32> lse : lses) {
-                logScale.add(tf.math.sub(lse, total));
-            }
+            lse = tf.math.add(max, tf.math.log(tf.math.addN(terms)));
         }
-        Operand<TInt32> rows = tf.range(tf.constant(0), tf.size(targets), tf.constant(1));
+        Operand<TInt32> rows = tf.range(tf.constant(0), tf.size(targets), one);
+        List<Operand<TFloat32>> rowScale = new ArrayList<>();
         List<Operand<TInt32>> index = new ArrayList<>();
         List<Operand<TFloat32>> valid = new ArrayList<>();
         List<Operand<TFloat32>> picked = new ArrayList<>();
-        for (int s = 0; s < logProbs.size(); s++) {
+        for (int s = 0; s < logits.size(); s++) {
             int size = shardOffsets[s + 1] - shardOffsets[s];
-            Operand<TInt32> local = shards == 1 ? targets : tf.math.sub(targets, tf.constant(shardOffsets[s]));
-            Operand<TInt32> idx = shards == 1 ? targets : tf.clipByValue(local, tf.constant(0), tf.constant(size - 1));
-            Operand<TFloat32> ok = shards == 1 ? null
-                    : tf.dtypes.cast(tf.math.logicalAnd(tf.math.greaterEqual(local, tf.constant(0)), tf.math.less(local, tf.constant(size))),
-                            TFloat32.class);
-            Operand<TFloat32> p = tf.gatherNd(logProbs.get(s), tf.stack(List.of(rows, idx), Stack.axis(1L)));
-            if (shards > 1) {
-                p = tf.math.mul(tf.math.add(p, logScale.get(s)), ok);
+            rowScale.add(tf.math.exp(tf.math.sub(maxes.get(s), lse)));
+            Operand<TInt32> idx = targets;
+            Operand<TFloat32> ok = null;
+            if (logits.size() > 1) {
+                Operand<TInt32> local = tf.math.sub(targets, tf.constant(shardOffsets[s]));
+                idx = tf.clipByValue(local, tf.constant(0), tf.constant(size - 1));
+                ok = tf.dtypes.cast(tf.math.logicalAnd(tf.math.greaterEqual(local, tf.constant(0)), tf.math.less(local, tf.constant(size))),
+                        TFloat32.class);
             }
+            Operand<TFloat32> p = tf.gatherNd(logits.get(s), tf.stack(List.of(rows, idx), Stack.axis(1L)));
+            picked.add(ok == null ? p : tf.math.mul(p, ok));
             index.add(idx);
             valid.add(ok);
-            picked.add(p);
         }
-        Operand<TFloat32> targetLogProb = picked.size() == 1 ? picked.get(0) : tf.math.addN(picked);
-        return new SoftmaxForward(input, logProbs, logScale, index, valid, targetLogProb);
+        Operand<TFloat32> pickedLogit = picked.size() == 1 ? picked.get(0) : tf.math.addN(picked);
+        return new SoftmaxForward(input, exps, rowScale, index, valid, tf.math.sub(pickedLogit, lse));
+    }
+
+    /** The one-hot part of the untied softmax gradient, kept sparse (SGD): a few columns per step. */
+    private record Sparse(Operand<TFloat32> sumT, List<Operand<TFloat32>> inShard, List<Operand<TInt32>> columnIndices,
+            Operand<TFloat32> squareCorrection) {
+    }
+
+    private record SoftmaxGrads(Operand<TFloat32> dOut, List<Operand<TFloat32>> weightGrads, Operand<TFloat32> tiedEmbeddingGrad,
+            Sparse sparse) {
     }
 
     /**
-     * Gradient of {@code −Σ mask_i log p(target_i)} w.r.t. the softmax weights (into {@code grads})
-     * and w.r.t. {@code out} (returned). With {@code e = exp(log-softmax)} of a shard and row weights
-     * {@code w_i = mask_i · scale_i}, the gradient of the logits is {@code P = w ⊙ e − onehot}, and
+     * Gradient of {@code −Σ mask_i log p(target_i)} w.r.t. the softmax weights and w.r.t. {@code out}.
+     * With row weights {@code w_i = mask_i · rowScale_i}, the gradient of a shard's logits is
+     * {@code P = w ⊙ E − onehot}, and with {@code X} the softmax input ([out, 1] untied):
      * <pre>
-     *   dW  = eᵀ (w ⊙ input) − scatter_rows(target, input)      [V_s, hidden + 1]
-     *   dIn = w ⊙ (e W) − W[target]                             [N, hidden + 1]
+     *   dW = (w ⊙ X)ᵀ E − onehot part          [hidden + 1, V_s]
+     *   dX = w ⊙ (E Wᵀ) − W[:, target]ᵀ        [N, hidden + 1]
      * </pre>
-     * so P is never formed (it would cost a pass over the [N, V] activations).
+     * so P is never formed: the factors land on [N, hidden] operands, not on [N, V]. The one-hot part
+     * of dW is either subtracted from the dense gradient (Adam, tied) or, with {@code sparse}, kept as
+     * its few columns: the global norm gets {@code −2⟨dW, C⟩ + |C|²} and the update adds C after the
+     * dense part.
      */
-    private Operand<TFloat32> softmaxBackward(SoftmaxForward f, Operand<TFloat32> out, Operand<TFloat32> mask, List<Operand<TFloat32>> grads) {
+    private SoftmaxGrads softmaxBackward(SoftmaxForward f, Operand<TFloat32> out, Operand<TFloat32> mask, Operand<TInt32> targets,
+            boolean sparse) {
         Operand<TInt32> one = tf.constant(1);
+        Operand<TInt32> zero = tf.constant(0);
         List<Operand<TFloat32>> dInputs = new ArrayList<>();
-        for (int s = 0; s < f.logProbs.size(); s++) {
-            Operand<TFloat32> rowWeight = shards > 1 ? tf.math.mul(tf.math.exp(f.logScale.get(s)), mask) : mask;
-            Operand<TFloat32> targetWeight = shards > 1 ? tf.math.mul(f.valid.get(s), mask) : mask;
+        List<Operand<TFloat32>> weightGrads = new ArrayList<>();
+        Operand<TFloat32> tied = null;
+        for (int s = 0; s < f.exps.size(); s++) {
+            Operand<TFloat32> rowWeight = tf.math.mul(f.rowScale.get(s), mask);
+            Operand<TFloat32> targetWeight = f.valid.get(s) == null ? mask : tf.math.mul(f.valid.get(s), mask);
             Operand<TFloat32> w2 = tf.expandDims(rowWeight, one);
             Operand<TFloat32> tw2 = tf.expandDims(targetWeight, one);
-            Operand<TInt32> idx2 = tf.expandDims(f.index.get(s), one);
-            Operand<TFloat32> e = tf.math.exp(f.logProbs.get(s));
-            Operand<TFloat32> weights = config.tieWeights() ? embedding : softmaxW.get(s);
-            Operand<TFloat32> dW = tf.linalg.matMul(e, tf.math.mul(f.input, w2), MatMul.transposeA(true));
-            dW = tf.tensorScatterNdSub(dW, idx2, tf.math.mul(f.input, tw2));
-            Operand<TFloat32> dIn = tf.math.sub(tf.math.mul(tf.linalg.matMul(e, weights), w2),
-                    tf.math.mul(tf.gather(weights, f.index.get(s), tf.constant(0)), tw2));
-            dInputs.add(dIn);
+            Operand<TFloat32> e = f.exps.get(s);
+            Operand<TInt32> idx = f.index.get(s);
             if (config.tieWeights()) {
-                grads.set(0, dW);
-                Operand<TFloat32> dBias = tf.reshape(tf.linalg.matMul(tf.expandDims(rowWeight, tf.constant(0)), e),
+                Operand<TFloat32> dE = tf.linalg.matMul(e, tf.math.mul(out, w2), MatMul.transposeA(true)); // [V, H]
+                tied = tf.tensorScatterNdSub(dE, tf.expandDims(idx, one), tf.math.mul(out, tw2));
+                Operand<TFloat32> dBias = tf.reshape(tf.linalg.matMul(tf.expandDims(rowWeight, zero), e),
                         tf.constant(new int[] {config.vocabSize()}));
-                grads.set(grads.size() - 1, tf.tensorScatterNdSub(dBias, idx2, targetWeight));
+                weightGrads.add(tf.tensorScatterNdSub(dBias, tf.expandDims(idx, one), targetWeight));
+                dInputs.add(tf.math.sub(tf.math.mul(tf.linalg.matMul(e, embedding), w2),
+                        tf.math.mul(tf.gather(embedding, idx, zero), tw2)));
             } else {
-                grads.set(grads.size() - shards + s, dW);
+                Variable<TFloat32> w = softmaxW.get(s);
+                Operand<TFloat32> dW = tf.linalg.matMul(tf.math.mul(f.input, w2), e, MatMul.transposeA(true)); // [H+1, V_s]
+                if (!sparse) {
+                    dW = tf.tensorScatterNdSub(dW, columnIndices(idx), tf.linalg.transpose(tf.math.mul(f.input, tw2), tf.constant(new int[] {1, 0})));
+                }
+                weightGrads.add(dW);
+                Operand<TFloat32> targetColumns = tf.linalg.transpose(tf.gather(w, idx, one), tf.constant(new int[] {1, 0})); // [N, H+1]
+                dInputs.add(tf.math.sub(tf.math.mul(tf.linalg.matMul(e, w, MatMul.transposeB(true)), w2), tf.math.mul(targetColumns, tw2)));
             }
         }
-        Operand<TFloat32> dInput = dInputs.size() == 1 ? dInputs.get(0) : tf.math.addN(dInputs);
-        if (config.tieWeights()) {
-            return dInput;
+        Sparse sparsePart = null;
+        if (sparse) {
+            Unique<TInt32, TInt32> unique = tf.unique(targets, tf.constant(new int[] {0}));
+            Operand<TFloat32> sum = tf.math.unsortedSegmentSum(tf.math.mul(f.input, tf.expandDims(mask, one)), unique.idx(), tf.size(unique.y()));
+            Operand<TFloat32> sumT = tf.linalg.transpose(sum, tf.constant(new int[] {1, 0})); // [H+1, U]
+            List<Operand<TFloat32>> inShard = new ArrayList<>();
+            List<Operand<TInt32>> indices = new ArrayList<>();
+            List<Operand<TFloat32>> cross = new ArrayList<>();
+            for (int s = 0; s < shards; s++) {
+                int size = shardOffsets[s + 1] - shardOffsets[s];
+                Operand<TInt32> local = tf.math.sub(unique.y(), tf.constant(shardOffsets[s]));
+                Operand<TInt32> cols = shards == 1 ? local : tf.clipByValue(local, zero, tf.constant(size - 1));
+                Operand<TFloat32> ok = shards == 1 ? tf.onesLike(tf.dtypes.cast(local, TFloat32.class))
+                        : tf.dtypes.cast(tf.math.logicalAnd(tf.math.greaterEqual(local, zero), tf.math.less(local, tf.constant(size))),
+                                TFloat32.class);
+                inShard.add(ok);
+                indices.add(columnIndices(cols));
+                Operand<TFloat32> columns = tf.gather(weightGrads.get(s), cols, one); // [H+1, U]
+                cross.add(tf.sum(tf.math.mul(tf.math.mul(columns, sumT), tf.expandDims(ok, zero)), tf.constant(new int[] {0, 1})));
+            }
+            // |dW − C|² / 2 = |dW|² / 2 − ⟨dW, C⟩ + |C|² / 2 (the caller adds the |dW|² / 2 terms)
+            Operand<TFloat32> correction = tf.math.sub(tf.nn.l2Loss(sum), tf.math.addN(cross));
+            sparsePart = new Sparse(sumT, inShard, indices, correction);
         }
-        return tf.slice(dInput, tf.constant(new int[] {0, 0}), tf.constant(new int[] {-1, config.hiddenSize()}));
+        Operand<TFloat32> dInput = dInputs.size() == 1 ? dInputs.get(0) : tf.math.addN(dInputs);
+        if (!config.tieWeights()) {
+            dInput = tf.slice(dInput, tf.constant(new int[] {0, 0}), tf.constant(new int[] {-1, config.hiddenSize()}));
+        }
+        return new SoftmaxGrads(dInput, weightGrads, tied, sparsePart);
+    }
+
+    /** {@code cols [K]} → element indices {@code [hidden + 1, K, 2]} of those columns of a [hidden + 1, V_s] matrix. */
+    private Operand<TInt32> columnIndices(Operand<TInt32> cols) {
+        int rows = config.hiddenSize() + 1;
+        Operand<TInt32> k = tf.size(cols);
+        Operand<TInt32> shape = tf.stack(List.of(tf.constant(rows), k));
+        Operand<TInt32> r = tf.broadcastTo(tf.expandDims(tf.range(tf.constant(0), tf.constant(rows), tf.constant(1)), tf.constant(1)), shape);
+        Operand<TInt32> c = tf.broadcastTo(tf.expandDims(cols, tf.constant(0)), shape);
+        return tf.stack(List.of(r, c), Stack.axis(2L));
     }
 
     /** {@code [N, H]} → {@code [N, H + 1]} with a last column of ones (the bias input). */

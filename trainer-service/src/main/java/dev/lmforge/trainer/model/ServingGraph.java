@@ -53,7 +53,7 @@ final class ServingGraph implements AutoCloseable {
     private final Variable<TFloat32> embedding;
     private final List<Variable<TFloat32>> lstmW = new ArrayList<>();
     private final List<Variable<TFloat32>> lstmB = new ArrayList<>();
-    private final Variable<TFloat32> softmaxW; // untied: [V, H + 1]
+    private final Variable<TFloat32> softmaxW; // untied: [H + 1, V], last row the bias
     private final Variable<TFloat32> softmaxBias; // tied: [V]
     private final Operand<TFloat32> zerosH;
 
@@ -71,7 +71,7 @@ final class ServingGraph implements AutoCloseable {
             softmaxW = null;
             softmaxBias = variable("softmax_b", v);
         } else {
-            softmaxW = variable("softmax_w", v, h + 1);
+            softmaxW = variable("softmax_w", h + 1, v);
             softmaxBias = null;
         }
     }
@@ -171,7 +171,7 @@ final class ServingGraph implements AutoCloseable {
             pad.addInput(s.constant(new int[][] {{0, 0}, {0, 1}}).asOutput());
             pad.addInput(s.constant(1f).asOutput());
             Operand<TFloat32> input = ModelGraph.output(pad.build(), 0);
-            logits = s.linalg.matMul(input, softmaxW, MatMul.transposeB(true));
+            logits = s.linalg.matMul(input, softmaxW);
         }
         return s.nn.logSoftmax(logits);
     }
