@@ -212,9 +212,8 @@ final class ModelGraph {
         Operand<TFloat32> loss = tf.withName("train_loss").math.div(lossSum, tf.math.maximum(count, tf.constant(1f)));
 
         // backward, in units of d(lossSum); the objective lossSum / batchSize is applied in the update
-        boolean sparseSoftmax = !config.tieWeights() && config.optimizer() == LstmConfig.Optimizer.SGD;
         List<Operand<TFloat32>> grads = new ArrayList<>(Collections.nCopies(trainable.size(), null));
-        SoftmaxGrads sg = softmaxBackward(forward, out, mask, safeTargets, sparseSoftmax);
+        SoftmaxGrads sg = softmaxBackward(forward, out, mask);
         for (int s = 0; s < sg.weightGrads.size(); s++) {
             grads.set(trainable.size() - sg.weightGrads.size() + s, sg.weightGrads.get(s));
         }
@@ -263,11 +262,7 @@ final class ModelGraph {
             squares.add(tf.nn.l2Loss(sparseEmbGrad));
             gradOps.add(sparseEmbGrad);
         }
-        if (sg.sparse != null) {
-            squares.add(sg.sparse.squareCorrection);
-            gradOps.add(sg.sparse.squareCorrection);
-        }
-        Operand<TFloat32> sumSquares = tf.math.maximum(tf.math.mul(tf.math.addN(squares), tf.constant(2f)), tf.constant(0f));
+        Operand<TFloat32> sumSquares = tf.math.mul(tf.math.addN(squares), tf.constant(2f));
         Operand<TFloat32> norm = tf.withName("grad_norm").math.div(tf.math.sqrt(sumSquares), tf.constant((float) b));
         Operand<TFloat32> clip = config.maxGradNorm() > 0
                 ? tf.math.minimum(tf.constant(1f), tf.math.div(tf.constant(config.maxGradNorm()), tf.math.maximum(norm, tf.constant(1e-12f))))
@@ -284,16 +279,7 @@ final class ModelGraph {
             Operand<TFloat32> coef = after.math.mul(learningRate, scale);
             for (int i = 0; i < trainable.size(); i++) {
                 if (grads.get(i) != null) {
-                    Op apply = after.train.applyGradientDescent(trainable.get(i), coef, grads.get(i));
-                    int shard = i - (trainable.size() - softmaxW.size());
-                    if (sg.sparse != null && shard >= 0) {
-                        // the one-hot part of the softmax gradient, a few columns, after the dense part
-                        Sparse sp = sg.sparse;
-                        Operand<TFloat32> colWeights = tf.math.mul(sp.inShard.get(shard), coef);
-                        apply = tf.withControlDependencies(List.of(apply)).scatterNdAdd(softmaxW.get(shard), sp.columnIndices.get(shard),
-                                tf.math.mul(sp.sumT, tf.expandDims(colWeights, tf.constant(0))));
-                    }
-                    updates.add(apply);
+                    updates.add(after.train.applyGradientDescent(trainable.get(i), coef, grads.get(i)));
                 }
             }
             if (sparseEmbGrad != null) {
@@ -339,19 +325,18 @@ final class ModelGraph {
     // ------------------------------------------------------------------------------------ softmax
 
     /**
-     * Per shard s: the logits' row maximum m_s and {@code E_s = exp(logits_s − m_s)}; overall: the
-     * log-sum-exp and the log-probability of each target. The softmax of shard s is
-     * {@code E_s · rowScale_s} with {@code rowScale_s = exp(m_s − lse)}, a per-row factor that the
-     * backward pass folds into small operands instead of normalising E.
+     * With M the row maximum of all logits: per shard s {@code E_s = exp(logits_s − M)} and overall
+     * {@code Z = Σ_s rowsum(E_s)} (≥ 1, the maximum contributes exp(0)), so the softmax is E / Z and
+     * {@code log p(target) = logit(target) − M − log Z}.
      */
-    private record SoftmaxForward(Operand<TFloat32> input, List<Operand<TFloat32>> exps, List<Operand<TFloat32>> rowScale,
+    private record SoftmaxForward(Operand<TFloat32> input, List<Operand<TFloat32>> exps, Operand<TFloat32> z,
             List<Operand<TInt32>> index, List<Operand<TFloat32>> valid, Operand<TFloat32> targetLogProb) {
     }
 
     /**
      * {@code out [N, hidden]} → log-probabilities of {@code targets [N]}, computed in {@code shards}
      * independent column blocks of the vocabulary (so the blocks' [N, V_s] buffers stay small and
-     * the blocks can run concurrently), joined by a log-sum-exp over the blocks.
+     * the blocks can run concurrently).
      */
     private SoftmaxForward softmaxForward(Operand<TFloat32> out, Operand<TInt32> targets) {
         Operand<TInt32> one = tf.constant(1);
@@ -364,36 +349,26 @@ final class ModelGraph {
                 logits.add(tf.linalg.matMul(input, softmaxW.get(s)));
             }
         }
-        List<Operand<TFloat32>> maxes = new ArrayList<>();
-        List<Operand<TFloat32>> exps = new ArrayList<>();
-        List<Operand<TFloat32>> lses = new ArrayList<>();
+        Operand<TFloat32> max = null;
         for (Operand<TFloat32> l : logits) {
             Operand<TFloat32> m = tf.max(l, one);
-            Operand<TFloat32> e = tf.math.exp(tf.math.sub(l, tf.expandDims(m, one)));
-            maxes.add(m);
+            max = max == null ? m : tf.math.maximum(max, m);
+        }
+        Operand<TFloat32> max2 = tf.expandDims(max, one);
+        List<Operand<TFloat32>> exps = new ArrayList<>();
+        List<Operand<TFloat32>> sums = new ArrayList<>();
+        for (Operand<TFloat32> l : logits) {
+            Operand<TFloat32> e = tf.math.exp(tf.math.sub(l, max2));
             exps.add(e);
-            lses.add(tf.math.add(m, tf.math.log(tf.sum(e, one))));
+            sums.add(tf.sum(e, one));
         }
-        Operand<TFloat32> lse = lses.get(0);
-        if (lses.size() > 1) {
-            Operand<TFloat32> max = lses.get(0);
-            for (int s = 1; s < lses.size(); s++) {
-                max = tf.math.maximum(max, lses.get(s));
-            }
-            List<Operand<TFloat32>> terms = new ArrayList<>();
-            for (Operand<TFloat32> l : lses) {
-                terms.add(tf.math.exp(tf.math.sub(l, max)));
-            }
-            lse = tf.math.add(max, tf.math.log(tf.math.addN(terms)));
-        }
+        Operand<TFloat32> z = sums.size() == 1 ? sums.get(0) : tf.math.addN(sums);
         Operand<TInt32> rows = tf.range(tf.constant(0), tf.size(targets), one);
-        List<Operand<TFloat32>> rowScale = new ArrayList<>();
         List<Operand<TInt32>> index = new ArrayList<>();
         List<Operand<TFloat32>> valid = new ArrayList<>();
         List<Operand<TFloat32>> picked = new ArrayList<>();
         for (int s = 0; s < logits.size(); s++) {
             int size = shardOffsets[s + 1] - shardOffsets[s];
-            rowScale.add(tf.math.exp(tf.math.sub(maxes.get(s), lse)));
             Operand<TInt32> idx = targets;
             Operand<TFloat32> ok = null;
             if (logits.size() > 1) {
@@ -402,109 +377,57 @@ final class ModelGraph {
                 ok = tf.dtypes.cast(tf.math.logicalAnd(tf.math.greaterEqual(local, tf.constant(0)), tf.math.less(local, tf.constant(size))),
                         TFloat32.class);
             }
-            Operand<TFloat32> p = tf.gatherNd(logits.get(s), tf.stack(List.of(rows, idx), Stack.axis(1L)));
+            Operand<TInt32> pairs = tf.stack(List.of(rows, idx), Stack.axis(1L));
+            Operand<TFloat32> p = tf.gatherNd(logits.get(s), pairs);
             picked.add(ok == null ? p : tf.math.mul(p, ok));
-            index.add(idx);
+            index.add(pairs);
             valid.add(ok);
         }
         Operand<TFloat32> pickedLogit = picked.size() == 1 ? picked.get(0) : tf.math.addN(picked);
-        return new SoftmaxForward(input, exps, rowScale, index, valid, tf.math.sub(pickedLogit, lse));
+        Operand<TFloat32> targetLogProb = tf.math.sub(tf.math.sub(pickedLogit, max), tf.math.log(z));
+        return new SoftmaxForward(input, exps, z, index, valid, targetLogProb);
     }
 
-    /** The one-hot part of the untied softmax gradient, kept sparse (SGD): a few columns per step. */
-    private record Sparse(Operand<TFloat32> sumT, List<Operand<TFloat32>> inShard, List<Operand<TInt32>> columnIndices,
-            Operand<TFloat32> squareCorrection) {
-    }
-
-    private record SoftmaxGrads(Operand<TFloat32> dOut, List<Operand<TFloat32>> weightGrads, Operand<TFloat32> tiedEmbeddingGrad,
-            Sparse sparse) {
+    private record SoftmaxGrads(Operand<TFloat32> dOut, List<Operand<TFloat32>> weightGrads, Operand<TFloat32> tiedEmbeddingGrad) {
     }
 
     /**
      * Gradient of {@code −Σ mask_i log p(target_i)} w.r.t. the softmax weights and w.r.t. {@code out}.
-     * With row weights {@code w_i = mask_i · rowScale_i}, the gradient of a shard's logits is
-     * {@code P = w ⊙ E − onehot}, and with {@code X} the softmax input ([out, 1] untied):
+     * The gradient of a shard's logits is {@code P = E / Z − onehot = w ⊙ E'} with row weights
+     * {@code w = mask / Z} and {@code E' = E − Z · onehot}, which touches only N entries of E (in
+     * place). With X the softmax input ([out, 1] untied):
      * <pre>
-     *   dW = (w ⊙ X)ᵀ E − onehot part          [hidden + 1, V_s]
-     *   dX = w ⊙ (E Wᵀ) − W[:, target]ᵀ        [N, hidden + 1]
+     *   dW = (w ⊙ X)ᵀ E'       [hidden + 1, V_s]
+     *   dX = w ⊙ (E' Wᵀ)       [N, hidden + 1]
      * </pre>
-     * so P is never formed: the factors land on [N, hidden] operands, not on [N, V]. The one-hot part
-     * of dW is either subtracted from the dense gradient (Adam, tied) or, with {@code sparse}, kept as
-     * its few columns: the global norm gets {@code −2⟨dW, C⟩ + |C|²} and the update adds C after the
-     * dense part.
+     * so neither P nor any other [N, V] buffer is formed, and no column of W is gathered or scattered.
      */
-    private SoftmaxGrads softmaxBackward(SoftmaxForward f, Operand<TFloat32> out, Operand<TFloat32> mask, Operand<TInt32> targets,
-            boolean sparse) {
+    private SoftmaxGrads softmaxBackward(SoftmaxForward f, Operand<TFloat32> out, Operand<TFloat32> mask) {
         Operand<TInt32> one = tf.constant(1);
         Operand<TInt32> zero = tf.constant(0);
+        Operand<TFloat32> rowWeight = tf.math.div(mask, f.z);
+        Operand<TFloat32> w2 = tf.expandDims(rowWeight, one);
+        Operand<TFloat32> xw = tf.math.mul(f.input, w2);
         List<Operand<TFloat32>> dInputs = new ArrayList<>();
         List<Operand<TFloat32>> weightGrads = new ArrayList<>();
         Operand<TFloat32> tied = null;
         for (int s = 0; s < f.exps.size(); s++) {
-            Operand<TFloat32> rowWeight = tf.math.mul(f.rowScale.get(s), mask);
-            Operand<TFloat32> targetWeight = f.valid.get(s) == null ? mask : tf.math.mul(f.valid.get(s), mask);
-            Operand<TFloat32> w2 = tf.expandDims(rowWeight, one);
-            Operand<TFloat32> tw2 = tf.expandDims(targetWeight, one);
-            Operand<TFloat32> e = f.exps.get(s);
-            Operand<TInt32> idx = f.index.get(s);
+            Operand<TFloat32> oneHot = f.valid.get(s) == null ? f.z : tf.math.mul(f.z, f.valid.get(s));
+            Operand<TFloat32> e = tf.tensorScatterNdSub(f.exps.get(s), f.index.get(s), oneHot);
             if (config.tieWeights()) {
-                Operand<TFloat32> dE = tf.linalg.matMul(e, tf.math.mul(out, w2), MatMul.transposeA(true)); // [V, H]
-                tied = tf.tensorScatterNdSub(dE, tf.expandDims(idx, one), tf.math.mul(out, tw2));
-                Operand<TFloat32> dBias = tf.reshape(tf.linalg.matMul(tf.expandDims(rowWeight, zero), e),
-                        tf.constant(new int[] {config.vocabSize()}));
-                weightGrads.add(tf.tensorScatterNdSub(dBias, tf.expandDims(idx, one), targetWeight));
-                dInputs.add(tf.math.sub(tf.math.mul(tf.linalg.matMul(e, embedding), w2),
-                        tf.math.mul(tf.gather(embedding, idx, zero), tw2)));
+                tied = tf.linalg.matMul(e, xw, MatMul.transposeA(true)); // [V, H]
+                weightGrads.add(tf.reshape(tf.linalg.matMul(tf.expandDims(rowWeight, zero), e), tf.constant(new int[] {config.vocabSize()})));
+                dInputs.add(tf.math.mul(tf.linalg.matMul(e, embedding), w2));
             } else {
-                Variable<TFloat32> w = softmaxW.get(s);
-                Operand<TFloat32> dW = tf.linalg.matMul(tf.math.mul(f.input, w2), e, MatMul.transposeA(true)); // [H+1, V_s]
-                if (!sparse) {
-                    dW = tf.tensorScatterNdSub(dW, columnIndices(idx), tf.linalg.transpose(tf.math.mul(f.input, tw2), tf.constant(new int[] {1, 0})));
-                }
-                weightGrads.add(dW);
-                Operand<TFloat32> targetColumns = tf.linalg.transpose(tf.gather(w, idx, one), tf.constant(new int[] {1, 0})); // [N, H+1]
-                dInputs.add(tf.math.sub(tf.math.mul(tf.linalg.matMul(e, w, MatMul.transposeB(true)), w2), tf.math.mul(targetColumns, tw2)));
+                weightGrads.add(tf.linalg.matMul(xw, e, MatMul.transposeA(true))); // [H+1, V_s]
+                dInputs.add(tf.math.mul(tf.linalg.matMul(e, softmaxW.get(s), MatMul.transposeB(true)), w2));
             }
-        }
-        Sparse sparsePart = null;
-        if (sparse) {
-            Unique<TInt32, TInt32> unique = tf.unique(targets, tf.constant(new int[] {0}));
-            Operand<TFloat32> sum = tf.math.unsortedSegmentSum(tf.math.mul(f.input, tf.expandDims(mask, one)), unique.idx(), tf.size(unique.y()));
-            Operand<TFloat32> sumT = tf.linalg.transpose(sum, tf.constant(new int[] {1, 0})); // [H+1, U]
-            List<Operand<TFloat32>> inShard = new ArrayList<>();
-            List<Operand<TInt32>> indices = new ArrayList<>();
-            List<Operand<TFloat32>> cross = new ArrayList<>();
-            for (int s = 0; s < shards; s++) {
-                int size = shardOffsets[s + 1] - shardOffsets[s];
-                Operand<TInt32> local = tf.math.sub(unique.y(), tf.constant(shardOffsets[s]));
-                Operand<TInt32> cols = shards == 1 ? local : tf.clipByValue(local, zero, tf.constant(size - 1));
-                Operand<TFloat32> ok = shards == 1 ? tf.onesLike(tf.dtypes.cast(local, TFloat32.class))
-                        : tf.dtypes.cast(tf.math.logicalAnd(tf.math.greaterEqual(local, zero), tf.math.less(local, tf.constant(size))),
-                                TFloat32.class);
-                inShard.add(ok);
-                indices.add(columnIndices(cols));
-                Operand<TFloat32> columns = tf.gather(weightGrads.get(s), cols, one); // [H+1, U]
-                cross.add(tf.sum(tf.math.mul(tf.math.mul(columns, sumT), tf.expandDims(ok, zero)), tf.constant(new int[] {0, 1})));
-            }
-            // |dW − C|² / 2 = |dW|² / 2 − ⟨dW, C⟩ + |C|² / 2 (the caller adds the |dW|² / 2 terms)
-            Operand<TFloat32> correction = tf.math.sub(tf.nn.l2Loss(sum), tf.math.addN(cross));
-            sparsePart = new Sparse(sumT, inShard, indices, correction);
         }
         Operand<TFloat32> dInput = dInputs.size() == 1 ? dInputs.get(0) : tf.math.addN(dInputs);
         if (!config.tieWeights()) {
             dInput = tf.slice(dInput, tf.constant(new int[] {0, 0}), tf.constant(new int[] {-1, config.hiddenSize()}));
         }
-        return new SoftmaxGrads(dInput, weightGrads, tied, sparsePart);
-    }
-
-    /** {@code cols [K]} → element indices {@code [hidden + 1, K, 2]} of those columns of a [hidden + 1, V_s] matrix. */
-    private Operand<TInt32> columnIndices(Operand<TInt32> cols) {
-        int rows = config.hiddenSize() + 1;
-        Operand<TInt32> k = tf.size(cols);
-        Operand<TInt32> shape = tf.stack(List.of(tf.constant(rows), k));
-        Operand<TInt32> r = tf.broadcastTo(tf.expandDims(tf.range(tf.constant(0), tf.constant(rows), tf.constant(1)), tf.constant(1)), shape);
-        Operand<TInt32> c = tf.broadcastTo(tf.expandDims(cols, tf.constant(0)), shape);
-        return tf.stack(List.of(r, c), Stack.axis(2L));
+        return new SoftmaxGrads(dInput, weightGrads, tied);
     }
 
     /** {@code [N, H]} → {@code [N, H + 1]} with a last column of ones (the bias input). */
