@@ -474,8 +474,9 @@ final class ModelGraph {
 
     /**
      * Backward pass of one layer, one step at a time: LSTMBlockCellGrad gives the gate gradients of
-     * step t, one small product {@code dicfo_t Wᵀ} gives the gradients of x_t and h_{t-1}; the weight
-     * gradient of all steps is then one [input + hidden, T·B] × [T·B, 4 hidden] product.
+     * step t, one small product {@code dicfo_t W_hᵀ} the gradient of h_{t-1}. What does not recur is
+     * done once for all steps in large products: the weight gradient {@code [x, h_prev]ᵀ dicfo}
+     * ([input + hidden, T·B] × [T·B, 4 hidden]) and the input gradient {@code dicfo W_xᵀ}.
      */
     private LayerGrads perStepLstmBackward(int l, Operation cell, Operand<TFloat32> x, Operand<TFloat32> dh) {
         int t = config.bptt();
@@ -490,12 +491,15 @@ final class ModelGraph {
         }
         List<Output<TFloat32>> xs = tf.unstack(x, (long) t).output();
         List<Output<TFloat32>> dhs = tf.unstack(dh, (long) t).output();
-        Operand<TInt32> splits = tf.constant(new int[] {in, h});
+        Operand<TInt32> zero = tf.constant(0);
         Operand<TInt32> one = tf.constant(1);
+        // W = [W_x; W_h]: the recurrence needs only W_hᵀ [4H, H], transposed once per step
+        List<Output<TFloat32>> wParts = tf.splitV(w, tf.constant(new int[] {in, h}), zero, 2L).output();
+        Operand<TFloat32> wxT = tf.linalg.transpose(wParts.get(0), tf.constant(new int[] {1, 0}));
+        Operand<TFloat32> whT = tf.linalg.transpose(wParts.get(1), tf.constant(new int[] {1, 0}));
         Operand<TFloat32> dcs = tf.zeros(tf.constant(new int[] {b, h}), TFloat32.class);
         Operand<TFloat32> dhRecurrent = null;
         Operand<?>[] dicfo = new Operand<?>[t];
-        Operand<?>[] dxs = new Operand<?>[t];
         for (int s = t - 1; s >= 0; s--) {
             Operand<TFloat32> dhTotal = dhRecurrent == null ? dhs.get(s) : tf.math.add(dhs.get(s), dhRecurrent);
             OperationBuilder op = tf.scope().opBuilder("LSTMBlockCellGrad", "lstm_cell_grad");
@@ -510,23 +514,20 @@ final class ModelGraph {
             dcs = output(grad, 0);
             Operand<TFloat32> gates = output(grad, 1);
             dicfo[s] = gates;
-            Operand<TFloat32> dxh = tf.linalg.matMul(gates, w, MatMul.transposeB(true));
-            List<Output<TFloat32>> parts = tf.splitV(dxh, splits, one, 2L).output();
-            dxs[s] = parts.get(0);
-            dhRecurrent = parts.get(1);
+            if (s > 0) {
+                dhRecurrent = tf.linalg.matMul(gates, whT); // [B, H]
+            }
         }
         @SuppressWarnings("unchecked")
         List<Operand<TFloat32>> gateList = (List<Operand<TFloat32>>) (List<?>) List.of(dicfo);
-        Operand<TFloat32> gatesAll = tf.concat(gateList, tf.constant(0)); // [T*B, 4H]
-        Operand<TFloat32> hPrevAll = tf.concat(List.of(tf.expandDims(stateH.get(l), tf.constant(0)),
-                tf.slice(output(cell, 6), tf.constant(new int[] {0, 0, 0}), tf.constant(new int[] {t - 1, -1, -1}))), tf.constant(0));
+        Operand<TFloat32> gatesAll = tf.concat(gateList, zero); // [T*B, 4H]
+        Operand<TFloat32> hPrevAll = tf.concat(List.of(tf.expandDims(stateH.get(l), zero),
+                tf.slice(output(cell, 6), tf.constant(new int[] {0, 0, 0}), tf.constant(new int[] {t - 1, -1, -1}))), zero);
         Operand<TFloat32> xh = tf.concat(List.of(tf.reshape(x, tf.constant(new int[] {t * b, in})),
                 tf.reshape(hPrevAll, tf.constant(new int[] {t * b, h}))), one);
         Operand<TFloat32> dw = tf.linalg.matMul(xh, gatesAll, MatMul.transposeA(true));
-        Operand<TFloat32> db = tf.sum(gatesAll, tf.constant(0));
-        @SuppressWarnings("unchecked")
-        List<Operand<TFloat32>> dxList = (List<Operand<TFloat32>>) (List<?>) List.of(dxs);
-        Operand<TFloat32> dx = tf.stack(dxList);
+        Operand<TFloat32> db = tf.sum(gatesAll, zero);
+        Operand<TFloat32> dx = tf.reshape(tf.linalg.matMul(gatesAll, wxT), tf.constant(new int[] {t, b, in}));
         return new LayerGrads(dx, dw, db);
     }
 
