@@ -442,6 +442,31 @@ public final class LstmLanguageModel implements AutoCloseable {
         return model.shards;
     }
 
+    private final Map<String, Object[]> assigners = new java.util.HashMap<>();
+
+    /** Overwrites parameters by name (layouts as in {@link #parameters()}); for tests. */
+    synchronized void setParameters(Map<String, float[]> values) {
+        checkOpen();
+        for (Map.Entry<String, float[]> entry : values.entrySet()) {
+            Object[] assigner = assigners.computeIfAbsent(entry.getKey(), name -> {
+                Variable<TFloat32> var = model.trainableVariables().stream().filter(v -> v.op().name().equals(name)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("no parameter " + name));
+                Ops ops = Ops.create(model.graph);
+                var value = ops.placeholder(TFloat32.class);
+                return new Object[] {var, value, ops.assign(var, value)};
+            });
+            @SuppressWarnings("unchecked")
+            Variable<TFloat32> var = (Variable<TFloat32>) assigner[0];
+            try (TFloat32 t = TFloat32.tensorOf(var.shape())) {
+                if (t.shape().size() != entry.getValue().length) {
+                    throw new IllegalArgumentException(entry.getKey() + " has " + t.shape().size() + " values, got " + entry.getValue().length);
+                }
+                t.asRawTensor().data().asFloats().write(entry.getValue());
+                session.runner().feed((org.tensorflow.Operand<?>) assigner[1], t).addTarget((org.tensorflow.op.Op) assigner[2]).run().close();
+            }
+        }
+    }
+
     private Tensor fetch(Variable<TFloat32> var, List<Result> results) {
         Result result = session.runner().fetch(var).run();
         results.add(result);

@@ -171,8 +171,7 @@ final class ModelGraph {
     static int[] shardOffsets(int vocab, int shards) {
         int[] offsets = new int[shards + 1];
         for (int s = 1; s <= shards; s++) {
-            // block boundaries on multiples of 16 rows keep every block 64-byte aligned
-            offsets[s] = s == shards ? vocab : Math.min(vocab, (int) ((long) vocab * s / shards + 15) / 16 * 16);
+            offsets[s] = (int) ((long) vocab * s / shards);
         }
         return offsets;
     }
