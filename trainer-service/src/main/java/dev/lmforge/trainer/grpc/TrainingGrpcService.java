@@ -1,12 +1,109 @@
 package dev.lmforge.trainer.grpc;
 
+import dev.lmforge.api.v1.CreateTrainingJobRequest;
+import dev.lmforge.api.v1.DescribeTrainingJobRequest;
+import dev.lmforge.api.v1.JobStatus;
+import dev.lmforge.api.v1.ListTrainingJobsRequest;
+import dev.lmforge.api.v1.ListTrainingJobsResponse;
+import dev.lmforge.api.v1.StopTrainingJobRequest;
+import dev.lmforge.api.v1.TrainingJob;
+import dev.lmforge.api.v1.TrainingProgress;
 import dev.lmforge.api.v1.TrainingServiceGrpc;
+import dev.lmforge.api.v1.WatchTrainingJobRequest;
+import dev.lmforge.common.grpc.GrpcErrors;
+import dev.lmforge.trainer.service.TrainingJobs;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
 
-/**
- * The TrainingService API as declared in proto/. Nothing is implemented yet: every method answers
- * UNIMPLEMENTED, so clients see the contract (and reflection lists it) without a pretend result.
- */
+import java.util.Objects;
+
+import static dev.lmforge.common.grpc.GrpcCalls.unary;
+
+/** The TrainingService API; jobs run elsewhere (whichever trainer takes the request from Kafka). */
 @GrpcService
 public class TrainingGrpcService extends TrainingServiceGrpc.TrainingServiceImplBase {
+
+    private static final long WATCH_POLL_MILLIS = 1000;
+
+    private final TrainingJobs jobs;
+
+    public TrainingGrpcService(TrainingJobs jobs) {
+        this.jobs = jobs;
+    }
+
+    @Override
+    @Blocking
+    public void createTrainingJob(CreateTrainingJobRequest request, StreamObserver<TrainingJob> response) {
+        unary(response, () -> jobs.create(request.getSpec()));
+    }
+
+    @Override
+    @Blocking
+    public void describeTrainingJob(DescribeTrainingJobRequest request, StreamObserver<TrainingJob> response) {
+        unary(response, () -> jobs.describe(request.getTrainingJobName()));
+    }
+
+    @Override
+    @Blocking
+    public void listTrainingJobs(ListTrainingJobsRequest request, StreamObserver<ListTrainingJobsResponse> response) {
+        unary(response, () -> {
+            TrainingJobs.Page page = jobs.list(request.getStatusEquals(), request.getNameContains(), request.getPageToken(), request.getPageSize());
+            return ListTrainingJobsResponse.newBuilder().addAllTrainingJobs(page.jobs()).setNextPageToken(page.nextPageToken()).build();
+        });
+    }
+
+    @Override
+    @Blocking
+    public void stopTrainingJob(StopTrainingJobRequest request, StreamObserver<TrainingJob> response) {
+        unary(response, () -> jobs.stop(request.getTrainingJobName()));
+    }
+
+    /** Streams the job's status and progress as they change (read from its record), until it ends or the client leaves. */
+    @Override
+    @Blocking
+    public void watchTrainingJob(WatchTrainingJobRequest request, StreamObserver<TrainingProgress> response) {
+        ServerCallStreamObserver<TrainingProgress> call = (ServerCallStreamObserver<TrainingProgress>) response;
+        try {
+            TrainingProgress last = null;
+            int epochsSent = 0;
+            while (!call.isCancelled()) {
+                TrainingJob job = jobs.describe(request.getTrainingJobName());
+                for (; epochsSent < job.getEpochsCount(); epochsSent++) {
+                    var m = job.getEpochs(epochsSent);
+                    response.onNext(TrainingProgress.newBuilder().setTrainingJobName(request.getTrainingJobName()).setStatus(job.getStatus())
+                            .setSecondaryStatus(job.getSecondaryStatus()).setEpoch(m.getEpoch()).setLoss(m.getTrainLoss())
+                            .setTokensPerSecond(m.getTokensPerSecond())
+                            .addMetrics(metric("validation:loss", m.getValidationLoss()))
+                            .addMetrics(metric("validation:perplexity", m.getValidationPerplexity()))
+                            .addMetrics(metric("validation:bpc", m.getValidationBpc()))
+                            .setMessage(String.format("epoch %d done", m.getEpoch())).build());
+                }
+                TrainingProgress now = job.getProgress().toBuilder().setTrainingJobName(request.getTrainingJobName())
+                        .setStatus(job.getStatus()).setSecondaryStatus(job.getSecondaryStatus())
+                        .setMessage(job.getSecondaryStatusTransitionsCount() == 0 ? ""
+                                : job.getSecondaryStatusTransitions(job.getSecondaryStatusTransitionsCount() - 1).getMessage())
+                        .build();
+                if (!Objects.equals(now, last)) {
+                    response.onNext(job.getStatus() == JobStatus.JOB_STATUS_COMPLETED ? now.toBuilder().addAllMetrics(job.getFinalMetricsList()).build() : now);
+                    last = now;
+                }
+                if (job.getStatus() != JobStatus.JOB_STATUS_IN_PROGRESS && job.getStatus() != JobStatus.JOB_STATUS_STOPPING) {
+                    response.onCompleted();
+                    return;
+                }
+                Thread.sleep(WATCH_POLL_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            response.onError(GrpcErrors.toStatus(e));
+        } catch (RuntimeException e) {
+            response.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    private static dev.lmforge.api.v1.Metric metric(String name, double value) {
+        return dev.lmforge.api.v1.Metric.newBuilder().setName(name).setValue(value).build();
+    }
 }

@@ -1,0 +1,407 @@
+package dev.lmforge.trainer.service;
+
+import dev.lmforge.api.v1.Dataset;
+import dev.lmforge.api.v1.EpochMetrics;
+import dev.lmforge.api.v1.JobStatus;
+import dev.lmforge.api.v1.Metric;
+import dev.lmforge.api.v1.ModelCard;
+import dev.lmforge.api.v1.S3Location;
+import dev.lmforge.api.v1.SecondaryStatus;
+import dev.lmforge.api.v1.TrainingJob;
+import dev.lmforge.api.v1.TrainingJobSpec;
+import dev.lmforge.api.v1.TrainingProgress;
+import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.common.store.ProtoJson;
+import dev.lmforge.trainer.internal.LatestCheckpoint;
+import dev.lmforge.trainer.internal.TrainingState;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Runs the jobs that arrive on train.requested, one at a time. A job is run by one trainer at a time
+ * (a lease in S3, renewed while it runs); when a trainer dies, the request comes again to another one,
+ * which waits for the dead trainer's lease to expire and resumes from the last checkpoint. A job
+ * already ended is not run again, so a redelivered request does nothing.
+ */
+@ApplicationScoped
+public class JobRunner {
+
+    private static final Logger LOG = Logger.getLogger(JobRunner.class);
+
+    private final JobStore store;
+    private final DatasetReader datasets;
+    private final TrainerEvents events;
+    private final LanguageModel.Factory models;
+    private final TrainingJobs jobs;
+    private final TrainerConfig config;
+    private final MeterRegistry metrics;
+    private final String trainerId;
+
+    public JobRunner(JobStore store, DatasetReader datasets, TrainerEvents events, LanguageModel.Factory models,
+            TrainingJobs jobs, TrainerConfig config, MeterRegistry metrics) {
+        this.store = store;
+        this.datasets = datasets;
+        this.events = events;
+        this.models = models;
+        this.jobs = jobs;
+        this.config = config;
+        this.metrics = metrics;
+        this.trainerId = config.id().orElseGet(() -> ManagementFactory.getRuntimeMXBean().getName());
+    }
+
+    public String trainerId() {
+        return trainerId;
+    }
+
+    /** Handles one train.requested; returns when the job has ended (or was not this trainer's to run). */
+    public void run(TrainingJobSpec spec) throws InterruptedException {
+        String name = spec.getTrainingJobName();
+        Optional<TrainingJob> found = store.find(name);
+        TrainingJob job;
+        if (found.isEmpty()) {
+            job = recordRequestedJob(spec);
+            if (job == null) {
+                return;
+            }
+        } else {
+            job = found.get();
+        }
+        if (JobStates.terminal(job.getStatus())) {
+            LOG.infof("training job %s is %s already; nothing to do", name, JobStates.name(job.getStatus()));
+            return;
+        }
+        job = acquire(job);
+        if (job == null) {
+            return;
+        }
+        try {
+            if (job.getStatus() == JobStatus.JOB_STATUS_STOPPING) {
+                store.save(stopped(job, "stopped before it started"));
+                return;
+            }
+            new Attempt(job).run();
+        } finally {
+            store.releaseLease(name);
+        }
+    }
+
+    /** A request produced straight onto Kafka (no CreateTrainingJob): validate it and record it, or record why it failed. */
+    private TrainingJob recordRequestedJob(TrainingJobSpec spec) {
+        try {
+            TrainingJob job = jobs.validate(spec);
+            store.create(job);
+            return job;
+        } catch (LmForgeException e) {
+            LOG.warnf("train.requested for %s rejected: %s", spec.getTrainingJobName(), e.getMessage());
+            if (dev.lmforge.common.naming.ResourceNames.isValid(spec.getTrainingJobName())) {
+                TrainingJob rejected = TrainingJob.newBuilder().setSpec(spec).setCreationTime(TrainingJobs.timestamp(Instant.now())).build();
+                store.create(TrainingJobs.failed(rejected, e.getMessage()));
+            }
+            return null;
+        }
+    }
+
+    /** Waits until no live trainer holds the job, then takes it; null if the job ended meanwhile. */
+    private TrainingJob acquire(TrainingJob job) throws InterruptedException {
+        String name = job.getSpec().getTrainingJobName();
+        while (true) {
+            Optional<JobStore.Lease> lease = store.lease(name);
+            boolean free = lease.isEmpty() || lease.get().owner().equals(trainerId)
+                    || lease.get().renewed().plus(config.leaseExpiry()).isBefore(Instant.now());
+            if (free) {
+                store.writeLease(name, new JobStore.Lease(trainerId, Instant.now()));
+                return store.find(name).orElse(job);
+            }
+            LOG.infof("training job %s is held by trainer %s (renewed %s); waiting", name, lease.get().owner(), lease.get().renewed());
+            Thread.sleep(config.leaseRenewal().toMillis());
+            job = store.find(name).orElse(job);
+            if (JobStates.terminal(job.getStatus())) {
+                return null;
+            }
+        }
+    }
+
+    private static TrainingJob stopped(TrainingJob job, String message) {
+        return JobStates.transition(job.toBuilder().setStatus(JobStatus.JOB_STATUS_STOPPED), SecondaryStatus.SECONDARY_STATUS_STOPPED, message).build();
+    }
+
+    /** One attempt at a job, from lease to release. */
+    private final class Attempt implements TrainingLoop.Hooks {
+        private final String name;
+        private TrainingJob.Builder job;
+        private final Instant started = Instant.now();
+        private long lastStatus = System.nanoTime();
+        private long lastLease = System.nanoTime();
+        private long lastCheckpoint = System.nanoTime();
+        private boolean stopRequested;
+        private LanguageModel model;
+        private Path work;
+
+        Attempt(TrainingJob job) {
+            this.name = job.getSpec().getTrainingJobName();
+            this.job = job.toBuilder().setAttempt(job.getAttempt() + 1).setTrainerId(trainerId).clearFailureReason();
+        }
+
+        void run() {
+            String outcome = "failed";
+            try {
+                work = Files.createTempDirectory("lmforge-job-");
+                outcome = train();
+            } catch (Throwable t) {
+                fail(t);
+            } finally {
+                if (model != null) {
+                    model.close();
+                }
+                deleteQuietly(work);
+                metrics.counter("lmforge.training.jobs", "outcome", outcome).increment();
+            }
+        }
+
+        private String train() throws IOException {
+            Optional<LatestCheckpoint> checkpoint = store.latestCheckpoint(name);
+            transition(checkpoint.isPresent() ? SecondaryStatus.SECONDARY_STATUS_RESTARTING : SecondaryStatus.SECONDARY_STATUS_STARTING,
+                    checkpoint.map(c -> "attempt " + job.getAttempt() + " on " + trainerId + ", resuming from step " + c.getGlobalStep())
+                            .orElse("attempt " + job.getAttempt() + " on " + trainerId));
+            if (job.getTrainingStartTime().getSeconds() == 0) {
+                job.setTrainingStartTime(TrainingJobs.timestamp(started));
+            }
+            Hyperparameters h = Hyperparameters.parse(job.getSpec().getHyperparametersMap());
+
+            transition(SecondaryStatus.SECONDARY_STATUS_DOWNLOADING, "reading dataset " + job.getSpec().getDatasetId());
+            Dataset dataset = datasets.dataset(job.getSpec().getDatasetId());
+            TokenData data = load(dataset, h);
+
+            TrainingState state = checkpoint.map(LatestCheckpoint::getState).orElse(TrainingState.getDefaultInstance());
+            if (checkpoint.isPresent()) {
+                Path dir = Files.createDirectories(work.resolve("checkpoint"));
+                store.downloadCheckpoint(checkpoint.get(), dir);
+                try {
+                    model = models.restore(h, data.vocabSize(), dir);
+                } catch (RuntimeException e) {
+                    throw LmForgeException.failedPrecondition("the checkpoint at step %d (%s) cannot be restored: %s",
+                            checkpoint.get().getGlobalStep(), checkpoint.get().getPrefix(), e.getMessage());
+                }
+            } else {
+                model = models.create(h, data.vocabSize());
+            }
+            transition(SecondaryStatus.SECONDARY_STATUS_TRAINING, String.format("%,d parameters, %,d train tokens, %d epochs",
+                    model.parameterCount(), data.train().length, h.epochs()));
+            TrainingLoop.Result result = TrainingLoop.run(model, h, data, state, this);
+            job.clearEpochs().addAllEpochs(result.state().getEpochsList()).setEpochsCompleted(result.state().getEpochsCompleted());
+
+            switch (result.outcome()) {
+                case STOPPED -> {
+                    finish(stopped(job.build(), "stopped on request at step " + result.state().getGlobalStep()));
+                    return "stopped";
+                }
+                case MAX_RUNTIME_EXCEEDED -> {
+                    finish(JobStates.transition(job.setStatus(JobStatus.JOB_STATUS_STOPPED), SecondaryStatus.SECONDARY_STATUS_MAX_RUNTIME_EXCEEDED,
+                            "max_runtime_seconds " + job.getSpec().getStoppingCondition().getMaxRuntimeSeconds() + " reached").build());
+                    return "stopped";
+                }
+                default -> {
+                    transition(SecondaryStatus.SECONDARY_STATUS_UPLOADING, "evaluating on the test split and exporting the model");
+                    List<Metric> finalMetrics = TrainingRunner.finalMetrics(model, result.state(), data);
+                    job.clearFinalMetrics().addAllFinalMetrics(finalMetrics);
+                    S3Location location = export(dataset, h, finalMetrics, result.state());
+                    job.setModelLocation(location);
+                    TrainingJob done = JobStates.transition(job.setStatus(JobStatus.JOB_STATUS_COMPLETED), SecondaryStatus.SECONDARY_STATUS_COMPLETED,
+                            result.outcome() == TrainingLoop.Outcome.EARLY_STOPPED
+                                    ? "stopped early: no better validation loss for " + h.earlyStoppingPatience() + " epochs" : "training complete").build();
+                    finish(done);
+                    announce(done);
+                    return "completed";
+                }
+            }
+        }
+
+        private TokenData load(Dataset dataset, Hyperparameters h) {
+            long trainTokens = dataset.getSplitsOrThrow("train").getTokens();
+            long keep = (long) Math.ceil(trainTokens * h.dataFraction());
+            int[] train = datasets.tokens(dataset, "train", keep);
+            return new TokenData(dataset.getVocabSize(), dataset.getEosId(), train,
+                    withContext(dataset.getEosId(), datasets.tokens(dataset, "validation", Long.MAX_VALUE)),
+                    withContext(dataset.getEosId(), datasets.tokens(dataset, "test", Long.MAX_VALUE)),
+                    dataset.getSplitsOrThrow("validation").getCharacters(), dataset.getSplitsOrThrow("test").getCharacters());
+        }
+
+        /** An end-of-line in front, so the first token is predicted too and every character is counted. */
+        private static int[] withContext(int eos, int[] tokens) {
+            int[] out = new int[tokens.length + 1];
+            out[0] = eos;
+            System.arraycopy(tokens, 0, out, 1, tokens.length);
+            return out;
+        }
+
+        private S3Location export(Dataset dataset, Hyperparameters h, List<Metric> finalMetrics, TrainingState state) throws IOException {
+            Path modelDir = work.resolve("model");
+            model.exportSavedModel(modelDir);
+            String tokenizerFile = Path.of(dataset.getTokenizerLocation().getKey()).getFileName().toString();
+            Files.write(modelDir.resolve(tokenizerFile), datasets.tokenizer(dataset));
+            ModelCard card = ModelCard.newBuilder().setSchemaVersion(1).setTrainingJobName(name).setDatasetId(dataset.getDatasetId())
+                    .setCorpusId(dataset.getCorpusId()).setTokenizerKind(dataset.getTokenizer().getKind()).setTokenizerFile(tokenizerFile)
+                    .setVocabSize(dataset.getVocabSize()).setEosId(dataset.getEosId()).setUnkId(dataset.getUnkId())
+                    .putAllHyperparameters(h.resolved()).addAllMetrics(finalMetrics).addAllEpochs(state.getEpochsList())
+                    .setParameters(model.parameterCount()).setNumLayers(h.numLayers()).setHiddenSize(h.hiddenSize())
+                    .setCreatedAt(TrainingJobs.timestamp(Instant.now())).addSignatures("serving_default").addSignatures("stateful").build();
+            return store.saveModel(name, modelDir, ProtoJson.bytes(card));
+        }
+
+        private void announce(TrainingJob done) {
+            try {
+                events.modelReady(done);
+                store.markModelReadySent(name);
+            } catch (RuntimeException e) {
+                LOG.warnf("training job %s: model.ready not published yet (%s); it will be on the next start", name, e.getMessage());
+            }
+            progressEvent(done.toBuilder(), "completed");
+        }
+
+        private void fail(Throwable t) {
+            String reason = t instanceof LmForgeException ? t.getMessage() : t.getClass().getSimpleName() + ": " + t.getMessage();
+            LOG.errorf(t instanceof LmForgeException ? null : t, "training job %s failed: %s", name, reason);
+            try {
+                finish(TrainingJobs.failed(job.build(), reason));
+            } catch (RuntimeException e) {
+                LOG.warnf("training job %s: could not record the failure: %s", name, e.getMessage());
+            }
+        }
+
+        private void finish(TrainingJob ended) {
+            Instant now = Instant.now();
+            long seconds = Duration.between(started, now).toSeconds();
+            TrainingJob.Builder b = ended.toBuilder().setTrainingEndTime(TrainingJobs.timestamp(now))
+                    .setTrainingTimeSeconds(ended.getTrainingTimeSeconds() + seconds)
+                    .setBillableTimeSeconds(ended.getBillableTimeSeconds() + seconds).clearProgress();
+            job = b;
+            store.save(b.build());
+            progressEvent(b, JobStates.name(b.getStatus()));
+            LOG.infof("training job %s: %s", name, JobStates.name(b.getStatus()));
+        }
+
+        private void transition(SecondaryStatus next, String message) {
+            JobStates.transition(job, next, message);
+            store.save(job.build());
+            LOG.infof("training job %s: %s (%s)", name, next, message);
+        }
+
+        // ---- TrainingLoop.Hooks ----
+
+        @Override
+        public void onStep(TrainingState state, long stepsPerEpoch, double loss, double tokensPerSecond) {
+            long now = System.nanoTime();
+            if (now - lastLease > config.leaseRenewal().toNanos()) {
+                lastLease = now;
+                store.writeLease(name, new JobStore.Lease(trainerId, Instant.now()));
+                store.find(name).ifPresent(current -> stopRequested = current.getStatus() == JobStatus.JOB_STATUS_STOPPING);
+            }
+            if (now - lastStatus > config.statusInterval().toNanos()) {
+                lastStatus = now;
+                Hyperparameters h = Hyperparameters.parse(job.getSpec().getHyperparametersMap());
+                long totalSteps = stepsPerEpoch * h.epochs();
+                long done = (long) state.getEpochsCompleted() * stepsPerEpoch + state.getStepInEpoch();
+                double stepsPerSecond = state.getGlobalStep() / Math.max(1e-9, state.getTrainingSeconds());
+                TrainingProgress p = TrainingProgress.newBuilder().setTrainingJobName(name).setStatus(job.getStatus())
+                        .setSecondaryStatus(job.getSecondaryStatus()).setEpoch(state.getEpochsCompleted() + 1).setTotalEpochs(h.epochs())
+                        .setStep(done).setTotalSteps(totalSteps).setLoss(loss).setTokensPerSecond(tokensPerSecond)
+                        .setEtaSeconds((totalSteps - done) / Math.max(1e-9, stepsPerSecond))
+                        .setTimestamp(TrainingJobs.timestamp(Instant.now())).build();
+                job.setProgress(p).setTokensPerSecond(tokensPerSecond);
+                store.save(job.build());
+            }
+        }
+
+        @Override
+        public void onEpoch(TrainingState state, EpochMetrics m) {
+            job.clearEpochs().addAllEpochs(state.getEpochsList()).setEpochsCompleted(state.getEpochsCompleted());
+            store.writeMetrics(name, state.getEpochsList());
+            store.save(job.build());
+            TrainingProgress.Builder p = TrainingProgress.newBuilder().setEpoch(m.getEpoch()).setStep(state.getGlobalStep())
+                    .setLoss(m.getTrainLoss()).setTokensPerSecond(m.getTokensPerSecond())
+                    .addMetrics(Metric.newBuilder().setName("train:loss").setValue(m.getTrainLoss()))
+                    .addMetrics(Metric.newBuilder().setName("validation:loss").setValue(m.getValidationLoss()))
+                    .addMetrics(Metric.newBuilder().setName("validation:perplexity").setValue(m.getValidationPerplexity()))
+                    .addMetrics(Metric.newBuilder().setName("validation:bpc").setValue(m.getValidationBpc()));
+            events.progress(p.setTrainingJobName(name).setStatus(job.getStatus()).setSecondaryStatus(job.getSecondaryStatus())
+                    .setTuningJobName(job.getSpec().getTuningJobName()).setTimestamp(TrainingJobs.timestamp(Instant.now()))
+                    .setMessage(String.format("epoch %d: validation perplexity %.2f, %.3f bits per character", m.getEpoch(),
+                            m.getValidationPerplexity(), m.getValidationBpc())).build());
+            LOG.infof("training job %s: epoch %d, train loss %.4f, validation perplexity %.2f, bpc %.4f, %.0f tokens/s", name, m.getEpoch(),
+                    m.getTrainLoss(), m.getValidationPerplexity(), m.getValidationBpc(), m.getTokensPerSecond());
+        }
+
+        @Override
+        public boolean stopRequested() {
+            return stopRequested;
+        }
+
+        @Override
+        public boolean runtimeExceeded() {
+            long max = job.getSpec().getStoppingCondition().getMaxRuntimeSeconds();
+            return max > 0 && Duration.between(started, Instant.now()).toSeconds() + job.getTrainingTimeSeconds() >= max;
+        }
+
+        @Override
+        public boolean checkpointDue() {
+            int interval = job.getSpec().getCheckpointConfig().getIntervalSeconds();
+            long seconds = interval > 0 ? interval : config.checkpointIntervalSeconds();
+            return System.nanoTime() - lastCheckpoint > seconds * 1_000_000_000L;
+        }
+
+        @Override
+        public void checkpoint(TrainingState state) {
+            Path dir = work.resolve("checkpoint-" + state.getGlobalStep());
+            model.saveCheckpoint(dir);
+            store.saveCheckpoint(name, dir, state);
+            deleteQuietly(dir);
+            lastCheckpoint = System.nanoTime();
+        }
+
+        private void progressEvent(TrainingJob.Builder b, String message) {
+            events.progress(TrainingProgress.newBuilder().setTrainingJobName(name).setStatus(b.getStatus())
+                    .setSecondaryStatus(b.getSecondaryStatus()).setEpoch(b.getEpochsCompleted()).setTuningJobName(b.getSpec().getTuningJobName())
+                    .addAllMetrics(b.getFinalMetricsList()).setMessage(message).setTimestamp(TrainingJobs.timestamp(Instant.now())).build());
+        }
+    }
+
+    /** Complete jobs whose model.ready is not recorded as sent (a crash in between): announce them. */
+    public void announcePendingModels() {
+        String after = null;
+        do {
+            JobStore.Page page = store.list(after, 200);
+            for (TrainingJob j : page.jobs()) {
+                if (j.getStatus() == JobStatus.JOB_STATUS_COMPLETED && !store.isModelReadySent(j.getSpec().getTrainingJobName())) {
+                    events.modelReady(j);
+                    store.markModelReadySent(j.getSpec().getTrainingJobName());
+                    LOG.infof("training job %s: published model.ready after a restart", j.getSpec().getTrainingJobName());
+                }
+            }
+            after = page.nextStartAfter();
+        } while (after != null);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

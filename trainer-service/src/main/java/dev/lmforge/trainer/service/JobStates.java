@@ -1,0 +1,41 @@
+package dev.lmforge.trainer.service;
+
+import dev.lmforge.api.v1.JobStatus;
+import dev.lmforge.api.v1.SecondaryStatus;
+import dev.lmforge.api.v1.SecondaryStatusTransition;
+import dev.lmforge.api.v1.TrainingJob;
+
+import java.time.Instant;
+
+/** SageMaker's status vocabulary and the secondary-status history of a job. */
+final class JobStates {
+
+    private JobStates() {
+    }
+
+    static boolean terminal(JobStatus status) {
+        return status == JobStatus.JOB_STATUS_COMPLETED || status == JobStatus.JOB_STATUS_FAILED || status == JobStatus.JOB_STATUS_STOPPED;
+    }
+
+    static String name(JobStatus status) {
+        return switch (status) {
+            case JOB_STATUS_IN_PROGRESS -> "InProgress";
+            case JOB_STATUS_COMPLETED -> "Completed";
+            case JOB_STATUS_FAILED -> "Failed";
+            case JOB_STATUS_STOPPING -> "Stopping";
+            case JOB_STATUS_STOPPED -> "Stopped";
+            default -> "Unknown";
+        };
+    }
+
+    /** Ends the current secondary status and starts the next one, now. */
+    static TrainingJob.Builder transition(TrainingJob.Builder job, SecondaryStatus next, String message) {
+        var now = TrainingJobs.timestamp(Instant.now());
+        int last = job.getSecondaryStatusTransitionsCount() - 1;
+        if (last >= 0 && !job.getSecondaryStatusTransitions(last).hasEndTime()) {
+            job.setSecondaryStatusTransitions(last, job.getSecondaryStatusTransitions(last).toBuilder().setEndTime(now));
+        }
+        return job.setSecondaryStatus(next).addSecondaryStatusTransitions(
+                SecondaryStatusTransition.newBuilder().setStatus(next).setStartTime(now).setMessage(message));
+    }
+}

@@ -1,0 +1,60 @@
+package dev.lmforge.trainer.service;
+
+import dev.lmforge.api.v1.S3Location;
+import dev.lmforge.api.v1.TrainingJob;
+import dev.lmforge.trainer.internal.LatestCheckpoint;
+import dev.lmforge.trainer.internal.TrainingState;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where training jobs live: {@code training-jobs/{name}/spec.json}, {@code status.json} (the
+ * TrainingJob message, always current), {@code metrics.jsonl}, {@code lease.json},
+ * {@code checkpoints/…} with {@code checkpoints/latest.json} written last, and {@code model/…} with
+ * {@code model/manifest.json} written last.
+ */
+public interface JobStore {
+
+    Optional<TrainingJob> find(String name);
+
+    /** Writes spec.json and the first status.json of a new job. */
+    void create(TrainingJob job);
+
+    void save(TrainingJob job);
+
+    /** Jobs in name order after {@code startAfter}, at most {@code limit}. */
+    Page list(String startAfter, int limit);
+
+    /** Who runs a job, and when they last said so. */
+    record Lease(String owner, Instant renewed) {
+    }
+
+    Optional<Lease> lease(String name);
+
+    void writeLease(String name, Lease lease);
+
+    void releaseLease(String name);
+
+    void writeMetrics(String name, List<dev.lmforge.api.v1.EpochMetrics> epochs);
+
+    /** Uploads a checkpoint directory, then points checkpoints/latest.json at it. */
+    void saveCheckpoint(String name, Path dir, TrainingState state);
+
+    Optional<LatestCheckpoint> latestCheckpoint(String name);
+
+    /** Downloads the files of a checkpoint into an empty directory. */
+    void downloadCheckpoint(LatestCheckpoint checkpoint, Path into);
+
+    /** Uploads the SavedModel and its companions, then model/manifest.json last. */
+    S3Location saveModel(String name, Path modelDir, byte[] manifest);
+
+    boolean isModelReadySent(String name);
+
+    void markModelReadySent(String name);
+
+    record Page(List<TrainingJob> jobs, String nextStartAfter) {
+    }
+}

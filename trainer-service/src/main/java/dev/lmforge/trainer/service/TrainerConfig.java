@@ -1,0 +1,42 @@
+package dev.lmforge.trainer.service;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+@ConfigMapping(prefix = "lmforge.trainer")
+public interface TrainerConfig {
+
+    /** This trainer's name in leases and job records (defaults to host name and process id). */
+    Optional<String> id();
+
+    /** Largest estimated model memory (parameters, optimizer state, activations) a job may need. */
+    @WithDefault("8589934592")
+    long maxModelBytes();
+
+    /** Seconds between checkpoints when a job does not say. */
+    @WithDefault("60")
+    int checkpointIntervalSeconds();
+
+    /** How often a running job writes its progress to status.json (what Watch and Describe show). */
+    @WithDefault("2s")
+    Duration statusInterval();
+
+    /** How often a running job looks for a stop request and renews its lease. */
+    @WithDefault("5s")
+    Duration leaseRenewal();
+
+    /** A lease not renewed for this long belongs to a dead trainer: another may take the job over. */
+    @WithDefault("20s")
+    Duration leaseExpiry();
+
+    /** cpu or gpu: where this trainer runs models. */
+    @WithDefault("cpu")
+    String device();
+
+    /** How long a job waits for Kafka to acknowledge its events. */
+    @WithDefault("30s")
+    Duration eventAckTimeout();
+}

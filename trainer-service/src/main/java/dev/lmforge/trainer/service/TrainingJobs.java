@@ -1,0 +1,149 @@
+package dev.lmforge.trainer.service;
+
+import com.google.protobuf.Timestamp;
+import dev.lmforge.api.v1.Dataset;
+import dev.lmforge.api.v1.JobStatus;
+import dev.lmforge.api.v1.SecondaryStatus;
+import dev.lmforge.api.v1.SecondaryStatusTransition;
+import dev.lmforge.api.v1.TrainingJob;
+import dev.lmforge.api.v1.TrainingJobSpec;
+import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.common.naming.ResourceNames;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Training jobs as their users see them, with SageMaker's semantics: create (validate, record,
+ * request on train.requested), describe, list (newest first), stop. Running them is {@link JobRunner}'s.
+ */
+@ApplicationScoped
+public class TrainingJobs {
+
+    private final JobStore store;
+    private final DatasetReader datasets;
+    private final TrainerEvents events;
+    private final LanguageModel.Factory models;
+    private final TrainerConfig config;
+
+    public TrainingJobs(JobStore store, DatasetReader datasets, TrainerEvents events, LanguageModel.Factory models, TrainerConfig config) {
+        this.store = store;
+        this.datasets = datasets;
+        this.events = events;
+        this.models = models;
+        this.config = config;
+    }
+
+    public TrainingJob create(TrainingJobSpec spec) {
+        TrainingJob job = validate(spec);
+        if (store.find(spec.getTrainingJobName()).isPresent()) {
+            throw LmForgeException.alreadyExists("training job '%s' already exists: job names are unique", spec.getTrainingJobName());
+        }
+        store.create(job);
+        try {
+            events.trainRequested(job.getSpec());
+        } catch (RuntimeException e) {
+            store.save(failed(job, "the train.requested event could not be published: " + e.getMessage()));
+            throw e;
+        }
+        return job;
+    }
+
+    /** Checks a spec completely and returns the job record it becomes (InProgress, Starting). */
+    TrainingJob validate(TrainingJobSpec spec) {
+        ResourceNames.requireValid("training job name", spec.getTrainingJobName());
+        ResourceNames.requireValid("dataset id", spec.getDatasetId());
+        Hyperparameters h = Hyperparameters.parse(spec.getHyperparametersMap());
+        if (spec.getStoppingCondition().getMaxRuntimeSeconds() < 0) {
+            throw LmForgeException.invalidArgument("stopping_condition.max_runtime_seconds must be >= 0 (0: no limit)");
+        }
+        if (spec.getCheckpointConfig().getIntervalSeconds() < 0) {
+            throw LmForgeException.invalidArgument("checkpoint_config.interval_seconds must be >= 0 (0: the trainer's default)");
+        }
+        if (spec.hasOutputLocation() || spec.getCheckpointConfig().hasLocation()) {
+            throw LmForgeException.invalidArgument(
+                    "output_location and checkpoint_config.location are not supported: models and checkpoints go under training-jobs/{name}/ in the platform's bucket");
+        }
+        Dataset dataset = datasets.dataset(spec.getDatasetId());
+        long bytes = models.estimateBytes(h, dataset.getVocabSize());
+        if (bytes > config.maxModelBytes()) {
+            throw LmForgeException.resourceExhausted(
+                    "this configuration needs about %.1f GiB to train (parameters, optimizer state, activations of batch_size × bptt, vocabulary %d); "
+                            + "the trainer allows %.1f GiB: lower hidden_size, num_layers, embedding_dim, batch_size or bptt",
+                    bytes / 1073741824.0, dataset.getVocabSize(), config.maxModelBytes() / 1073741824.0);
+        }
+        Instant now = Instant.now();
+        Timestamp ts = timestamp(now);
+        return TrainingJob.newBuilder().setSpec(spec).setStatus(JobStatus.JOB_STATUS_IN_PROGRESS)
+                .setSecondaryStatus(SecondaryStatus.SECONDARY_STATUS_STARTING)
+                .addSecondaryStatusTransitions(SecondaryStatusTransition.newBuilder().setStatus(SecondaryStatus.SECONDARY_STATUS_STARTING)
+                        .setStartTime(ts).setMessage("waiting for a trainer"))
+                .setCreationTime(ts).putAllResolvedHyperparameters(h.resolved()).build();
+    }
+
+    public TrainingJob describe(String name) {
+        ResourceNames.requireValid("training job name", name);
+        return store.find(name).orElseThrow(() -> LmForgeException.notFound("training job '%s' does not exist", name));
+    }
+
+    /** A page of jobs, newest first, filtered; the page token is an offset this method returned. */
+    public Page list(JobStatus statusEquals, String nameContains, String pageToken, int pageSize) {
+        if (pageSize < 0 || pageSize > 100) {
+            throw LmForgeException.invalidArgument("page_size must be between 0 and 100, got %d", pageSize);
+        }
+        int offset;
+        try {
+            offset = pageToken.isEmpty() ? 0 : Integer.parseInt(pageToken);
+        } catch (NumberFormatException e) {
+            throw LmForgeException.invalidArgument("page_token '%s' is not one this service returned", pageToken);
+        }
+        List<TrainingJob> all = new ArrayList<>();
+        String after = null;
+        do {
+            JobStore.Page page = store.list(after, 1000);
+            for (TrainingJob j : page.jobs()) {
+                boolean statusOk = statusEquals == JobStatus.JOB_STATUS_UNSPECIFIED || j.getStatus() == statusEquals;
+                boolean nameOk = nameContains.isEmpty() || j.getSpec().getTrainingJobName().toLowerCase(Locale.ROOT)
+                        .contains(nameContains.toLowerCase(Locale.ROOT));
+                if (statusOk && nameOk) {
+                    all.add(j);
+                }
+            }
+            after = page.nextStartAfter();
+        } while (after != null);
+        all.sort(Comparator.comparing((TrainingJob j) -> j.getCreationTime().getSeconds())
+                .thenComparing(j -> j.getCreationTime().getNanos()).reversed());
+        int size = pageSize == 0 ? 20 : pageSize;
+        int end = Math.min(all.size(), offset + size);
+        return new Page(offset >= all.size() ? List.of() : all.subList(offset, end), end < all.size() ? Integer.toString(end) : "");
+    }
+
+    public record Page(List<TrainingJob> jobs, String nextPageToken) {
+    }
+
+    /** Asks a running job to stop; the trainer running it notices within seconds. */
+    public TrainingJob stop(String name) {
+        TrainingJob job = describe(name);
+        if (job.getStatus() != JobStatus.JOB_STATUS_IN_PROGRESS) {
+            throw LmForgeException.failedPrecondition("training job '%s' is %s: only an InProgress job can be stopped",
+                    name, JobStates.name(job.getStatus()));
+        }
+        TrainingJob stopping = JobStates.transition(job.toBuilder().setStatus(JobStatus.JOB_STATUS_STOPPING),
+                SecondaryStatus.SECONDARY_STATUS_STOPPING, "stop requested").build();
+        store.save(stopping);
+        return stopping;
+    }
+
+    static TrainingJob failed(TrainingJob job, String reason) {
+        return JobStates.transition(job.toBuilder().setStatus(JobStatus.JOB_STATUS_FAILED).setFailureReason(reason),
+                SecondaryStatus.SECONDARY_STATUS_FAILED, reason).build();
+    }
+
+    static Timestamp timestamp(Instant t) {
+        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+    }
+}

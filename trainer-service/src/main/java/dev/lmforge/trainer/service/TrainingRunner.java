@@ -1,0 +1,92 @@
+package dev.lmforge.trainer.service;
+
+import com.google.protobuf.Timestamp;
+import dev.lmforge.api.v1.EpochMetrics;
+import dev.lmforge.api.v1.Metric;
+import dev.lmforge.trainer.internal.TrainingState;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+
+/** Training outside the service (SageMaker's container contract): the loop with local checkpoints, then the final metrics. */
+public final class TrainingRunner {
+
+    private static final Logger LOG = Logger.getLogger(TrainingRunner.class);
+    private static final long CHECKPOINT_EVERY_NANOS = 60_000_000_000L;
+
+    /** Saves the model and the state somewhere the next run finds them. */
+    @FunctionalInterface
+    public interface Checkpointer {
+        void save(TrainingState state) throws IOException;
+    }
+
+    public record Result(TrainingState state, List<Metric> metrics) {
+    }
+
+    private TrainingRunner() {
+    }
+
+    public static Result runLocally(LanguageModel model, Hyperparameters h, TokenData data, TrainingState start, Checkpointer checkpointer) {
+        long[] lastCheckpoint = {System.nanoTime()};
+        TrainingLoop.Result result = TrainingLoop.run(model, h, data, start, new TrainingLoop.Hooks() {
+            @Override
+            public void onStep(TrainingState state, long stepsPerEpoch, double loss, double tokensPerSecond) {
+            }
+
+            @Override
+            public void onEpoch(TrainingState state, EpochMetrics m) {
+                LOG.infof("epoch %d: train loss %.4f, validation perplexity %.2f, bpc %.4f, %.0f tokens/s",
+                        m.getEpoch(), m.getTrainLoss(), m.getValidationPerplexity(), m.getValidationBpc(), m.getTokensPerSecond());
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return false;
+            }
+
+            @Override
+            public boolean runtimeExceeded() {
+                return false;
+            }
+
+            @Override
+            public boolean checkpointDue() {
+                return System.nanoTime() - lastCheckpoint[0] > CHECKPOINT_EVERY_NANOS;
+            }
+
+            @Override
+            public void checkpoint(TrainingState state) {
+                try {
+                    checkpointer.save(state);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                lastCheckpoint[0] = System.nanoTime();
+            }
+        });
+        return new Result(result.state(), finalMetrics(model, result.state(), data));
+    }
+
+    /** The metrics of a finished model, named as SageMaker names them ("validation:perplexity", "test:bpc", ...). */
+    static List<Metric> finalMetrics(LanguageModel model, TrainingState state, TokenData data) {
+        EpochMetrics last = state.getEpochs(state.getEpochsCount() - 1);
+        double testNats = model.evaluateNats(data.test());
+        double testLoss = testNats / Math.max(1, data.test().length - 1);
+        Timestamp now = TrainingJobs.timestamp(Instant.now());
+        return List.of(
+                metric("train:loss", last.getTrainLoss(), now),
+                metric("validation:loss", last.getValidationLoss(), now),
+                metric("validation:perplexity", last.getValidationPerplexity(), now),
+                metric("validation:bpc", last.getValidationBpc(), now),
+                metric("test:loss", testLoss, now),
+                metric("test:perplexity", Math.exp(testLoss), now),
+                metric("test:bpc", testNats / TrainingLoop.LN2 / Math.max(1, data.testCharacters()), now));
+    }
+
+    private static Metric metric(String name, double value, Timestamp at) {
+        return Metric.newBuilder().setName(name).setValue(value).setTimestamp(at).build();
+    }
+}

@@ -1,0 +1,156 @@
+package dev.lmforge.trainer.store;
+
+import dev.lmforge.api.v1.EpochMetrics;
+import dev.lmforge.api.v1.S3Location;
+import dev.lmforge.api.v1.TrainingJob;
+import dev.lmforge.common.store.AbortableOutputStream;
+import dev.lmforge.common.store.ArtifactStore;
+import dev.lmforge.common.store.ProtoJson;
+import dev.lmforge.trainer.internal.LatestCheckpoint;
+import dev.lmforge.trainer.internal.TrainingState;
+import dev.lmforge.trainer.service.JobStore;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+@ApplicationScoped
+public class S3JobStore implements JobStore {
+
+    static final String ROOT = "training-jobs/";
+    static final String STATUS = "status.json";
+    private static final String MODEL_READY_MARKER = "events/model.ready";
+
+    private final ArtifactStore store;
+
+    public S3JobStore(ArtifactStore store) {
+        this.store = store;
+    }
+
+    private static String prefix(String name) {
+        return ROOT + name + "/";
+    }
+
+    @Override
+    public Optional<TrainingJob> find(String name) {
+        return store.read(prefix(name) + STATUS).map(json -> ProtoJson.merge(json, TrainingJob.newBuilder()).build());
+    }
+
+    @Override
+    public void create(TrainingJob job) {
+        String name = job.getSpec().getTrainingJobName();
+        store.put(prefix(name) + "spec.json", ProtoJson.bytes(job.getSpec()), "application/json");
+        save(job);
+    }
+
+    @Override
+    public void save(TrainingJob job) {
+        store.put(prefix(job.getSpec().getTrainingJobName()) + STATUS, ProtoJson.bytes(job), "application/json");
+    }
+
+    @Override
+    public Page list(String startAfter, int limit) {
+        ArtifactStore.Page page = store.publishedChildren(ROOT, STATUS, startAfter, limit);
+        List<TrainingJob> jobs = new ArrayList<>();
+        for (String name : page.names()) {
+            find(name).ifPresent(jobs::add);
+        }
+        return new Page(jobs, page.nextStartAfter());
+    }
+
+    @Override
+    public Optional<Lease> lease(String name) {
+        return store.read(prefix(name) + "lease.json").map(bytes -> {
+            String[] parts = new String(bytes, StandardCharsets.UTF_8).trim().split("\n");
+            return new Lease(parts[0], Instant.parse(parts[1]));
+        });
+    }
+
+    @Override
+    public void writeLease(String name, Lease lease) {
+        store.put(prefix(name) + "lease.json", (lease.owner() + "\n" + lease.renewed() + "\n").getBytes(StandardCharsets.UTF_8), "text/plain");
+    }
+
+    @Override
+    public void releaseLease(String name) {
+        store.delete(prefix(name) + "lease.json");
+    }
+
+    @Override
+    public void writeMetrics(String name, List<EpochMetrics> epochs) {
+        StringBuilder lines = new StringBuilder();
+        for (EpochMetrics m : epochs) {
+            lines.append(ProtoJson.compact(m)).append('\n');
+        }
+        store.put(prefix(name) + "metrics.jsonl", lines.toString().getBytes(StandardCharsets.UTF_8), "application/x-ndjson");
+    }
+
+    @Override
+    public void saveCheckpoint(String name, Path dir, TrainingState state) {
+        String checkpoint = prefix(name) + String.format("checkpoints/step-%012d/", state.getGlobalStep());
+        upload(dir, checkpoint);
+        LatestCheckpoint latest = LatestCheckpoint.newBuilder().setPrefix(checkpoint).setGlobalStep(state.getGlobalStep()).setState(state).build();
+        Optional<LatestCheckpoint> previous = latestCheckpoint(name);
+        store.put(prefix(name) + "checkpoints/latest.json", ProtoJson.bytes(latest), "application/json");
+        previous.filter(p -> !p.getPrefix().equals(checkpoint)).ifPresent(p -> store.deletePrefix(p.getPrefix(), "state.json"));
+    }
+
+    @Override
+    public Optional<LatestCheckpoint> latestCheckpoint(String name) {
+        return store.read(prefix(name) + "checkpoints/latest.json").map(json -> ProtoJson.merge(json, LatestCheckpoint.newBuilder()).build());
+    }
+
+    @Override
+    public void downloadCheckpoint(LatestCheckpoint checkpoint, Path into) {
+        for (ArtifactStore.StoredObject o : store.list(checkpoint.getPrefix())) {
+            Path target = into.resolve(o.key().substring(checkpoint.getPrefix().length()));
+            try (InputStream in = store.open(o.key())) {
+                Files.createDirectories(target.getParent());
+                Files.copy(in, target);
+            } catch (IOException e) {
+                throw new UncheckedIOException("downloading " + o.key() + " failed", e);
+            }
+        }
+    }
+
+    @Override
+    public S3Location saveModel(String name, Path modelDir, byte[] manifest) {
+        String model = prefix(name) + "model/";
+        store.deletePrefix(model, ArtifactStore.MANIFEST);
+        upload(modelDir, model);
+        store.publish(model, ArtifactStore.MANIFEST, manifest);
+        return S3Location.newBuilder().setBucket(store.bucket()).setKey(store.key(model)).build();
+    }
+
+    private void upload(Path dir, String prefix) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String key = prefix + dir.relativize(f).toString().replace('\\', '/');
+                try (AbortableOutputStream out = store.create(key, "application/octet-stream")) {
+                    Files.copy(f, out);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("uploading " + dir + " failed", e);
+        }
+    }
+
+    @Override
+    public boolean isModelReadySent(String name) {
+        return store.exists(prefix(name) + MODEL_READY_MARKER);
+    }
+
+    @Override
+    public void markModelReadySent(String name) {
+        store.put(prefix(name) + MODEL_READY_MARKER, Instant.now().toString().getBytes(StandardCharsets.UTF_8), "text/plain");
+    }
+}

@@ -1,0 +1,49 @@
+package dev.lmforge.trainer.service;
+
+import dev.lmforge.common.errors.LmForgeException;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HyperparametersTest {
+
+    @Test
+    void defaultsFillWhatIsLeftOut() {
+        Hyperparameters h = Hyperparameters.parse(Map.of("hidden_size", "650", "optimizer", "adam"));
+        assertEquals(650, h.hiddenSize());
+        assertEquals(200, h.embeddingDim());
+        assertEquals(0.001, h.learningRate());
+        assertTrue(h.adam());
+        assertEquals(Hyperparameters.TABLE.size(), h.resolved().size());
+        assertEquals(1.0, Hyperparameters.parse(Map.of()).learningRate());
+    }
+
+    @Test
+    void outOfRangeValuesNameTheParameterAndItsRange() {
+        expect("hyperparameter hidden_size must be an integer in [1, 4096], got '0'", Map.of("hidden_size", "0"));
+        expect("hyperparameter dropout must be a number in [0, 0.9], got '1.5'", Map.of("dropout", "1.5"));
+        expect("hyperparameter learning_rate must be a number in (0, 100], got 'fast'", Map.of("learning_rate", "fast"));
+        expect("hyperparameter optimizer must be sgd or adam, got 'rmsprop'", Map.of("optimizer", "rmsprop"));
+        expect("tie_weights needs embedding_dim = hidden_size, got 100 and 200", Map.of("tie_weights", "true", "embedding_dim", "100"));
+        var e = assertThrows(LmForgeException.class, () -> Hyperparameters.parse(Map.of("hiden_size", "3")));
+        assertTrue(e.getMessage().startsWith("unknown hyperparameter 'hiden_size'"), e.getMessage());
+    }
+
+    @Test
+    void theReadmeTableListsEveryParameter() {
+        String table = Hyperparameters.markdownTable();
+        for (Hyperparameters.Definition d : Hyperparameters.TABLE) {
+            assertTrue(table.contains("`" + d.name() + "`"), d.name());
+        }
+    }
+
+    private static void expect(String message, Map<String, String> given) {
+        var e = assertThrows(LmForgeException.class, () -> Hyperparameters.parse(given));
+        assertEquals(LmForgeException.Kind.INVALID_ARGUMENT, e.kind());
+        assertEquals(message, e.getMessage());
+    }
+}
