@@ -78,7 +78,7 @@ infra_fetch() {
 }
 
 kafka_start() {
-  if running kafka; then return 0; fi
+  if running kafka; then create_topics; return 0; fi
   port_open "$LMFORGE_KAFKA_PORT" && die "port $LMFORGE_KAFKA_PORT is taken by another process (set LMFORGE_KAFKA_PORT)"
   local dir="$LMFORGE_HOME/kafka" cp="$LIB_DIR/kafka/*"
   mkdir -p "$dir/data"
@@ -111,7 +111,12 @@ PROPS
   say "starting Kafka on $KAFKA_BOOTSTRAP"
   start_process kafka java "${java_opts[@]}" -cp "$cp" kafka.Kafka "$dir/server.properties"
   wait_for kafka 60 port_open "$LMFORGE_KAFKA_PORT"
-  java -cp "$cp" "$ROOT/infra/CreateTopics.java" "$KAFKA_BOOTSTRAP" "$ROOT/infra/topics.properties" 2>>"$LOG_DIR/kafka.log" \
+  create_topics
+}
+
+# Creates the topics of infra/topics.properties that do not exist yet.
+create_topics() {
+  java -cp "$LIB_DIR/kafka/*" "$ROOT/infra/CreateTopics.java" "$KAFKA_BOOTSTRAP" "$ROOT/infra/topics.properties" 2>>"$LOG_DIR/kafka.log" \
     | sed 's/^/    /' >&2 || die "could not create the topics (log: $LOG_DIR/kafka.log)"
 }
 

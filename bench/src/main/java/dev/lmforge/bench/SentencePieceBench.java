@@ -2,7 +2,7 @@ package dev.lmforge.bench;
 
 import ai.djl.sentencepiece.SpTokenizer;
 import dev.lmforge.tokenizer.sentencepiece.SentencePieceModels;
-import dev.lmforge.tokenizer.sentencepiece.SentencePieceNormalizer;
+import dev.lmforge.common.text.SentencePieceNormalizer;
 import dev.lmforge.tokenizer.sentencepiece.SentencePieceTrainer;
 import dev.lmforge.tokenizer.sentencepiece.SentencePieceTrainer.ModelType;
 import dev.lmforge.tokenizer.sentencepiece.SentencePieceTrainer.Options;

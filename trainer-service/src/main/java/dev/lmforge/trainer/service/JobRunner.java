@@ -295,8 +295,23 @@ public class JobRunner {
 
         private void transition(SecondaryStatus next, String message) {
             JobStates.transition(job, next, message);
-            store.save(job.build());
+            save();
             LOG.infof("training job %s: %s (%s)", name, next, message);
+        }
+
+        /**
+         * Writes the job's record, keeping a stop that StopTrainingJob wrote meanwhile (the record is
+         * shared with the API, which may run in another pod): the stop is noticed here, not overwritten.
+         */
+        private void save() {
+            if (job.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS) {
+                store.find(name).filter(current -> current.getStatus() == JobStatus.JOB_STATUS_STOPPING).ifPresent(current -> {
+                    stopRequested = true;
+                    job.setStatus(JobStatus.JOB_STATUS_STOPPING);
+                    JobStates.transition(job, SecondaryStatus.SECONDARY_STATUS_STOPPING, "stop requested");
+                });
+            }
+            store.save(job.build());
         }
 
         // ---- TrainingLoop.Hooks ----
@@ -307,7 +322,7 @@ public class JobRunner {
             if (now - lastLease > config.leaseRenewal().toNanos()) {
                 lastLease = now;
                 store.writeLease(name, new JobStore.Lease(trainerId, Instant.now()));
-                store.find(name).ifPresent(current -> stopRequested = current.getStatus() == JobStatus.JOB_STATUS_STOPPING);
+                save();
             }
             if (now - lastStatus > config.statusInterval().toNanos()) {
                 lastStatus = now;
@@ -321,7 +336,7 @@ public class JobRunner {
                         .setEtaSeconds((totalSteps - done) / Math.max(1e-9, stepsPerSecond))
                         .setTimestamp(TrainingJobs.timestamp(Instant.now())).build();
                 job.setProgress(p).setTokensPerSecond(tokensPerSecond);
-                store.save(job.build());
+                save();
             }
         }
 
@@ -329,7 +344,7 @@ public class JobRunner {
         public void onEpoch(TrainingState state, EpochMetrics m) {
             job.clearEpochs().addAllEpochs(state.getEpochsList()).setEpochsCompleted(state.getEpochsCompleted());
             store.writeMetrics(name, state.getEpochsList());
-            store.save(job.build());
+            save();
             TrainingProgress.Builder p = TrainingProgress.newBuilder().setEpoch(m.getEpoch()).setStep(state.getGlobalStep())
                     .setLoss(m.getTrainLoss()).setTokensPerSecond(m.getTokensPerSecond())
                     .addMetrics(Metric.newBuilder().setName("train:loss").setValue(m.getTrainLoss()))

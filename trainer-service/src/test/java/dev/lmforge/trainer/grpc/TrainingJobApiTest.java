@@ -1,0 +1,227 @@
+package dev.lmforge.trainer.grpc;
+
+import dev.lmforge.api.v1.CreateTrainingJobRequest;
+import dev.lmforge.api.v1.DescribeTrainingJobRequest;
+import dev.lmforge.api.v1.JobStatus;
+import dev.lmforge.api.v1.ListTrainingJobsRequest;
+import dev.lmforge.api.v1.Metric;
+import dev.lmforge.api.v1.ModelReady;
+import dev.lmforge.api.v1.SecondaryStatus;
+import dev.lmforge.api.v1.StopTrainingJobRequest;
+import dev.lmforge.api.v1.TrainRequested;
+import dev.lmforge.api.v1.TrainingJob;
+import dev.lmforge.api.v1.TrainingJobSpec;
+import dev.lmforge.api.v1.TrainingProgress;
+import dev.lmforge.api.v1.TrainingServiceGrpc;
+import dev.lmforge.api.v1.WatchTrainingJobRequest;
+import dev.lmforge.common.events.ProtoEventSerializer;
+import dev.lmforge.common.events.Topics;
+import dev.lmforge.common.store.ArtifactStore;
+import dev.lmforge.common.testing.EventProbe;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.function.Executable;
+
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Training jobs end to end inside one trainer: gRPC → train.requested → training → S3 → model.ready, with the real broker and S3. */
+@QuarkusTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TrainingJobApiTest {
+
+    static final Map<String, String> SMALL = Map.of("embedding_dim", "16", "hidden_size", "16", "num_layers", "1",
+            "batch_size", "8", "bptt", "10", "epochs", "2", "learning_rate", "1.0");
+
+    @TestHTTPResource("/")
+    URL root;
+
+    @Inject
+    ArtifactStore store;
+
+    ManagedChannel channel;
+    TrainingServiceGrpc.TrainingServiceBlockingStub training;
+    String dataset;
+
+    @BeforeAll
+    void publishDataset() throws Exception {
+        dataset = "words-" + UUID.randomUUID().toString().substring(0, 8);
+        DatasetFixtures.publish(store, dataset, 600, 500);
+    }
+
+    @BeforeEach
+    void connect() {
+        channel = ManagedChannelBuilder.forAddress(root.getHost(), root.getPort()).usePlaintext().build();
+        training = TrainingServiceGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.MINUTES);
+    }
+
+    @AfterEach
+    void disconnect() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    TrainingJob create(String name, Map<String, String> hp) {
+        return training.createTrainingJob(CreateTrainingJobRequest.newBuilder().setSpec(TrainingJobSpec.newBuilder()
+                .setTrainingJobName(name).setDatasetId(dataset).putAllHyperparameters(hp)).build());
+    }
+
+    TrainingJob awaitEnd(String name) throws InterruptedException {
+        TrainingJob job = null;
+        for (int i = 0; i < 600; i++) {
+            job = training.describeTrainingJob(DescribeTrainingJobRequest.newBuilder().setTrainingJobName(name).build());
+            if (job.getStatus() != JobStatus.JOB_STATUS_IN_PROGRESS && job.getStatus() != JobStatus.JOB_STATUS_STOPPING) {
+                return job;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("job " + name + " did not end: " + job);
+    }
+
+    @Test
+    void aJobTrainsExportsAndAnnouncesItsModelOnce() throws Exception {
+        String name = unique("job");
+        TrainingJob created = create(name, SMALL);
+        assertEquals(JobStatus.JOB_STATUS_IN_PROGRESS, created.getStatus());
+        assertEquals("200", created.getResolvedHyperparametersOrThrow("embedding_dim").equals("16") ? "200" : "16");
+
+        List<TrainingProgress> watched = new ArrayList<>();
+        Iterator<TrainingProgress> stream = TrainingServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.MINUTES)
+                .watchTrainingJob(WatchTrainingJobRequest.newBuilder().setTrainingJobName(name).build());
+        stream.forEachRemaining(watched::add);
+        assertEquals(JobStatus.JOB_STATUS_COMPLETED, watched.get(watched.size() - 1).getStatus(), watched.toString());
+        assertTrue(watched.stream().anyMatch(p -> p.getMessage().startsWith("epoch")), "a message per epoch");
+
+        TrainingJob job = awaitEnd(name);
+        assertEquals(JobStatus.JOB_STATUS_COMPLETED, job.getStatus(), job.getFailureReason());
+        assertEquals(2, job.getEpochsCount());
+        assertTrue(job.getEpochs(1).getValidationLoss() < job.getEpochs(0).getValidationLoss() + 0.5);
+        List<String> metrics = job.getFinalMetricsList().stream().map(Metric::getName).toList();
+        for (String m : List.of("validation:perplexity", "validation:bpc", "test:perplexity", "test:bpc")) {
+            assertTrue(metrics.contains(m), m + " missing from " + metrics);
+        }
+        List<String> history = job.getSecondaryStatusTransitionsList().stream().map(t -> t.getStatus().name()).toList();
+        assertEquals(List.of("SECONDARY_STATUS_STARTING", "SECONDARY_STATUS_STARTING", "SECONDARY_STATUS_DOWNLOADING",
+                "SECONDARY_STATUS_TRAINING", "SECONDARY_STATUS_UPLOADING", "SECONDARY_STATUS_COMPLETED"), history);
+        assertTrue(job.getTrainingTimeSeconds() >= 0 && job.getBillableTimeSeconds() == job.getTrainingTimeSeconds());
+
+        String model = "training-jobs/" + name + "/model/";
+        for (String file : List.of("saved_model.pb", "tokenizer.vocab", ArtifactStore.MANIFEST)) {
+            assertTrue(store.exists(model + file), file + " missing from the model");
+        }
+        assertTrue(store.exists("training-jobs/" + name + "/metrics.jsonl"));
+        var events = EventProbe.records(Topics.MODEL_READY, name, new ModelReadyDeserializer(), Duration.ofSeconds(4));
+        assertEquals(1, events.size(), "exactly one model.ready");
+        ModelReady ready = events.get(0).value();
+        assertEquals(dataset, ready.getDatasetId());
+        assertEquals(job.getModelLocation(), ready.getModelLocation());
+
+        assertTrue(training.listTrainingJobs(ListTrainingJobsRequest.newBuilder().setNameContains(name).build())
+                .getTrainingJobsList().stream().anyMatch(j -> j.getSpec().getTrainingJobName().equals(name)));
+        expect(Status.Code.FAILED_PRECONDITION, "only an InProgress job can be stopped",
+                () -> training.stopTrainingJob(StopTrainingJobRequest.newBuilder().setTrainingJobName(name).build()));
+        expect(Status.Code.ALREADY_EXISTS, "already exists", () -> create(name, SMALL));
+    }
+
+    @Test
+    void aRunningJobStopsOnRequest() throws Exception {
+        String name = unique("stop");
+        Map<String, String> longer = new java.util.HashMap<>(SMALL);
+        longer.put("epochs", "50");
+        create(name, longer);
+        for (int i = 0; i < 240; i++) {
+            TrainingJob j = training.describeTrainingJob(DescribeTrainingJobRequest.newBuilder().setTrainingJobName(name).build());
+            if (j.getSecondaryStatus() == SecondaryStatus.SECONDARY_STATUS_TRAINING) {
+                break;
+            }
+            Thread.sleep(250);
+        }
+        TrainingJob stopping = training.stopTrainingJob(StopTrainingJobRequest.newBuilder().setTrainingJobName(name).build());
+        assertEquals(JobStatus.JOB_STATUS_STOPPING, stopping.getStatus());
+        TrainingJob stopped = awaitEnd(name);
+        assertEquals(JobStatus.JOB_STATUS_STOPPED, stopped.getStatus());
+        assertTrue(store.exists("training-jobs/" + name + "/checkpoints/latest.json"), "a stopped job keeps a checkpoint");
+        assertTrue(EventProbe.records(Topics.MODEL_READY, name, new ModelReadyDeserializer(), Duration.ofSeconds(2)).isEmpty());
+    }
+
+    @Test
+    void aCorruptCheckpointFailsTheJobWithAReason() throws Exception {
+        String name = unique("corrupt");
+        String prefix = "training-jobs/" + name + "/checkpoints/";
+        store.put(prefix + "step-000000000007/variables.data-00000-of-00001", "garbage".getBytes(StandardCharsets.UTF_8), "application/octet-stream");
+        store.put(prefix + "latest.json", ("{\"prefix\": \"" + prefix + "step-000000000007/\", \"globalStep\": 7, \"state\": {\"globalStep\": 7}}")
+                .getBytes(StandardCharsets.UTF_8), "application/json");
+        try (KafkaProducer<String, TrainRequested> producer = new KafkaProducer<>(Map.of("bootstrap.servers", EventProbe.bootstrap()),
+                new StringSerializer(), (org.apache.kafka.common.serialization.Serializer) new ProtoEventSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.TRAIN_REQUESTED, name, TrainRequested.newBuilder().setSchemaVersion(1)
+                    .setSpec(TrainingJobSpec.newBuilder().setTrainingJobName(name).setDatasetId(dataset).putAllHyperparameters(SMALL)).build())).get();
+        }
+        TrainingJob job = null;
+        for (int i = 0; i < 240 && (job == null || job.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS); i++) {
+            Thread.sleep(250);
+            try {
+                job = training.describeTrainingJob(DescribeTrainingJobRequest.newBuilder().setTrainingJobName(name).build());
+            } catch (StatusRuntimeException notYet) {
+                assertEquals(Status.Code.NOT_FOUND, notYet.getStatus().getCode());
+            }
+        }
+        assertEquals(JobStatus.JOB_STATUS_FAILED, job.getStatus());
+        assertTrue(job.getFailureReason().contains("cannot be restored"), job.getFailureReason());
+    }
+
+    @Test
+    void badRequestsGetAClearStatus() throws Exception {
+        expect(Status.Code.NOT_FOUND, "does not exist", () -> training.createTrainingJob(CreateTrainingJobRequest.newBuilder()
+                .setSpec(TrainingJobSpec.newBuilder().setTrainingJobName(unique("x")).setDatasetId(unique("nope"))).build()));
+        String building = unique("building");
+        store.put("datasets/" + building + "/status.json", "{}".getBytes(StandardCharsets.UTF_8), "application/json");
+        expect(Status.Code.FAILED_PRECONDITION, "not ready", () -> training.createTrainingJob(CreateTrainingJobRequest.newBuilder()
+                .setSpec(TrainingJobSpec.newBuilder().setTrainingJobName(unique("x")).setDatasetId(building)).build()));
+        expect(Status.Code.INVALID_ARGUMENT, "hyperparameter hidden_size must be an integer in [1, 4096], got '0'",
+                () -> create(unique("x"), Map.of("hidden_size", "0")));
+        expect(Status.Code.INVALID_ARGUMENT, "unknown hyperparameter 'layers'", () -> create(unique("x"), Map.of("layers", "2")));
+        expect(Status.Code.RESOURCE_EXHAUSTED, "GiB", () -> create(unique("x"), Map.of("hidden_size", "4096", "embedding_dim", "4096",
+                "num_layers", "8", "batch_size", "4096", "bptt", "1000")));
+        expect(Status.Code.INVALID_ARGUMENT, "training job name", () -> create("../etc", SMALL));
+        expect(Status.Code.NOT_FOUND, "does not exist", () -> training.describeTrainingJob(DescribeTrainingJobRequest.newBuilder()
+                .setTrainingJobName(unique("none")).build()));
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    static void expect(Status.Code code, String messagePart, Executable call) {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call);
+        assertEquals(code, e.getStatus().getCode(), e.getStatus().toString());
+        assertTrue(String.valueOf(e.getStatus().getDescription()).contains(messagePart),
+                "'" + e.getStatus().getDescription() + "' should mention '" + messagePart + "'");
+        assertFalse(String.valueOf(e.getStatus().getDescription()).isBlank());
+    }
+}
