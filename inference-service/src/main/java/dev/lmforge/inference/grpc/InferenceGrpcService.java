@@ -1,12 +1,95 @@
 package dev.lmforge.inference.grpc;
 
+import dev.lmforge.api.v1.Endpoint;
+import dev.lmforge.api.v1.GenerateRequest;
+import dev.lmforge.api.v1.GenerateResponse;
+import dev.lmforge.api.v1.GetModelRequest;
 import dev.lmforge.api.v1.InferenceServiceGrpc;
+import dev.lmforge.api.v1.ListModelsRequest;
+import dev.lmforge.api.v1.ListModelsResponse;
+import dev.lmforge.api.v1.Model;
+import dev.lmforge.api.v1.PredictRequest;
+import dev.lmforge.api.v1.PredictResponse;
+import dev.lmforge.api.v1.ScoreRequest;
+import dev.lmforge.api.v1.ScoreResponse;
+import dev.lmforge.api.v1.SetEndpointModelRequest;
+import dev.lmforge.api.v1.UnloadModelRequest;
+import dev.lmforge.common.grpc.GrpcErrors;
+import dev.lmforge.inference.service.Inference;
+import dev.lmforge.inference.service.ModelRegistry;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
 
-/**
- * The InferenceService API as declared in proto/. Nothing is implemented yet: every method answers
- * UNIMPLEMENTED, so clients see the contract (and reflection lists it) without a pretend result.
- */
+import static dev.lmforge.common.grpc.GrpcCalls.unary;
+
+/** The InferenceService API. */
 @GrpcService
 public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceImplBase {
+
+    private final Inference inference;
+    private final ModelRegistry registry;
+
+    public InferenceGrpcService(Inference inference, ModelRegistry registry) {
+        this.inference = inference;
+        this.registry = registry;
+    }
+
+    @Override
+    @Blocking
+    public void predict(PredictRequest request, StreamObserver<PredictResponse> response) {
+        unary(response, () -> inference.predict(request.getEndpoint(), request.hasTokenIds() ? null : request.getText(),
+                request.hasTokenIds() ? request.getTokenIds().getIdsList().stream().mapToInt(Integer::intValue).toArray() : null,
+                request.getTopK()));
+    }
+
+    @Override
+    @Blocking
+    public void generate(GenerateRequest request, StreamObserver<GenerateResponse> response) {
+        ServerCallStreamObserver<GenerateResponse> call = (ServerCallStreamObserver<GenerateResponse>) response;
+        try {
+            inference.generate(request, token -> {
+                if (call.isCancelled()) {
+                    throw new IllegalStateException("the client left");
+                }
+                response.onNext(token);
+            });
+            response.onCompleted();
+        } catch (RuntimeException e) {
+            if (!call.isCancelled()) {
+                response.onError(GrpcErrors.toStatus(e));
+            }
+        }
+    }
+
+    @Override
+    @Blocking
+    public void score(ScoreRequest request, StreamObserver<ScoreResponse> response) {
+        unary(response, () -> inference.score(request.getEndpoint(), request.getText()));
+    }
+
+    @Override
+    @Blocking
+    public void listModels(ListModelsRequest request, StreamObserver<ListModelsResponse> response) {
+        unary(response, () -> ListModelsResponse.newBuilder().addAllModels(registry.models()).addAllEndpoints(registry.endpoints()).build());
+    }
+
+    @Override
+    @Blocking
+    public void getModel(GetModelRequest request, StreamObserver<Model> response) {
+        unary(response, () -> registry.model(request.getModelVersion()));
+    }
+
+    @Override
+    @Blocking
+    public void setEndpointModel(SetEndpointModelRequest request, StreamObserver<Endpoint> response) {
+        unary(response, () -> registry.setEndpoint(request.getEndpoint()));
+    }
+
+    @Override
+    @Blocking
+    public void unloadModel(UnloadModelRequest request, StreamObserver<Model> response) {
+        unary(response, () -> registry.unload(request.getModelVersion()));
+    }
 }

@@ -1,0 +1,96 @@
+package dev.lmforge.inference.http;
+
+import com.google.protobuf.util.JsonFormat;
+import dev.lmforge.api.v1.GenerateRequest;
+import dev.lmforge.api.v1.GenerateResponse;
+import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.inference.service.Inference;
+import dev.lmforge.inference.service.ModelRegistry;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * SageMaker's serving-container contract besides gRPC: {@code GET /ping} (200 once a model serves)
+ * and {@code POST /invocations} with a JSON body:
+ * {@code {"task": "predict"|"score"|"generate", "endpoint": "default", "text" | "prompt": "...", ...}}.
+ */
+@Path("/")
+public class SageMakerResource {
+
+    private final Inference inference;
+    private final ModelRegistry registry;
+
+    public SageMakerResource(Inference inference, ModelRegistry registry) {
+        this.inference = inference;
+        this.registry = registry;
+    }
+
+    @GET
+    @Path("ping")
+    public Response ping() {
+        return registry.serving() ? Response.ok().build() : Response.status(503).entity("no model is loaded yet").build();
+    }
+
+    /** The request: the fields of PredictRequest, ScoreRequest or GenerateRequest (snake_case or camelCase), plus "task". */
+    @POST
+    @Path("invocations")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Blocking
+    public Response invoke(Map<String, Object> body) {
+        try {
+            String task = String.valueOf(body.getOrDefault("task", body.containsKey("prompt") ? "generate" : "predict"));
+            String endpoint = String.valueOf(body.getOrDefault("endpoint", ""));
+            String json = switch (task) {
+                case "predict" -> print(inference.predict(endpoint, text(body, "text"), null, ((Number) body.getOrDefault("top_k", 5)).intValue()));
+                case "score" -> print(inference.score(endpoint, text(body, "text")));
+                case "generate" -> generate(body);
+                default -> throw LmForgeException.invalidArgument("task must be predict, score or generate, not '%s'", task);
+            };
+            return Response.ok(json, MediaType.APPLICATION_JSON).build();
+        } catch (LmForgeException e) {
+            int status = switch (e.kind()) {
+                case INVALID_ARGUMENT -> 400;
+                case NOT_FOUND -> 404;
+                case FAILED_PRECONDITION -> 409;
+                case RESOURCE_EXHAUSTED -> 429;
+                default -> 503;
+            };
+            return Response.status(status).entity(Map.of("error", e.kind().name(), "message", e.getMessage())).type(MediaType.APPLICATION_JSON).build();
+        } catch (ClassCastException | com.google.protobuf.InvalidProtocolBufferException e) {
+            return Response.status(400).entity(Map.of("error", "INVALID_ARGUMENT", "message", "malformed request: " + e.getMessage()))
+                    .type(MediaType.APPLICATION_JSON).build();
+        }
+    }
+
+    private String generate(Map<String, Object> body) throws com.google.protobuf.InvalidProtocolBufferException {
+        GenerateRequest.Builder request = GenerateRequest.newBuilder();
+        JsonFormat.parser().ignoringUnknownFields().merge(new com.google.gson.Gson().toJson(body), request);
+        List<GenerateResponse> tokens = new ArrayList<>();
+        inference.generate(request.build(), tokens::add);
+        StringBuilder text = new StringBuilder();
+        tokens.forEach(t -> text.append(t.getText()));
+        String finish = tokens.isEmpty() ? "" : tokens.get(tokens.size() - 1).getFinishReason();
+        return new com.google.gson.Gson().toJson(Map.of("text", text.toString(), "tokens", tokens.size(), "finish_reason", finish,
+                "model_version", tokens.isEmpty() ? "" : tokens.get(0).getModelVersion()));
+    }
+
+    private static String text(Map<String, Object> body, String field) {
+        Object v = body.get(field);
+        return v == null ? "" : v.toString();
+    }
+
+    private static String print(com.google.protobuf.Message m) throws com.google.protobuf.InvalidProtocolBufferException {
+        return JsonFormat.printer().print(m);
+    }
+}

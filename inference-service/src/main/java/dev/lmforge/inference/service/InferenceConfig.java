@@ -1,0 +1,42 @@
+package dev.lmforge.inference.service;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+@ConfigMapping(prefix = "lmforge.inference")
+public interface InferenceConfig {
+
+    /** Requests batched into one forward pass at most. 1 turns batching off. */
+    @WithDefault("32")
+    int maxBatchSize();
+
+    /** How long the first request of a batch waits for company. */
+    @WithDefault("2ms")
+    Duration maxBatchWait();
+
+    /** DJL predictors per model and signature (concurrent forward passes). */
+    @WithDefault("2")
+    int predictors();
+
+    /** Characters of text (prompt, text to score or predict from) per request. */
+    @WithDefault("20000")
+    int maxTextChars();
+
+    /** Tokens a Generate call may ask for. */
+    @WithDefault("1024")
+    int maxGenerateTokens();
+
+    /** Tokens a Generate call produces when it does not say. */
+    @WithDefault("50")
+    int defaultGenerateTokens();
+
+    /** Endpoint that a newly ready model is put behind (empty: none). */
+    @WithDefault("default")
+    String promoteOnReady();
+
+    /** Where downloaded models are kept. */
+    @WithDefault("${java.io.tmpdir}/lmforge-models")
+    String modelCache();
+}
