@@ -172,7 +172,7 @@ def main():
             losses.append(loss.item() * args.batch / max(valid_tokens, 1))
         train_seconds += time.perf_counter() - start
         print(f'epoch {epoch + 1}: train loss {np.mean(losses[-100:]):.4f}', file=sys.stderr)
-    nats, count = evaluate(model, valid, args)
+    nats, count = evaluate(model, valid, args) if not args.max_steps else (float('nan'), 1)
     print(json.dumps({
         'framework': 'pytorch', 'torch': torch.__version__, 'threads': args.threads,
         'tokens_per_s': trained_tokens / train_seconds, 'train_tokens': trained_tokens,

@@ -267,7 +267,8 @@ public final class TrainerBench {
                 lastLoss = recent / Math.max(1, recentCount);
                 System.err.printf("epoch %d: %.1f s, train loss (last 50 steps) %.4f%n", epoch + 1, epochSeconds, lastLoss);
             }
-            Evaluation evaluation = model.evaluate(TokenWindows.of(valid, 10, config.bptt()));
+            Evaluation evaluation = maxSteps > 0 ? new Evaluation(Double.NaN, 0) // speed probe: no evaluation
+                    : model.evaluate(TokenWindows.of(valid, 10, config.bptt()));
             double gflops = flopsPerStep(config) * steps / seconds / 1e9;
             System.out.printf(Locale.ROOT,
                     "framework=tensorflow-java tokens_per_s=%.1f train_tokens=%d train_seconds=%.2f steps=%d first_loss=%.4f last_loss=%.4f valid_ppl=%.3f valid_tokens=%d gflops=%.2f peak_rss_mb=%d intra=%d inter=%d%n",

@@ -48,6 +48,7 @@ final class ModelGraph {
     static final float ADAM_BETA2 = 0.999f;
     static final float ADAM_EPSILON = 1e-8f;
 
+
     final LstmConfig config;
     final int shards;
     final int[] shardOffsets;
@@ -408,23 +409,31 @@ final class ModelGraph {
         Operand<TFloat32> w2 = tf.expandDims(rowWeight, one);
         Operand<TFloat32> xw = tf.math.mul(f.input, w2);
         List<Operand<TFloat32>> dInputs = new ArrayList<>();
-        List<Operand<TFloat32>> weightGrads = new ArrayList<>();
-        Operand<TFloat32> tied = null;
+        List<Operand<TFloat32>> corrected = new ArrayList<>();
         for (int s = 0; s < f.exps.size(); s++) {
             Operand<TFloat32> oneHot = f.valid.get(s) == null ? f.z : tf.math.mul(f.z, f.valid.get(s));
             Operand<TFloat32> e = tf.tensorScatterNdSub(f.exps.get(s), f.index.get(s), oneHot);
-            if (config.tieWeights()) {
-                tied = tf.linalg.matMul(e, xw, MatMul.transposeA(true)); // [V, H]
-                weightGrads.add(tf.reshape(tf.linalg.matMul(tf.expandDims(rowWeight, zero), e), tf.constant(new int[] {config.vocabSize()})));
-                dInputs.add(tf.math.mul(tf.linalg.matMul(e, embedding), w2));
-            } else {
-                weightGrads.add(tf.linalg.matMul(xw, e, MatMul.transposeA(true))); // [H+1, V_s]
-                dInputs.add(tf.math.mul(tf.linalg.matMul(e, softmaxW.get(s), MatMul.transposeB(true)), w2));
-            }
+            corrected.add(e);
+            Operand<TFloat32> weights = config.tieWeights() ? embedding : softmaxW.get(s);
+            dInputs.add(tf.math.mul(tf.linalg.matMul(e, weights, MatMul.transposeB(!config.tieWeights())), w2));
         }
         Operand<TFloat32> dInput = dInputs.size() == 1 ? dInputs.get(0) : tf.math.addN(dInputs);
         if (!config.tieWeights()) {
             dInput = tf.slice(dInput, tf.constant(new int[] {0, 0}), tf.constant(new int[] {-1, config.hiddenSize()}));
+        }
+        // The weight gradients are needed only at the update: ordered after dInput, they overlap the
+        // LSTM's backward pass (a chain of small kernels) instead of delaying it.
+        Ops later = !Boolean.getBoolean("lmforge.experiment.noOrder") ? tf.withControlDependencies(List.of(dInput)) : tf;
+        List<Operand<TFloat32>> weightGrads = new ArrayList<>();
+        Operand<TFloat32> tied = null;
+        for (int s = 0; s < corrected.size(); s++) {
+            Operand<TFloat32> e = corrected.get(s);
+            if (config.tieWeights()) {
+                tied = later.linalg.matMul(e, xw, MatMul.transposeA(true)); // [V, H]
+                weightGrads.add(tf.reshape(later.linalg.matMul(tf.expandDims(rowWeight, zero), e), tf.constant(new int[] {config.vocabSize()})));
+            } else {
+                weightGrads.add(later.linalg.matMul(xw, e, MatMul.transposeA(true))); // [H+1, V_s]
+            }
         }
         return new SoftmaxGrads(dInput, weightGrads, tied);
     }
