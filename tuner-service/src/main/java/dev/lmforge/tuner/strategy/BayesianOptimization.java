@@ -146,7 +146,13 @@ public final class BayesianOptimization implements SuggestionStrategy {
                 }
                 current = gp.withExtraData(fx, fy);
             }
-            double[] x = maximizeAcquisition(current, best - options.xi(), bestObs, random, seen);
+            // the incumbent includes the fantasies: a believed value below the best makes its
+            // neighbourhood no better than the fantasy itself
+            double incumbent = best;
+            for (int k = 0; k < fantasyX.size(); k++) {
+                incumbent = Math.min(incumbent, current.standardizedY()[ys.length + k]);
+            }
+            double[] x = maximizeAcquisition(current, incumbent - options.xi(), bestObs, random, seen);
             Assignment a;
             if (x == null) {
                 a = RandomSearch.draw(space, seed, issued + i, seen);
