@@ -78,17 +78,22 @@ public final class TunerBench {
         }
         System.out.printf("%-10s %-9s %-22s %-22s %-22s %14s %12s %12s%n", "function", "strategy",
                 "evals to regret<=t1", "evals to regret<=t2", "", "final regret", "p25", "p75");
+        java.util.Map<String, List<Run>> sequentialRandom = new java.util.HashMap<>();
+        java.util.Map<String, List<Run>> sequentialBayes = new java.util.HashMap<>();
         for (Problem problem : problems) {
             List<Run> random = runAll(pool, problem, seeds, evals, 1, RandomSearch::new);
             List<Run> bayes = runAll(pool, problem, seeds, evals, 1, BayesianOptimization::new);
+            sequentialRandom.put(problem.name(), random);
+            sequentialBayes.put(problem.name(), bayes);
             print(problem, "Random", random, evals);
             print(problem, "Bayesian", bayes, evals);
             for (int t = 0; t < problem.thresholds().length; t++) {
                 double thr = problem.thresholds()[t];
                 double r = medianEvals(random, thr, problem.minimum());
                 double b = medianEvals(bayes, thr, problem.minimum());
-                System.out.printf("%-10s ratio evals to regret<=%s: Random/Bayesian = %s%n", problem.name(), fmtThr(thr),
-                        Double.isInfinite(r) ? ">" + String.format("%.1f", evals / b) + " (Random not reached)" : String.format("%.2f", r / b));
+                String ratio = Double.isInfinite(b) ? "n/a (Bayesian median not reached)"
+                        : Double.isInfinite(r) ? ">" + String.format("%.1f", evals / b) + " (Random median not reached)" : String.format("%.2f", r / b);
+                System.out.printf("%-10s ratio evals to regret<=%s: Random/Bayesian = %s%n", problem.name(), fmtThr(thr), ratio);
             }
             System.out.printf("%-10s ratio final regret: Random/Bayesian = %.1f%n", problem.name(),
                     medianRegret(random, evals, problem.minimum()) / medianRegret(bayes, evals, problem.minimum()));
@@ -109,10 +114,12 @@ public final class TunerBench {
             System.out.printf("%-10s %-13s %10s %12s %12s %-22s %-22s%n", "function", "strategy", "rounds", "regret@" + evals / 2, "regret@" + evals,
                     "evals to regret<=t1", "evals to regret<=t2");
             for (Problem problem : problems) {
-                List<Run> random = runAll(pool, problem, batchSeeds, evals, 1, RandomSearch::new);
-                printBatch(problem, "Random", 1, random, evals);
-                for (int q : concat(1, batches)) {
-                    List<Run> runs = runAll(pool, problem, batchSeeds, evals, q, BayesianOptimization::new);
+                // q = 1 and Random: the first batchSeeds sequential runs above (same seeds)
+                int k = Math.min(batchSeeds, seeds);
+                printBatch(problem, "Random", 1, sequentialRandom.get(problem.name()).subList(0, k), evals);
+                printBatch(problem, "Bayesian q=1", 1, sequentialBayes.get(problem.name()).subList(0, k), evals);
+                for (int q : batches) {
+                    List<Run> runs = runAll(pool, problem, k, evals, q, BayesianOptimization::new);
                     printBatch(problem, "Bayesian q=" + q, q, runs, evals);
                 }
             }
@@ -236,13 +243,6 @@ public final class TunerBench {
         }
         System.out.printf("%-10s %-13s %10d %12.3g %12.3g %-22s %-22s%n", p.name(), strategy, (evals + q - 1) / q,
                 medianRegret(runs, evals / 2, p.minimum()), medianRegret(runs, evals, p.minimum()), cells[0], cells[1]);
-    }
-
-    static int[] concat(int first, int[] rest) {
-        int[] out = new int[rest.length + 1];
-        out[0] = first;
-        System.arraycopy(rest, 0, out, 1, rest.length);
-        return out;
     }
 
     static int intArg(String[] args, String key, int def) {

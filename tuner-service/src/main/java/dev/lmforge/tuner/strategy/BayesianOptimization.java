@@ -39,6 +39,14 @@ public final class BayesianOptimization implements SuggestionStrategy {
         CONSTANT_LIAR_MAX
     }
 
+    /** How observed values are transformed before the GP sees them (it then standardises them). */
+    public enum OutputTransform {
+        /** Values as they are. */
+        NONE,
+        /** Rank-Gauss (a Gaussian copula): the i-th smallest of n values becomes Phi^-1((i - 0.5) / n). */
+        RANK_GAUSS
+    }
+
     /**
      * @param initialPoints    design points before the GP takes over; &lt;= 0 picks max(3, d + 1), d = number of parameters
      * @param randomCandidates random candidates scored per proposal; &lt;= 0 picks min(20000, 2000 + 500 * features)
@@ -46,31 +54,36 @@ public final class BayesianOptimization implements SuggestionStrategy {
      * @param xi               EI exploration margin, in standardised output units (0 = plain EI)
      * @param batchMode        fantasies for pending and batch points
      * @param fit              GP hyperparameter fitting
+     * @param outputTransform  transform of the observed values before the GP
      */
     public record Options(int initialPoints, int randomCandidates, int localStarts, double xi, BatchMode batchMode,
-                          GaussianProcess.FitOptions fit) {
+                          GaussianProcess.FitOptions fit, OutputTransform outputTransform) {
         public static Options defaults() {
-            return new Options(0, 0, 6, 0.0, BatchMode.KRIGING_BELIEVER, GaussianProcess.FitOptions.defaults());
+            return new Options(0, 0, 6, 0.0, BatchMode.KRIGING_BELIEVER, GaussianProcess.FitOptions.defaults(), OutputTransform.NONE);
+        }
+
+        public Options withOutputTransform(OutputTransform outputTransform) {
+            return new Options(initialPoints, randomCandidates, localStarts, xi, batchMode, fit, outputTransform);
         }
 
         public Options withInitialPoints(int initialPoints) {
-            return new Options(initialPoints, randomCandidates, localStarts, xi, batchMode, fit);
+            return new Options(initialPoints, randomCandidates, localStarts, xi, batchMode, fit, outputTransform);
         }
 
         public Options withBatchMode(BatchMode batchMode) {
-            return new Options(initialPoints, randomCandidates, localStarts, xi, batchMode, fit);
+            return new Options(initialPoints, randomCandidates, localStarts, xi, batchMode, fit, outputTransform);
         }
 
         public Options withXi(double xi) {
-            return new Options(initialPoints, randomCandidates, localStarts, xi, batchMode, fit);
+            return new Options(initialPoints, randomCandidates, localStarts, xi, batchMode, fit, outputTransform);
         }
 
         public Options withRandomCandidates(int randomCandidates) {
-            return new Options(initialPoints, randomCandidates, localStarts, xi, batchMode, fit);
+            return new Options(initialPoints, randomCandidates, localStarts, xi, batchMode, fit, outputTransform);
         }
 
         public Options withFit(GaussianProcess.FitOptions fit) {
-            return new Options(initialPoints, randomCandidates, localStarts, xi, batchMode, fit);
+            return new Options(initialPoints, randomCandidates, localStarts, xi, batchMode, fit, outputTransform);
         }
     }
 
@@ -146,7 +159,13 @@ public final class BayesianOptimization implements SuggestionStrategy {
                 }
                 current = gp.withExtraData(fx, fy);
             }
-            double[] x = maximizeAcquisition(current, best - options.xi(), bestObs, random, seen);
+            // the incumbent includes the fantasies: a believed value below the best makes its
+            // neighbourhood no better than the fantasy itself
+            double incumbent = best;
+            for (int k = 0; k < fantasyX.size(); k++) {
+                incumbent = Math.min(incumbent, current.standardizedY()[ys.length + k]);
+            }
+            double[] x = maximizeAcquisition(current, incumbent - options.xi(), bestObs, random, seen);
             Assignment a;
             if (x == null) {
                 a = RandomSearch.draw(space, seed, issued + i, seen);
@@ -178,7 +197,35 @@ public final class BayesianOptimization implements SuggestionStrategy {
             ys.add(o.isFailed() ? worst : o.value());
         }
         double[] y = ys.stream().mapToDouble(Double::doubleValue).toArray();
+        if (options.outputTransform() == OutputTransform.RANK_GAUSS) {
+            y = rankGauss(y);
+        }
         return GaussianProcess.fit(xs.toArray(new double[0][]), y, options.fit(), random);
+    }
+
+    /** Phi^-1((rank - 0.5) / n) with average ranks for ties. */
+    static double[] rankGauss(double[] y) {
+        int n = y.length;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingDouble(i -> y[i]));
+        double[] out = new double[n];
+        int i = 0;
+        while (i < n) {
+            int j = i;
+            while (j + 1 < n && y[order[j + 1]] == y[order[i]]) {
+                j++;
+            }
+            double rank = (i + j) / 2.0 + 1;
+            double z = Normal.quantile((rank - 0.5) / n);
+            for (int k = i; k <= j; k++) {
+                out[order[k]] = z;
+            }
+            i = j + 1;
+        }
+        return out;
     }
 
     // ---- initial design -----------------------------------------------------------------------

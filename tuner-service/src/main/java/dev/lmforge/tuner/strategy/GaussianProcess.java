@@ -41,12 +41,35 @@ public final class GaussianProcess {
     /**
      * How hyperparameters are fitted: bounds on the length scales (input units), the signal variance
      * and the noise variance (both in standardised output units), the number of random restarts
-     * besides the default start, and the iteration cap of each L-BFGS run.
+     * besides the default start, and the iteration cap of each L-BFGS run. Optionally a log-normal
+     * prior on each length scale (median {@code priorLengthScale}, log-space standard deviation
+     * {@code priorLogSd}; off when priorLengthScale &lt;= 0), making the fit a MAP estimate.
      */
     public record FitOptions(double minLengthScale, double maxLengthScale, double minSignalVariance, double maxSignalVariance,
-                             double minNoiseVariance, double maxNoiseVariance, int restarts, int maxIterations) {
+                             double minNoiseVariance, double maxNoiseVariance, int restarts, int maxIterations,
+                             double priorLengthScale, double priorLogSd, double ardCoupling) {
         public static FitOptions defaults() {
-            return new FitOptions(0.01, 20.0, 0.05, 20.0, 1e-6, 1.0, 4, 200);
+            return new FitOptions(0.01, 20.0, 0.05, 20.0, 1e-6, 1.0, 4, 200, 0, 0, 0);
+        }
+
+        public FitOptions withArdCoupling(double sd) {
+            return new FitOptions(minLengthScale, maxLengthScale, minSignalVariance, maxSignalVariance, minNoiseVariance, maxNoiseVariance, restarts, maxIterations, priorLengthScale, priorLogSd, sd);
+        }
+
+        public FitOptions withLengthScaleBounds(double min, double max) {
+            return new FitOptions(min, max, minSignalVariance, maxSignalVariance, minNoiseVariance, maxNoiseVariance, restarts, maxIterations, priorLengthScale, priorLogSd, ardCoupling);
+        }
+
+        public FitOptions withNoiseBounds(double min, double max) {
+            return new FitOptions(minLengthScale, maxLengthScale, minSignalVariance, maxSignalVariance, min, max, restarts, maxIterations, priorLengthScale, priorLogSd, ardCoupling);
+        }
+
+        public FitOptions withRestarts(int restarts) {
+            return new FitOptions(minLengthScale, maxLengthScale, minSignalVariance, maxSignalVariance, minNoiseVariance, maxNoiseVariance, restarts, maxIterations, priorLengthScale, priorLogSd, ardCoupling);
+        }
+
+        public FitOptions withLengthScalePrior(double median, double logSd) {
+            return new FitOptions(minLengthScale, maxLengthScale, minSignalVariance, maxSignalVariance, minNoiseVariance, maxNoiseVariance, restarts, maxIterations, median, logSd, ardCoupling);
         }
     }
 
@@ -423,7 +446,34 @@ public final class GaussianProcess {
         upper[dim] = Math.log(o.maxSignalVariance());
         lower[dim + 1] = Math.log(o.minNoiseVariance());
         upper[dim + 1] = Math.log(o.maxNoiseVariance());
-        BoxLbfgs.Objective objective = (theta, g) -> negativeLogLikelihood(x, y, theta, g);
+        boolean prior = o.priorLengthScale() > 0 && o.priorLogSd() > 0;
+        double mu = prior ? Math.log(o.priorLengthScale()) : 0;
+        double invVar = prior ? 1.0 / (o.priorLogSd() * o.priorLogSd()) : 0;
+        boolean coupling = o.ardCoupling() > 0 && dim > 1;
+        double couplingInvVar = coupling ? 1.0 / (o.ardCoupling() * o.ardCoupling()) : 0;
+        BoxLbfgs.Objective objective = (theta, g) -> {
+            double v = negativeLogLikelihood(x, y, theta, g);
+            if (prior && Double.isFinite(v)) {
+                for (int d = 0; d < dim; d++) {
+                    double diff = theta[d] - mu;
+                    v += 0.5 * diff * diff * invVar;
+                    g[d] += diff * invVar;
+                }
+            }
+            if (coupling && Double.isFinite(v)) {
+                double m = 0;
+                for (int d = 0; d < dim; d++) {
+                    m += theta[d];
+                }
+                m /= dim;
+                for (int d = 0; d < dim; d++) {
+                    double diff = theta[d] - m;
+                    v += 0.5 * diff * diff * couplingInvVar;
+                    g[d] += diff * couplingInvVar;
+                }
+            }
+            return v;
+        };
 
         double[] best = null;
         double bestValue = Double.POSITIVE_INFINITY;
