@@ -5,7 +5,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 import java.util.List;
 
-/** Until its issue lands, this service starts, reports health and declares its API (all UNIMPLEMENTED). */
+/** The service starts, reports health, exposes metrics and lists its API through gRPC reflection. */
 @QuarkusTest
 class TokenizerServiceContractTest extends ServiceContractTest {
 

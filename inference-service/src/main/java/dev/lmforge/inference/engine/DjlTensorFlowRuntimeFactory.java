@@ -4,7 +4,6 @@ import dev.lmforge.api.v1.ModelCard;
 import dev.lmforge.inference.service.InferenceConfig;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -23,11 +22,10 @@ public class DjlTensorFlowRuntimeFactory implements RuntimeFactory {
 
     private final InferenceConfig config;
 
-    public DjlTensorFlowRuntimeFactory(InferenceConfig config,
-            @ConfigProperty(name = "lmforge.inference.tensorflow-library-path") Optional<String> libraryPath) {
+    public DjlTensorFlowRuntimeFactory(InferenceConfig config) {
         this.config = config;
         System.setProperty("ai.djl.offline", "true");
-        libraryPath.filter(p -> System.getenv("TENSORFLOW_LIBRARY_PATH") == null)
+        config.tensorflowLibraryPath().filter(p -> System.getenv("TENSORFLOW_LIBRARY_PATH") == null)
                 .ifPresent(p -> System.setProperty("TENSORFLOW_LIBRARY_PATH", p));
         LOG.infof("TensorFlow natives from %s", Optional.ofNullable(System.getenv("TENSORFLOW_LIBRARY_PATH"))
                 .orElse(System.getProperty("TENSORFLOW_LIBRARY_PATH", "(DJL's default: a download, which fails offline)")));

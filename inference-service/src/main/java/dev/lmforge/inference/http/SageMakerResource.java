@@ -1,5 +1,9 @@
 package dev.lmforge.inference.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import dev.lmforge.api.v1.GenerateRequest;
 import dev.lmforge.api.v1.GenerateResponse;
@@ -29,10 +33,12 @@ public class SageMakerResource {
 
     private final Inference inference;
     private final ModelRegistry registry;
+    private final ObjectMapper json;
 
-    public SageMakerResource(Inference inference, ModelRegistry registry) {
+    public SageMakerResource(Inference inference, ModelRegistry registry, ObjectMapper json) {
         this.inference = inference;
         this.registry = registry;
+        this.json = json;
     }
 
     @GET
@@ -67,21 +73,21 @@ public class SageMakerResource {
                 default -> 503;
             };
             return Response.status(status).entity(Map.of("error", e.kind().name(), "message", e.getMessage())).type(MediaType.APPLICATION_JSON).build();
-        } catch (ClassCastException | com.google.protobuf.InvalidProtocolBufferException e) {
+        } catch (ClassCastException | InvalidProtocolBufferException | JsonProcessingException e) {
             return Response.status(400).entity(Map.of("error", "INVALID_ARGUMENT", "message", "malformed request: " + e.getMessage()))
                     .type(MediaType.APPLICATION_JSON).build();
         }
     }
 
-    private String generate(Map<String, Object> body) throws com.google.protobuf.InvalidProtocolBufferException {
+    private String generate(Map<String, Object> body) throws InvalidProtocolBufferException, JsonProcessingException {
         GenerateRequest.Builder request = GenerateRequest.newBuilder();
-        JsonFormat.parser().ignoringUnknownFields().merge(new com.google.gson.Gson().toJson(body), request);
+        JsonFormat.parser().ignoringUnknownFields().merge(json.writeValueAsString(body), request);
         List<GenerateResponse> tokens = new ArrayList<>();
         inference.generate(request.build(), tokens::add);
         StringBuilder text = new StringBuilder();
         tokens.forEach(t -> text.append(t.getText()));
         String finish = tokens.isEmpty() ? "" : tokens.get(tokens.size() - 1).getFinishReason();
-        return new com.google.gson.Gson().toJson(Map.of("text", text.toString(), "tokens", tokens.size(), "finish_reason", finish,
+        return json.writeValueAsString(Map.of("text", text.toString(), "tokens", tokens.size(), "finish_reason", finish,
                 "model_version", tokens.isEmpty() ? "" : tokens.get(0).getModelVersion()));
     }
 
@@ -90,7 +96,7 @@ public class SageMakerResource {
         return v == null ? "" : v.toString();
     }
 
-    private static String print(com.google.protobuf.Message m) throws com.google.protobuf.InvalidProtocolBufferException {
+    private static String print(Message m) throws InvalidProtocolBufferException {
         return JsonFormat.printer().print(m);
     }
 }

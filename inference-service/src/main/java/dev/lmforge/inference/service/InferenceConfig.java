@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Optional;
 
 @ConfigMapping(prefix = "lmforge.inference")
 public interface InferenceConfig {
@@ -35,6 +36,9 @@ public interface InferenceConfig {
     /** Endpoint that a newly ready model is put behind (empty: none). */
     @WithDefault("default")
     String promoteOnReady();
+
+    /** TensorFlow's native libraries for DJL (the TENSORFLOW_LIBRARY_PATH environment variable wins). */
+    Optional<String> tensorflowLibraryPath();
 
     /** Where downloaded models are kept. */
     @WithDefault("${java.io.tmpdir}/lmforge-models")

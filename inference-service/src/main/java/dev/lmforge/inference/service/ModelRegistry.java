@@ -117,29 +117,37 @@ public class ModelRegistry {
         }
     }
 
+    /**
+     * Points an endpoint to a version (and optionally a canary). Like SageMaker's UpdateEndpoint,
+     * the switch happens once the new versions are loaded, so traffic never meets a cold model; a
+     * version that fails to load leaves the endpoint as it was.
+     */
     public Endpoint setEndpoint(Endpoint endpoint) {
         ResourceNames.requireValid("endpoint name", endpoint.getName());
-        requireKnownOrLoad(endpoint.getModelVersion());
+        ResourceNames.requireValid("model version", endpoint.getModelVersion());
         if (endpoint.getCanaryWeight() < 0 || endpoint.getCanaryWeight() > 1) {
             throw LmForgeException.invalidArgument("canary_weight must lie in [0, 1], got %s", endpoint.getCanaryWeight());
         }
-        if (!endpoint.getCanaryModelVersion().isEmpty()) {
-            requireKnownOrLoad(endpoint.getCanaryModelVersion());
-        } else if (endpoint.getCanaryWeight() > 0) {
+        if (endpoint.getCanaryModelVersion().isEmpty() && endpoint.getCanaryWeight() > 0) {
             throw LmForgeException.invalidArgument("canary_weight %s needs a canary_model_version", endpoint.getCanaryWeight());
+        }
+        requireAvailable(endpoint.getModelVersion());
+        if (!endpoint.getCanaryModelVersion().isEmpty()) {
+            requireAvailable(endpoint.getCanaryModelVersion());
         }
         store.saveEndpoint(endpoint);
         endpoints.put(endpoint.getName(), endpoint);
         return endpoint;
     }
 
-    private void requireKnownOrLoad(String version) {
+    private void requireAvailable(String version) {
         ResourceNames.requireValid("model version", version);
         Model m = versions.get(version);
-        if (m == null || m.getState() == ModelState.MODEL_STATE_UNLOADED) {
+        if (m == null || m.getState() != ModelState.MODEL_STATE_AVAILABLE) {
             store.card(version);
-            load(version);
-        } else if (m.getState() == ModelState.MODEL_STATE_FAILED) {
+            m = load(version).join();
+        }
+        if (m.getState() == ModelState.MODEL_STATE_FAILED) {
             throw LmForgeException.failedPrecondition("model %s failed to load: %s", version, m.getFailureReason());
         }
     }
@@ -147,7 +155,7 @@ public class ModelRegistry {
     /** The model behind an endpoint, held for one request: release it when done. */
     public LoadedModel acquire(String endpointName) {
         String name = endpointName.isEmpty() ? "default" : endpointName;
-        for (int attempt = 0; attempt < 3; attempt++) {
+        for (int attempt = 0; attempt < 5; attempt++) {
             Endpoint e = endpoints.get(name);
             if (e == null) {
                 throw LmForgeException.notFound("endpoint '%s' does not exist%s", name,
@@ -158,6 +166,9 @@ public class ModelRegistry {
             LoadedModel m = loaded.get(version);
             if (m == null && canary) {
                 m = loaded.get(version = e.getModelVersion());
+            }
+            if (m == null && endpoints.get(name) != e) {
+                continue; // the endpoint moved on (and its old version was unloaded) while we looked
             }
             if (m == null) {
                 Model state = versions.get(version);
