@@ -1,0 +1,37 @@
+package dev.lmforge.cli.serving;
+
+import dev.lmforge.api.v1.Endpoint;
+import dev.lmforge.api.v1.InferenceServiceGrpc;
+import dev.lmforge.api.v1.SetEndpointModelRequest;
+import io.quarkus.grpc.GrpcClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "set", mixinStandardHelpOptions = true,
+        description = "Point an endpoint (new or existing) to a model version, optionally with a canary; switches once the versions are loaded.")
+public class EndpointsSetCommand implements Runnable {
+
+    @GrpcClient("inference")
+    InferenceServiceGrpc.InferenceServiceBlockingStub inference;
+
+    @Parameters(paramLabel = "ENDPOINT")
+    String name;
+
+    @Option(names = "--model", required = true, paramLabel = "VERSION", description = "The model version: the training job that produced it.")
+    String model;
+
+    @Option(names = "--canary", paramLabel = "VERSION", description = "A second version that takes --canary-weight of the traffic.")
+    String canary = "";
+
+    @Option(names = "--canary-weight", defaultValue = "0", description = "Share of the traffic for the canary, 0..1.")
+    double canaryWeight;
+
+    @Override
+    public void run() {
+        Endpoint e = inference.setEndpointModel(SetEndpointModelRequest.newBuilder().setEndpoint(Endpoint.newBuilder().setName(name)
+                .setModelVersion(model).setCanaryModelVersion(canary).setCanaryWeight(canaryWeight)).build());
+        System.out.printf("endpoint %s serves %s%s%n", e.getName(), e.getModelVersion(),
+                e.getCanaryModelVersion().isEmpty() ? "" : String.format(", canary %s at %.0f %%", e.getCanaryModelVersion(), 100 * e.getCanaryWeight()));
+    }
+}
