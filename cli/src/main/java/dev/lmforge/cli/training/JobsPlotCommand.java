@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-@Command(name = "plot", mixinStandardHelpOptions = true, description = "Write a job's learning curve (loss and bits per character by epoch) as a PNG.")
+@Command(name = "plot", mixinStandardHelpOptions = true, description = "Write a job's learning curve (train and validation loss by epoch) as a PNG.")
 public class JobsPlotCommand implements Runnable {
 
     @GrpcClient("trainer")

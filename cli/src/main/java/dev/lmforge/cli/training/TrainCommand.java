@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Create a training job: an LSTM language model on a dataset (trainer-service).",
-                "Hyperparameters as in SageMaker: --hp hidden_size=200 --hp epochs=4 ... (lmforge jobs hyperparameters lists them)."})
+                "Hyperparameters as in SageMaker: --hp hidden_size=200 --hp epochs=4 ... (the README's Hyperparameters table lists them)."})
 public class TrainCommand implements Callable<Integer> {
 
     @GrpcClient("trainer")

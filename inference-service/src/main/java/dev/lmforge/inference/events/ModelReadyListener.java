@@ -11,8 +11,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Every replica loads every new model: each one consumes model.ready in a consumer group of its own
- * (see application.properties). A model announced twice loads once.
+ * Every replica loads every new model that is not a tuning trial: each one consumes model.ready in
+ * a consumer group of its own (see application.properties). A model announced twice loads once.
  */
 @ApplicationScoped
 public class ModelReadyListener {
@@ -38,6 +38,12 @@ public class ModelReadyListener {
     public void onModelReady(ModelReady event) {
         if (event == null) {
             LOG.warn("skipped a model.ready record that is not a valid ModelReady message");
+            return;
+        }
+        if (!event.getTuningJobName().isEmpty()) {
+            // Trials are candidates: a tuning job's many models are not served until someone picks one.
+            LOG.infof("model %s is a trial of tuning job %s: not loaded (serve it with SetEndpointModel)",
+                    event.getTrainingJobName(), event.getTuningJobName());
             return;
         }
         try {

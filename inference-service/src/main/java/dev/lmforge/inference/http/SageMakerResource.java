@@ -27,6 +27,7 @@ import java.util.Map;
  * SageMaker's serving-container contract besides gRPC: {@code GET /ping} (200 once a model serves)
  * and {@code POST /invocations} with a JSON body:
  * {@code {"task": "predict"|"score"|"generate", "endpoint": "default", "text" | "prompt": "...", ...}}.
+ * Responses are the gRPC responses' JSON mapping (camelCase); generate's is the whole text at once.
  */
 @Path("/")
 public class SageMakerResource {
@@ -58,7 +59,7 @@ public class SageMakerResource {
             String task = String.valueOf(body.getOrDefault("task", body.containsKey("prompt") ? "generate" : "predict"));
             String endpoint = String.valueOf(body.getOrDefault("endpoint", ""));
             String json = switch (task) {
-                case "predict" -> print(inference.predict(endpoint, text(body, "text"), null, ((Number) body.getOrDefault("top_k", 5)).intValue()));
+                case "predict" -> print(inference.predict(endpoint, text(body, "text"), null, ((Number) body.getOrDefault("top_k", body.getOrDefault("topK", 5))).intValue()));
                 case "score" -> print(inference.score(endpoint, text(body, "text")));
                 case "generate" -> generate(body);
                 default -> throw LmForgeException.invalidArgument("task must be predict, score or generate, not '%s'", task);
@@ -87,8 +88,8 @@ public class SageMakerResource {
         StringBuilder text = new StringBuilder();
         tokens.forEach(t -> text.append(t.getText()));
         String finish = tokens.isEmpty() ? "" : tokens.get(tokens.size() - 1).getFinishReason();
-        return json.writeValueAsString(Map.of("text", text.toString(), "tokens", tokens.size(), "finish_reason", finish,
-                "model_version", tokens.isEmpty() ? "" : tokens.get(0).getModelVersion()));
+        return json.writeValueAsString(Map.of("text", text.toString(), "tokens", tokens.size(), "finishReason", finish,
+                "modelVersion", tokens.isEmpty() ? "" : tokens.get(0).getModelVersion()));
     }
 
     private static String text(Map<String, Object> body, String field) {

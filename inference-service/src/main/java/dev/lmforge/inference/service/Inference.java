@@ -118,15 +118,17 @@ public class Inference {
             }
             int[] prompt = request.getPrompt().isEmpty() ? new int[0] : m.codec.encode(requireText(request.getPrompt(), "prompt"));
             long seed = request.getSeed() != 0 ? request.getSeed() : System.nanoTime();
+            metrics.counter("lmforge.inference.requests", "kind", "generate", "model", m.version).increment();
             Sampler sampler = new Sampler(request.getTemperature(), request.getTopK(), topP, seed);
             LanguageModelRuntime runtime = m.runtime;
             LanguageModelRuntime.Step step = runtime.step(m.codec.eosId(), runtime.initialState());
             for (int id : prompt) {
                 step = runtime.step(id, step.state());
             }
-            StringBuilder produced = new StringBuilder();
-            int[] generated = new int[0];
-            String finish = "length";
+            // The text of a token depends on its neighbours (spaces, bytes): emit the growth of the decoded text.
+            String promptText = m.codec.decode(prompt);
+            String produced = "";
+            int[] generated = prompt;
             for (int n = 0; n < maxTokens; n++) {
                 int next = sampler.next(step.logProbs());
                 if (next == m.codec.eosId()) {
@@ -136,11 +138,10 @@ public class Inference {
                 }
                 generated = java.util.Arrays.copyOf(generated, generated.length + 1);
                 generated[generated.length - 1] = next;
-                // The text of a token depends on its neighbours (spaces, bytes): emit the growth of the decoded text.
                 String text = m.codec.decode(generated);
-                String piece = text.substring(Math.min(produced.length(), text.length()));
-                produced.setLength(0);
-                produced.append(text);
+                String continuation = text.substring(Math.min(promptText.length(), text.length()));
+                String piece = continuation.substring(Math.min(produced.length(), continuation.length()));
+                produced = continuation;
                 String stop = stopHit(produced, request.getStopList());
                 GenerateResponse.Builder token = GenerateResponse.newBuilder().setTokenId(next).setText(piece)
                         .setLogProbability(step.logProbs()[next]).setModelVersion(m.version);
@@ -149,21 +150,20 @@ public class Inference {
                     return;
                 }
                 if (n == maxTokens - 1) {
-                    token.setFinishReason(finish);
+                    token.setFinishReason("length");
                 }
                 sink.accept(token.build());
                 step = runtime.step(next, step.state());
             }
-            metrics.counter("lmforge.inference.requests", "kind", "generate", "model", m.version).increment();
         } finally {
             m.release();
         }
     }
 
-    private static String stopHit(CharSequence text, java.util.List<String> stops) {
-        String s = text.toString();
+    /** The stop sequence the generated text (prompt excluded) ends with, if any. */
+    private static String stopHit(String generated, java.util.List<String> stops) {
         for (String stop : stops) {
-            if (!stop.isEmpty() && s.endsWith(stop)) {
+            if (!stop.isEmpty() && generated.endsWith(stop)) {
                 return stop;
             }
         }

@@ -280,7 +280,7 @@ class InferenceApiTest {
         given().contentType("application/json").body(Map.of("task", "score", "endpoint", endpoint, "text", "the european parliament"))
                 .when().post("/invocations").then().statusCode(200).body("tokens", hasSize(4));
         given().contentType("application/json").body(Map.of("endpoint", endpoint, "prompt", "the council", "max_tokens", 5, "seed", 7))
-                .when().post("/invocations").then().statusCode(200).body("model_version", equalTo(modelA));
+                .when().post("/invocations").then().statusCode(200).body("modelVersion", equalTo(modelA));
         given().contentType("application/json").body(Map.of("task", "predict", "endpoint", endpoint, "text", ""))
                 .when().post("/invocations").then().statusCode(400).body("error", equalTo("INVALID_ARGUMENT"));
         given().contentType("application/json").body(Map.of("task", "predict", "endpoint", "nope", "text", "the"))

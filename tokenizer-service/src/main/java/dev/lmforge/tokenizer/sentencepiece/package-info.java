@@ -6,7 +6,7 @@
  * <h2>Entry points</h2>
  * <ul>
  * <li>{@link dev.lmforge.tokenizer.sentencepiece.SentencePieceTrainer#train} trains on a text file;</li>
- * <li>{@link dev.lmforge.tokenizer.sentencepiece.SentencePieceNormalizer#normalize} is the text
+ * <li>{@link dev.lmforge.common.text.SentencePieceNormalizer#normalize} is the text
  * normalization to apply before training (the trainer does it) and before encoding (callers do it:
  * the models carry an identity normalizer);</li>
  * <li>{@link dev.lmforge.tokenizer.sentencepiece.SentencePieceModels#inspect} validates a model file,
@@ -46,7 +46,7 @@
  * <li>Scripts come from Java's Unicode tables ({@link java.lang.Character.UnicodeScript}).</li>
  * <li>Not supported: user-defined and control symbols, a pad piece, {@code split_digits},
  * {@code treat_whitespace_as_suffix}, normalization rules other than {@link
- * dev.lmforge.tokenizer.sentencepiece.SentencePieceNormalizer}.</li>
+ * dev.lmforge.common.text.SentencePieceNormalizer}.</li>
  * </ul>
  */
 package dev.lmforge.tokenizer.sentencepiece;

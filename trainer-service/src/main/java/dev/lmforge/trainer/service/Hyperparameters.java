@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 /**
  * The training job's hyperparameters, passed as SageMaker does: a JSON object of strings. Each has
  * a type, a default and a valid range; anything else is INVALID_ARGUMENT naming the parameter and
- * its range. {@link #TABLE} is the documentation (the README's table is generated from it).
+ * its range. {@link #TABLE} is the documentation (the README shows its markdownTable(); a test keeps the two equal).
  */
 public final class Hyperparameters {
 
@@ -26,14 +26,14 @@ public final class Hyperparameters {
             new Definition("num_layers", "int", "2", "[1, 8]", "stacked LSTM layers"),
             new Definition("dropout", "float", "0.0", "[0, 0.9]", "dropout on embeddings, between layers and on the output (Zaremba et al.)"),
             new Definition("learning_rate", "float", "1.0 (sgd), 0.001 (adam)", "(0, 100]", "initial learning rate"),
-            new Definition("optimizer", "enum", "sgd", "sgd | adam", "plain SGD (the Zaremba schedule) or Adam"),
+            new Definition("optimizer", "enum", "sgd", "sgd, adam", "plain SGD (the Zaremba schedule) or Adam"),
             new Definition("lr_decay", "float", "0.5", "(0, 1]", "learning rate multiplied by this after each epoch from decay_start_epoch on"),
             new Definition("decay_start_epoch", "int", "4", "[1, 1000]", "first epoch (1-based) after which the learning rate decays"),
             new Definition("batch_size", "int", "20", "[1, 4096]", "parallel streams of the training text"),
             new Definition("bptt", "int", "20", "[1, 1000]", "truncated back-propagation length; the state carries across windows"),
             new Definition("epochs", "int", "4", "[1, 1000]", "passes over the training data"),
             new Definition("max_grad_norm", "float", "5.0", "[0, 1000]", "gradients clipped to this global norm; 0 turns clipping off"),
-            new Definition("tie_weights", "bool", "false", "true | false", "share the embedding and output matrices (needs embedding_dim = hidden_size)"),
+            new Definition("tie_weights", "bool", "false", "true, false", "share the embedding and output matrices (needs embedding_dim = hidden_size)"),
             new Definition("init_scale", "float", "0.1", "(0, 1]", "weights start uniform in [-init_scale, init_scale]"),
             new Definition("seed", "int", "1", "any 64-bit integer", "seeds initialisation and dropout: a CPU run is reproducible"),
             new Definition("data_fraction", "float", "1.0", "(0, 1]", "train on this leading fraction of the train split (does more data help?)"),

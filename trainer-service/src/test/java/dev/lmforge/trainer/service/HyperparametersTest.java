@@ -34,11 +34,14 @@ class HyperparametersTest {
     }
 
     @Test
-    void theReadmeTableListsEveryParameter() {
+    void theReadmeShowsTheTableAsItIs() throws Exception {
         String table = Hyperparameters.markdownTable();
         for (Hyperparameters.Definition d : Hyperparameters.TABLE) {
             assertTrue(table.contains("`" + d.name() + "`"), d.name());
         }
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"));
+        assertTrue(readme.contains(table.replace(System.lineSeparator(), "\n")),
+                "README.md's hyperparameter table differs from Hyperparameters.markdownTable(); paste this:\n" + table);
     }
 
     private static void expect(String message, Map<String, String> given) {
