@@ -8,11 +8,14 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Dynamic batching as TensorFlow Serving does it: concurrent requests for one model wait up to
  * {@code maxWait} for each other and go through one forward pass of at most {@code maxBatch}
  * sequences (right-padded; the LSTM reads left to right, so padding never changes a real position).
+ * Unlike a fixed timeout, a request waits for company only while others are in flight, so a lone
+ * client pays no batching delay; under load, requests that queue during a forward pass go together.
  */
 final class DynamicBatcher implements AutoCloseable {
 
@@ -25,6 +28,8 @@ final class DynamicBatcher implements AutoCloseable {
     private final int maxBatch;
     private final long maxWaitNanos;
     private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
+    /** Requests submitted and not answered yet, queued or running. */
+    private final AtomicInteger outstanding = new AtomicInteger();
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean closed;
 
@@ -55,6 +60,8 @@ final class DynamicBatcher implements AutoCloseable {
         if (closed) {
             f.completeExceptionally(new IllegalStateException("the model was unloaded"));
         } else {
+            outstanding.incrementAndGet();
+            f.whenComplete((r, e) -> outstanding.decrementAndGet());
             queue.add(new Task(kind, ids, f));
         }
         return f;
@@ -71,10 +78,17 @@ final class DynamicBatcher implements AutoCloseable {
                 batch.add(first);
                 long deadline = System.nanoTime() + maxWaitNanos;
                 while (batch.size() < maxBatch) {
-                    long left = deadline - System.nanoTime();
-                    Task next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
+                    Task next = queue.poll();
                     if (next == null) {
-                        break;
+                        long left = deadline - System.nanoTime();
+                        // Wait for company only when other requests are in flight: a lone request never waits.
+                        if (left <= 0 || outstanding.get() <= batch.size()) {
+                            break;
+                        }
+                        next = queue.poll(left, TimeUnit.NANOSECONDS);
+                        if (next == null) {
+                            break;
+                        }
                     }
                     batch.add(next);
                 }
