@@ -1,6 +1,7 @@
 package dev.lmforge.bench;
 
 import dev.lmforge.api.v1.Endpoint;
+import dev.lmforge.api.v1.GetModelRequest;
 import dev.lmforge.api.v1.InferenceServiceGrpc;
 import dev.lmforge.api.v1.ModelCard;
 import dev.lmforge.api.v1.PredictRequest;
@@ -65,6 +66,30 @@ public final class InferenceBench {
             System.out.printf("%-8d %10.3f %10.3f %12.1f%n", clients, r.p50, r.p99, r.perSecond);
         }
         System.out.printf("gRPC overhead at 1 client: p50 %.3f ms / %.3f ms in process = %.2fx (goal <= 1.10x)%n", one.p50, inProcess, one.p50 / inProcess);
+        double floor = roundTripP50(port, version);
+        System.out.printf("of which the machine's gRPC round trip (GetModel, no model work): p50 %.3f ms; Predict minus round trip: %.3f ms = %.2fx in process%n",
+                floor, one.p50 - floor, (one.p50 - floor) / inProcess);
+    }
+
+    /** A gRPC call that does no model work: what a round trip costs on this machine (loopback, HTTP/2, protobuf). */
+    private static double roundTripP50(int port, String version) throws InterruptedException {
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        try {
+            InferenceServiceGrpc.InferenceServiceBlockingStub api = InferenceServiceGrpc.newBlockingStub(channel);
+            GetModelRequest request = GetModelRequest.newBuilder().setModelVersion(version).build();
+            double[] ms = new double[2000];
+            for (int i = -500; i < ms.length; i++) {
+                long t = System.nanoTime();
+                api.getModel(request);
+                if (i >= 0) {
+                    ms[i] = (System.nanoTime() - t) / 1e6;
+                }
+            }
+            Arrays.sort(ms);
+            return ms[ms.length / 2];
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
     }
 
     private static double inProcessP50(Path modelDir, ModelCard card) throws Exception {

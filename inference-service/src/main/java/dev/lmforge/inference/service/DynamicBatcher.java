@@ -2,6 +2,10 @@ package dev.lmforge.inference.service;
 
 import dev.lmforge.inference.engine.LanguageModelRuntime;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -25,6 +29,8 @@ final class DynamicBatcher implements AutoCloseable {
     }
 
     private final LanguageModelRuntime runtime;
+    private final Timer forwardTime;
+    private final DistributionSummary batchSize;
     private final int maxBatch;
     private final long maxWaitNanos;
     private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
@@ -33,8 +39,11 @@ final class DynamicBatcher implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean closed;
 
-    DynamicBatcher(LanguageModelRuntime runtime, int maxBatch, java.time.Duration maxWait, int workers, String name) {
+    DynamicBatcher(LanguageModelRuntime runtime, int maxBatch, java.time.Duration maxWait, int workers, String name, MeterRegistry metrics) {
         this.runtime = runtime;
+        this.forwardTime = Timer.builder("lmforge.inference.forward").description("One forward pass of a batch").tag("model", name).register(metrics);
+        this.batchSize = DistributionSummary.builder("lmforge.inference.batch.size").description("Requests per forward pass").tag("model", name)
+                .register(metrics);
         this.maxBatch = Math.max(1, maxBatch);
         this.maxWaitNanos = maxWait.toNanos();
         for (int i = 0; i < workers; i++) {
@@ -115,7 +124,10 @@ final class DynamicBatcher implements AutoCloseable {
                 System.arraycopy(tasks.get(i).ids(), 0, ids[i], 0, tasks.get(i).ids().length);
                 lengths[i] = tasks.get(i).ids().length;
             }
+            long start = System.nanoTime();
             float[][] out = kind == Kind.NEXT_TOKEN ? runtime.nextTokenLogProbs(ids, lengths) : runtime.tokenLogProbs(ids, lengths);
+            forwardTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            batchSize.record(tasks.size());
             for (int i = 0; i < tasks.size(); i++) {
                 tasks.get(i).result().complete(out[i]);
             }

@@ -10,6 +10,7 @@ import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.naming.ResourceNames;
 import dev.lmforge.inference.engine.LanguageModelRuntime;
 import dev.lmforge.inference.engine.RuntimeFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -41,14 +42,16 @@ public class ModelRegistry {
     private final RuntimeFactory runtimes;
     private final TextCodecs codecs;
     private final InferenceConfig config;
+    private final MeterRegistry metrics;
     private final Map<String, Model> versions = new ConcurrentHashMap<>();
     private final Map<String, LoadedModel> loaded = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Model>> loading = new ConcurrentHashMap<>();
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
     private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> new Thread(r, "model-loader"));
 
-    public ModelRegistry(ModelStore store, RuntimeFactory runtimes, TextCodecs codecs, InferenceConfig config) {
+    public ModelRegistry(ModelStore store, RuntimeFactory runtimes, TextCodecs codecs, InferenceConfig config, MeterRegistry metrics) {
         this.store = store;
+        this.metrics = metrics;
         this.runtimes = runtimes;
         this.codecs = codecs;
         this.config = config;
@@ -83,7 +86,7 @@ public class ModelRegistry {
             LanguageModelRuntime runtime = runtimes.open(dir, card);
             Tokenizer codec = codecs.open(dir, card);
             LoadedModel model = new LoadedModel(version, card, runtime, codec,
-                    new DynamicBatcher(runtime, config.maxBatchSize(), config.maxBatchWait(), config.predictors(), version));
+                    new DynamicBatcher(runtime, config.maxBatchSize(), config.maxBatchWait(), config.predictors(), version, metrics));
             LoadedModel previous = loaded.put(version, model);
             if (previous != null) {
                 previous.retire();

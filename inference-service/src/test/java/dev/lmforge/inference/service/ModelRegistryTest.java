@@ -51,7 +51,7 @@ class ModelRegistryTest {
     @Test
     void restoredEndpointsAnswerUnavailableUntilTheirModelIsLoaded() throws Exception {
         store.saved.add(Endpoint.newBuilder().setName("default").setModelVersion("job-1").build());
-        registry = new ModelRegistry(store, gatedRuntimes(), new TextCodecs(), config());
+        registry = new ModelRegistry(store, gatedRuntimes(), new TextCodecs(), config(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         registry.restore();
 
         LmForgeException early = assertThrows(LmForgeException.class, () -> registry.acquire("default"));
@@ -70,7 +70,7 @@ class ModelRegistryTest {
     @Test
     void aRetiredVersionClosesAfterItsLastRequest() throws Exception {
         loadGate.countDown();
-        registry = new ModelRegistry(store, gatedRuntimes(), new TextCodecs(), config());
+        registry = new ModelRegistry(store, gatedRuntimes(), new TextCodecs(), config(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         registry.setEndpoint(Endpoint.newBuilder().setName("e").setModelVersion("job-1").build());
         LoadedModel inFlight = registry.acquire("e");
         registry.setEndpoint(Endpoint.newBuilder().setName("e").setModelVersion("job-2").build());
