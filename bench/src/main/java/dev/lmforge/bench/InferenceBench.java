@@ -3,7 +3,9 @@ package dev.lmforge.bench;
 import dev.lmforge.api.v1.Endpoint;
 import dev.lmforge.api.v1.GetModelRequest;
 import dev.lmforge.api.v1.InferenceServiceGrpc;
+import dev.lmforge.api.v1.ListModelsRequest;
 import dev.lmforge.api.v1.ModelCard;
+import dev.lmforge.api.v1.ModelState;
 import dev.lmforge.api.v1.PredictRequest;
 import dev.lmforge.api.v1.SetEndpointModelRequest;
 import dev.lmforge.api.v1.TokenSequence;
@@ -119,6 +121,11 @@ public final class InferenceBench {
         try {
             InferenceServiceGrpc.InferenceServiceBlockingStub api = InferenceServiceGrpc.newBlockingStub(channel);
             api.setEndpointModel(SetEndpointModelRequest.newBuilder().setEndpoint(Endpoint.newBuilder().setName("bench").setModelVersion(version)).build());
+            // A starting service restores its other endpoints' models in the background: measure once that is done.
+            while (api.listModels(ListModelsRequest.getDefaultInstance()).getModelsList().stream()
+                    .anyMatch(m -> m.getState() == ModelState.MODEL_STATE_LOADING)) {
+                Thread.sleep(200);
+            }
             PredictRequest request = PredictRequest.newBuilder().setEndpoint("bench").setTopK(5)
                     .setTokenIds(TokenSequence.newBuilder().addAllIds(Arrays.stream(CONTEXT).boxed().toList())).build();
             run(api, request, clients, 2_000_000_000L); // warm-up

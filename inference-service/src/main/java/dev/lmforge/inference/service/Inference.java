@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -38,6 +39,7 @@ public class Inference {
 
     /** The top k next tokens after a text, or after token ids. */
     public PredictResponse predict(String endpoint, String text, int[] tokenIds, int topK) {
+        long start = System.nanoTime();
         LoadedModel m = registry.acquire(endpoint);
         try {
             int vocab = m.codec.vocabSize();
@@ -64,7 +66,7 @@ public class Inference {
             for (int id : top) {
                 out.addTokens(TokenProbability.newBuilder().setId(id).setToken(m.codec.piece(id)).setProbability(Math.exp(logProbs[id])));
             }
-            metrics.counter("lmforge.inference.requests", "kind", "predict", "model", m.version).increment();
+            metrics.timer("lmforge.inference.requests", "kind", "predict", "model", m.version).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             return out.build();
         } finally {
             m.release();
@@ -73,6 +75,7 @@ public class Inference {
 
     /** Total and per-token log-probabilities of a text, its perplexity and bits per character. */
     public ScoreResponse score(String endpoint, String text) {
+        long start = System.nanoTime();
         LoadedModel m = registry.acquire(endpoint);
         try {
             String t = requireText(text, "text");
@@ -87,7 +90,7 @@ public class Inference {
                 out.addTokens(TokenScore.newBuilder().setId(id).setToken(m.codec.piece(id)).setLogProbability(scores[i]));
             }
             int characters = t.codePointCount(0, t.length()) + 1;
-            metrics.counter("lmforge.inference.requests", "kind", "score", "model", m.version).increment();
+            metrics.timer("lmforge.inference.requests", "kind", "score", "model", m.version).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             return out.setTotalLogProbability(total).setPerplexity(Math.exp(-total / scores.length))
                     .setBitsPerCharacter(-total / LN2 / characters).build();
         } finally {
