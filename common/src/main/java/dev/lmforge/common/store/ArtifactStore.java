@@ -13,8 +13,11 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -108,6 +111,19 @@ public class ArtifactStore {
                 throw LmForgeException.notFound("%s does not exist", uri);
             }
         });
+    }
+
+    /** Copies every object under a prefix into a directory, keeping the paths below the prefix. */
+    public void download(String prefix, Path into) {
+        for (StoredObject o : list(prefix)) {
+            Path target = into.resolve(o.key().substring(prefix.length()));
+            try (InputStream in = open(o.key())) {
+                Files.createDirectories(target.getParent());
+                Files.copy(in, target);
+            } catch (IOException e) {
+                throw new UncheckedIOException("downloading " + o.key() + " failed", e);
+            }
+        }
     }
 
     public Optional<byte[]> read(String path) {

@@ -9,10 +9,6 @@ import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.inference.service.ModelStore;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,15 +42,7 @@ public class S3ModelStore implements ModelStore {
 
     @Override
     public void download(String version, Path into) {
-        for (ArtifactStore.StoredObject o : store.list(prefix(version))) {
-            Path target = into.resolve(o.key().substring(prefix(version).length()));
-            try (InputStream in = store.open(o.key())) {
-                Files.createDirectories(target.getParent());
-                Files.copy(in, target);
-            } catch (IOException e) {
-                throw new UncheckedIOException("downloading " + o.key() + " failed", e);
-            }
-        }
+        store.download(prefix(version), into);
     }
 
     @Override

@@ -12,7 +12,6 @@ import dev.lmforge.trainer.service.JobStore;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -111,15 +110,7 @@ public class S3JobStore implements JobStore {
 
     @Override
     public void downloadCheckpoint(LatestCheckpoint checkpoint, Path into) {
-        for (ArtifactStore.StoredObject o : store.list(checkpoint.getPrefix())) {
-            Path target = into.resolve(o.key().substring(checkpoint.getPrefix().length()));
-            try (InputStream in = store.open(o.key())) {
-                Files.createDirectories(target.getParent());
-                Files.copy(in, target);
-            } catch (IOException e) {
-                throw new UncheckedIOException("downloading " + o.key() + " failed", e);
-            }
-        }
+        store.download(checkpoint.getPrefix(), into);
     }
 
     @Override
