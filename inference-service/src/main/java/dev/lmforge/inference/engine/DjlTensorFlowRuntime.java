@@ -5,7 +5,6 @@ import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
@@ -69,46 +68,34 @@ public final class DjlTensorFlowRuntime implements LanguageModelRuntime {
 
     @Override
     public float[][] nextTokenLogProbs(int[][] ids, int[] lengths) {
-        return withStateless((manager, logProbs) -> {
-            int t = ids[0].length;
-            int[] last = new int[lengths.length];
-            for (int i = 0; i < lengths.length; i++) {
-                last[i] = lengths[i] - 1;
-            }
-            // Picks each row's last real position: a one-hot mask over time, multiplied, summed.
-            try (NDArray mask = manager.create(last).oneHot(t).expandDims(2); NDArray picked = logProbs.mul(mask).sum(new int[] {1})) {
-                return rows(picked.toFloatArray(), ids.length, vocabSize);
-            }
-        }, ids);
+        float[] all = stateless(ids);
+        int t = ids[0].length;
+        float[][] out = new float[ids.length][vocabSize];
+        for (int i = 0; i < ids.length; i++) {
+            System.arraycopy(all, (i * t + lengths[i] - 1) * vocabSize, out[i], 0, vocabSize);
+        }
+        return out;
     }
 
     @Override
     public float[][] tokenLogProbs(int[][] ids, int[] lengths) {
-        return withStateless((manager, logProbs) -> {
-            int b = ids.length;
-            int t = ids[0].length;
-            int[] next = new int[b * t];
-            for (int i = 0; i < b; i++) {
-                System.arraycopy(ids[i], 1, next, i * t, t - 1);
+        float[] all = stateless(ids);
+        int t = ids[0].length;
+        float[][] out = new float[ids.length][];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = new float[Math.max(0, lengths[i] - 1)];
+            for (int p = 0; p < out[i].length; p++) {
+                out[i][p] = all[(i * t + p) * vocabSize + ids[i][p + 1]];
             }
-            try (NDArray targets = manager.create(next, new Shape(b, t)).oneHot(vocabSize);
-                    NDArray picked = logProbs.mul(targets).sum(new int[] {2})) {
-                float[][] all = rows(picked.toFloatArray(), b, t);
-                float[][] out = new float[b][];
-                for (int i = 0; i < b; i++) {
-                    out[i] = java.util.Arrays.copyOf(all[i], Math.max(0, lengths[i] - 1));
-                }
-                return out;
-            }
-        }, ids);
+        }
+        return out;
     }
 
-    @FunctionalInterface
-    private interface OnLogProbs<T> {
-        T apply(NDManager manager, NDArray logProbs);
-    }
-
-    private <T> T withStateless(OnLogProbs<T> then, int[][] ids) {
+    /**
+     * log_probs [batch, time, vocab] of right-padded sequences, flat. Rows are picked in Java: a copy
+     * of the output costs less than the TensorFlow ops that would pick them (each an eager call).
+     */
+    private float[] stateless(int[][] ids) {
         Predictor<NDList, NDList> p = take(statelessPool);
         try (NDManager manager = stateless.getNDManager().newSubManager()) {
             int b = ids.length;
@@ -120,9 +107,8 @@ public final class DjlTensorFlowRuntime implements LanguageModelRuntime {
             NDArray input = manager.create(flat, new Shape(b, t));
             input.setName("token_ids");
             NDList out = p.predict(new NDList(input));
-            NDArray logProbs = out.get(0);
-            logProbs.attach(manager);
-            return then.apply(manager, logProbs);
+            out.attach(manager);
+            return out.get(0).toFloatArray();
         } catch (TranslateException e) {
             throw new IllegalStateException("the model failed: " + e.getMessage(), e);
         } finally {
@@ -147,8 +133,8 @@ public final class DjlTensorFlowRuntime implements LanguageModelRuntime {
             NDArray c = manager.create(s.c(), new Shape(layers, 1, hidden));
             c.setName("c");
             NDList out = p.predict(new NDList(ids, h, c));
-            NDArray logProbs = byName(out, "log_probs");
-            return new Step(logProbs.toType(DataType.FLOAT32, false).toFloatArray(),
+            out.attach(manager); // freed with the step, not with the model
+            return new Step(byName(out, "log_probs").toFloatArray(),
                     new LstmState(byName(out, "h_out").toFloatArray(), byName(out, "c_out").toFloatArray()));
         } catch (TranslateException e) {
             throw new IllegalStateException("the model failed: " + e.getMessage(), e);
@@ -172,14 +158,6 @@ public final class DjlTensorFlowRuntime implements LanguageModelRuntime {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a predictor", e);
         }
-    }
-
-    private static float[][] rows(float[] flat, int rows, int width) {
-        float[][] out = new float[rows][width];
-        for (int i = 0; i < rows; i++) {
-            System.arraycopy(flat, i * width, out[i], 0, width);
-        }
-        return out;
     }
 
     @Override
