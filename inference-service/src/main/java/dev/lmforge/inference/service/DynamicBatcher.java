@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -29,6 +30,7 @@ final class DynamicBatcher implements AutoCloseable {
     }
 
     private final LanguageModelRuntime runtime;
+    private final MeterRegistry metrics;
     private final Timer forwardTime;
     private final DistributionSummary batchSize;
     private final int maxBatch;
@@ -39,8 +41,9 @@ final class DynamicBatcher implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean closed;
 
-    DynamicBatcher(LanguageModelRuntime runtime, int maxBatch, java.time.Duration maxWait, int workers, String name, MeterRegistry metrics) {
+    DynamicBatcher(LanguageModelRuntime runtime, int maxBatch, Duration maxWait, int workers, String name, MeterRegistry metrics) {
         this.runtime = runtime;
+        this.metrics = metrics;
         this.forwardTime = Timer.builder("lmforge.inference.forward").description("One forward pass of a batch").tag("model", name).register(metrics);
         this.batchSize = DistributionSummary.builder("lmforge.inference.batch.size").description("Requests per forward pass").tag("model", name)
                 .register(metrics);
@@ -145,5 +148,7 @@ final class DynamicBatcher implements AutoCloseable {
             t.result().completeExceptionally(new IllegalStateException("the model was unloaded"));
         }
         workers.forEach(Thread::interrupt);
+        metrics.remove(forwardTime);
+        metrics.remove(batchSize);
     }
 }
