@@ -12,9 +12,6 @@ import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,11 +106,11 @@ public final class PreprocessBench {
 
     static void report(String what, double mb, double seconds, double baseSeconds) {
         System.out.printf("%-45s %7.1f MB/s  %6.1f s  ratio to baseline %.2f  peak heap %5d MB%n",
-                what, mb / seconds, seconds, baseSeconds / seconds, peakHeapMb());
+                what, mb / seconds, seconds, baseSeconds / seconds, HeapPeaks.peakMb());
     }
 
     static double baseline(Path corpus) throws Exception {
-        resetPeaks();
+        HeapPeaks.reset();
         long t = System.nanoTime();
         long chars = 0;
         try (BufferedReader r = Files.newBufferedReader(corpus, StandardCharsets.UTF_8)) {
@@ -129,7 +126,7 @@ public final class PreprocessBench {
     }
 
     static double pipeline(Path corpus, CorpusSpec spec, long limitBytes) throws Exception {
-        resetPeaks();
+        HeapPeaks.reset();
         CorpusPipeline p = new CorpusPipeline(spec, new CorpusPipeline.Settings(4 << 20, 64L << 20, 512, 2_000_000, 16, 500, 50),
                 new LanguageIdentifier(), new StopWords());
         Map<Split, OutputStream> sinks = new EnumMap<>(Split.class);
@@ -177,22 +174,5 @@ public final class PreprocessBench {
             }
             return n;
         }
-    }
-
-    static void resetPeaks() {
-        System.gc();
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            pool.resetPeakUsage();
-        }
-    }
-
-    static long peakHeapMb() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        return peak >> 20;
     }
 }

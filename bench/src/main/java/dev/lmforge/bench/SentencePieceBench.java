@@ -12,9 +12,6 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,11 +134,11 @@ public final class SentencePieceBench {
         List<byte[]> ourModels = new ArrayList<>();
         for (int vocab : VOCABS) {
             for (ModelType type : ModelType.values()) {
-                resetPeaks();
+                HeapPeaks.reset();
                 long t0 = System.nanoTime();
                 byte[] ours = SentencePieceTrainer.train(corpus, Options.of(type, vocab));
                 double oursSeconds = (System.nanoTime() - t0) / 1e9;
-                long heap = peakHeapMb();
+                long heap = HeapPeaks.peakMb();
                 SentencePieceModels.inspect(ours);
                 Path oursPath = work.resolve("ours_" + type.name().toLowerCase() + "_" + vocab + ".model");
                 Files.write(oursPath, ours);
@@ -262,22 +259,5 @@ public final class SentencePieceBench {
                 n += line.length() + 1;
             }
         }
-    }
-
-    static void resetPeaks() {
-        System.gc();
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            pool.resetPeakUsage();
-        }
-    }
-
-    static long peakHeapMb() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        return peak >> 20;
     }
 }
