@@ -46,6 +46,11 @@ public class ModelReadyListener {
                     event.getTrainingJobName(), event.getTuningJobName());
             return;
         }
+        if (!event.getStudyName().isEmpty()) {
+            LOG.infof("model %s belongs to study %s: not loaded (serve it with SetEndpointModel)",
+                    event.getTrainingJobName(), event.getStudyName());
+            return;
+        }
         try {
             registry.loadAndPromote(event.getTrainingJobName());
         } catch (LmForgeException e) {

@@ -49,7 +49,7 @@ public class KafkaTrainerEvents implements TrainerEvents {
         models.send(job.getSpec().getTrainingJobName(), ModelReady.newBuilder().setSchemaVersion(SCHEMA_VERSION)
                 .setTrainingJobName(job.getSpec().getTrainingJobName()).setDatasetId(job.getSpec().getDatasetId())
                 .setModelLocation(job.getModelLocation()).addAllFinalMetrics(job.getFinalMetricsList())
-                .setTuningJobName(job.getSpec().getTuningJobName())
+                .setTuningJobName(job.getSpec().getTuningJobName()).setStudyName(job.getSpec().getStudyName())
                 .setReadyAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano())).build());
     }
 
