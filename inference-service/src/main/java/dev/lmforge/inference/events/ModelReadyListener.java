@@ -11,7 +11,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Every replica loads every new model that is not a tuning trial: each one consumes model.ready in
+ * Every replica loads every new model that is neither a tuning trial nor a study's job: each one consumes model.ready in
  * a consumer group of its own (see application.properties). A model announced twice loads once.
  */
 @ApplicationScoped
