@@ -1,0 +1,62 @@
+package dev.lmforge.tuner.store;
+
+import dev.lmforge.api.v1.S3Location;
+import dev.lmforge.api.v1.Study;
+import dev.lmforge.common.store.ArtifactStore;
+import dev.lmforge.common.store.ProtoJson;
+import dev.lmforge.tuner.study.StudyStore;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+@ApplicationScoped
+public class S3StudyStore implements StudyStore {
+
+    private static final String ROOT = "studies/";
+    private static final String RECORD = "study.json";
+
+    private final ArtifactStore store;
+
+    public S3StudyStore(ArtifactStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public Optional<Study> find(String name) {
+        return store.read(ROOT + name + "/" + RECORD).map(json -> ProtoJson.merge(json, Study.newBuilder()).build());
+    }
+
+    @Override
+    public void save(Study study) {
+        store.put(ROOT + study.getSpec().getStudyName() + "/" + RECORD, ProtoJson.bytes(study), "application/json");
+    }
+
+    @Override
+    public List<Study> all() {
+        List<Study> out = new ArrayList<>();
+        String after = null;
+        do {
+            ArtifactStore.Page page = store.publishedChildren(ROOT, RECORD, after, 500);
+            page.names().forEach(n -> find(n).ifPresent(out::add));
+            after = page.nextStartAfter();
+        } while (after != null);
+        return out;
+    }
+
+    @Override
+    public void putReportFile(String study, String file, byte[] content) {
+        store.put(ROOT + study + "/report/" + file, content, file.endsWith(".png") ? "image/png" : "text/markdown; charset=utf-8");
+    }
+
+    @Override
+    public Optional<byte[]> reportFile(String study, String file) {
+        return store.read(ROOT + study + "/report/" + file);
+    }
+
+    @Override
+    public S3Location reportLocation(String study) {
+        return S3Location.newBuilder().setBucket(store.bucket()).setKey(store.key(ROOT + study + "/report/")).build();
+    }
+}

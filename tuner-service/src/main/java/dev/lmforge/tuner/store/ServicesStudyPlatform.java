@@ -1,0 +1,143 @@
+package dev.lmforge.tuner.store;
+
+import dev.lmforge.api.v1.CleaningOptions;
+import dev.lmforge.api.v1.Corpus;
+import dev.lmforge.api.v1.CorpusServiceGrpc;
+import dev.lmforge.api.v1.CorpusSpec;
+import dev.lmforge.api.v1.CreateDatasetRequest;
+import dev.lmforge.api.v1.Dataset;
+import dev.lmforge.api.v1.DatasetServiceGrpc;
+import dev.lmforge.api.v1.GetCorpusRequest;
+import dev.lmforge.api.v1.GetDatasetRequest;
+import dev.lmforge.api.v1.ImportCorpusRequest;
+import dev.lmforge.api.v1.ModelCard;
+import dev.lmforge.api.v1.S3Location;
+import dev.lmforge.api.v1.TokenizerSpec;
+import dev.lmforge.api.v1.TrainingJob;
+import dev.lmforge.api.v1.TrainingJobSpec;
+import dev.lmforge.api.v1.TuningJob;
+import dev.lmforge.api.v1.TuningJobSpec;
+import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.common.store.ArtifactStore;
+import dev.lmforge.common.store.ProtoJson;
+import dev.lmforge.tuner.service.Trials;
+import dev.lmforge.tuner.service.TuningJobs;
+import dev.lmforge.tuner.study.StudyPlatform;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A study's operations through the platform's own APIs: corpora through the preprocess-service,
+ * datasets through the tokenizer-service, training jobs on train.requested (as the tuner's trials),
+ * tuning jobs in this service.
+ */
+@ApplicationScoped
+public class ServicesStudyPlatform implements StudyPlatform {
+
+    private final CorpusServiceGrpc.CorpusServiceBlockingStub corpora;
+    private final DatasetServiceGrpc.DatasetServiceBlockingStub datasets;
+    private final Trials trials;
+    private final TuningJobs tuning;
+    private final ArtifactStore store;
+
+    public ServicesStudyPlatform(@GrpcClient("preprocess") CorpusServiceGrpc.CorpusServiceBlockingStub corpora,
+            @GrpcClient("tokenizer") DatasetServiceGrpc.DatasetServiceBlockingStub datasets, Trials trials, TuningJobs tuning, ArtifactStore store) {
+        this.corpora = corpora;
+        this.datasets = datasets;
+        this.trials = trials;
+        this.tuning = tuning;
+        this.store = store;
+    }
+
+    @Override
+    public Optional<Corpus> findCorpus(String corpusId) {
+        return orNotFound(() -> corpora.withDeadlineAfter(30, TimeUnit.SECONDS).getCorpus(GetCorpusRequest.newBuilder().setCorpusId(corpusId).build()));
+    }
+
+    @Override
+    public Corpus importWithoutStopwords(Corpus original, String corpusId) {
+        CleaningOptions was = original.getSpec().getCleaning();
+        String language = !was.getLanguagesList().isEmpty() ? was.getLanguages(0) : was.getStopwordsLanguage();
+        // The splits are already clean: only the stop words go, every remaining line stays where it was.
+        CorpusSpec spec = CorpusSpec.newBuilder().setName(corpusId).setDocumentBoundary(original.getSpec().getDocumentBoundary())
+                .setCleaning(CleaningOptions.newBuilder().setRemoveStopwords(true).setStopwordsLanguage(language).setKeepDuplicates(true))
+                .putTags("lmforge.dev/derived-from", original.getCorpusId()).build();
+        ImportCorpusRequest request = ImportCorpusRequest.newBuilder().setSpec(spec).setTrainUri(uri(original.getSplitsOrThrow("train")))
+                .setValidationUri(uri(original.getSplitsOrThrow("validation"))).setTestUri(uri(original.getSplitsOrThrow("test"))).build();
+        try {
+            return corpora.withDeadlineAfter(30, TimeUnit.MINUTES).importCorpus(request);
+        } catch (StatusRuntimeException e) {
+            throw new IllegalStateException("importing " + corpusId + " failed: " + e.getStatus().getDescription(), e);
+        }
+    }
+
+    private static String uri(S3Location location) {
+        return "s3://" + location.getBucket() + "/" + location.getKey();
+    }
+
+    @Override
+    public Optional<Dataset> findDataset(String datasetId) {
+        return orNotFound(() -> datasets.withDeadlineAfter(30, TimeUnit.SECONDS).getDataset(GetDatasetRequest.newBuilder().setDatasetId(datasetId).build()));
+    }
+
+    @Override
+    public void createDataset(String datasetId, String corpusId, TokenizerSpec tokenizer) {
+        try {
+            datasets.withDeadlineAfter(60, TimeUnit.SECONDS).createDataset(CreateDatasetRequest.newBuilder().setDatasetId(datasetId)
+                    .setCorpusId(corpusId).setTokenizer(tokenizer).build());
+        } catch (StatusRuntimeException e) {
+            throw new IllegalStateException("creating dataset " + datasetId + " failed: " + e.getStatus().getDescription(), e);
+        }
+    }
+
+    @Override
+    public Optional<TrainingJob> findTrainingJob(String name) {
+        return trials.find(name);
+    }
+
+    @Override
+    public void requestTrainingJob(TrainingJobSpec spec) {
+        trials.request(spec);
+    }
+
+    @Override
+    public Optional<TuningJob> findTuningJob(String name) {
+        try {
+            return Optional.of(tuning.describe(name));
+        } catch (LmForgeException e) {
+            if (e.kind() == LmForgeException.Kind.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void createTuningJob(TuningJobSpec spec) {
+        tuning.create(spec);
+    }
+
+    @Override
+    public OptionalLong parameters(String trainingJobName) {
+        return store.read("training-jobs/" + trainingJobName + "/model/" + ArtifactStore.MANIFEST)
+                .map(json -> OptionalLong.of(ProtoJson.merge(json, ModelCard.newBuilder()).getParameters())).orElse(OptionalLong.empty());
+    }
+
+    private static <T> Optional<T> orNotFound(Supplier<T> call) {
+        try {
+            return Optional.of(call.get());
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+}
