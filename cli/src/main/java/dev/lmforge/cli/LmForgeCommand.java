@@ -5,6 +5,7 @@ import dev.lmforge.cli.dataset.DatasetCommand;
 import dev.lmforge.cli.serving.EndpointsCommand;
 import dev.lmforge.cli.serving.GenerateCommand;
 import dev.lmforge.cli.serving.ModelsCommand;
+import dev.lmforge.cli.study.StudyCommand;
 import dev.lmforge.cli.serving.PredictCommand;
 import dev.lmforge.cli.serving.ScoreCommand;
 import dev.lmforge.cli.training.JobsCommand;
@@ -17,6 +18,6 @@ import picocli.CommandLine.Command;
 @Command(name = "lmforge", mixinStandardHelpOptions = true, version = "LM Forge 0.1.0",
         description = "Train, tune and serve LSTM language models: a client of the LM Forge services.",
         subcommands = {CorpusCommand.class, DatasetCommand.class, TokenizeCommand.class, TrainCommand.class, JobsCommand.class, TuneCommand.class,
-                PredictCommand.class, ScoreCommand.class, GenerateCommand.class, EndpointsCommand.class, ModelsCommand.class})
+                PredictCommand.class, ScoreCommand.class, GenerateCommand.class, EndpointsCommand.class, ModelsCommand.class, StudyCommand.class})
 public class LmForgeCommand {
 }

@@ -1,0 +1,195 @@
+package dev.lmforge.cli.study;
+
+import dev.lmforge.api.v1.CreateStudyRequest;
+import dev.lmforge.api.v1.DescribeStudyRequest;
+import dev.lmforge.api.v1.GetStudyReportRequest;
+import dev.lmforge.api.v1.JobStatus;
+import dev.lmforge.api.v1.ListStudiesRequest;
+import dev.lmforge.api.v1.ReportFile;
+import dev.lmforge.api.v1.Study;
+import dev.lmforge.api.v1.StudyBudget;
+import dev.lmforge.api.v1.StudyRun;
+import dev.lmforge.api.v1.StudyServiceGrpc;
+import dev.lmforge.api.v1.StudySpec;
+import dev.lmforge.cli.support.CliErrors;
+import io.quarkus.grpc.GrpcClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "study", mixinStandardHelpOptions = true,
+        description = "Studies: the jobs that answer five questions about a corpus (stop words, tokens, parameters, data, baselines) and their report.",
+        subcommands = {StudyCommand.Run.class, StudyCommand.Describe.class, StudyCommand.ListStudies.class, StudyCommand.Report.class})
+public class StudyCommand {
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Starts a study, shows its progress until it ends, then saves its report under --out.")
+    static class Run implements Callable<Integer> {
+
+        @GrpcClient("tuner")
+        StudyServiceGrpc.StudyServiceBlockingStub studies;
+
+        @Option(names = "--corpus", required = true, description = "Corpus to study.")
+        String corpus;
+
+        @Option(names = "--budget", defaultValue = "small", description = "small (about 20 min on 2 CPU cores for the demo corpus), medium or large (GPU trainers).")
+        String budget;
+
+        @Option(names = "--name", description = "Study name (default: study-CORPUS-TIME); its datasets and jobs are named after it.")
+        String name;
+
+        @Option(names = "--out", defaultValue = "studies", description = "Where the report goes: OUT/NAME/report.md and its pictures.")
+        Path out;
+
+        @Option(names = "--no-wait", description = "Start the study and return.")
+        boolean noWait;
+
+        @Override
+        public Integer call() throws Exception {
+            String studyName = name != null ? name : String.format(Locale.ROOT, "study-%s-%d", corpus, Instant.now().getEpochSecond() % 100000);
+            Study study = studies.createStudy(CreateStudyRequest.newBuilder().setSpec(StudySpec.newBuilder().setStudyName(studyName)
+                    .setCorpusId(corpus).setBudget(budget(budget))).build());
+            System.out.printf("study %s started on corpus %s, budget %s%n", studyName, corpus, budget);
+            if (noWait) {
+                return 0;
+            }
+            study = follow(studies, studyName);
+            if (study.getReportFilesCount() == 0) {
+                System.err.println("study " + studyName + " ended without a report: " + study.getFailureReason());
+                return CliErrors.FAILED;
+            }
+            Path dir = download(studies, studyName, out);
+            System.out.println();
+            System.out.println(study.getSummary());
+            System.out.printf("report: %s (local) and s3://%s/%s%n", dir.resolve("report.md"), study.getReportLocation().getBucket(),
+                    study.getReportLocation().getKey());
+            if (study.getStatus() != JobStatus.JOB_STATUS_COMPLETED) {
+                System.err.println("some runs did not complete: " + study.getFailureReason());
+                return CliErrors.FAILED;
+            }
+            return 0;
+        }
+
+        private static StudyBudget budget(String b) {
+            return switch (b.toLowerCase(Locale.ROOT)) {
+                case "small" -> StudyBudget.STUDY_BUDGET_SMALL;
+                case "medium" -> StudyBudget.STUDY_BUDGET_MEDIUM;
+                case "large" -> StudyBudget.STUDY_BUDGET_LARGE;
+                default -> throw new IllegalArgumentException("--budget must be small, medium or large, got " + b);
+            };
+        }
+    }
+
+    /** Prints each change of the study's phase and runs until it ends. */
+    static Study follow(StudyServiceGrpc.StudyServiceBlockingStub studies, String name) throws InterruptedException {
+        String last = "";
+        long started = System.nanoTime();
+        while (true) {
+            Study s = studies.describeStudy(DescribeStudyRequest.newBuilder().setStudyName(name).build());
+            long done = s.getRunsList().stream().filter(r -> r.getStatus() == JobStatus.JOB_STATUS_COMPLETED).count();
+            String line = String.format(Locale.ROOT, "%d of %d runs done; %s", done, s.getRunsCount(), s.getPhase().isEmpty() ? status(s.getStatus()) : s.getPhase());
+            if (!line.equals(last)) {
+                System.out.printf("[%4.0fs] %s%n", (System.nanoTime() - started) / 1e9, line);
+                for (StudyRun r : s.getRunsList()) {
+                    if (r.getStatus() == JobStatus.JOB_STATUS_FAILED && !last.contains(r.getId() + " failed")) {
+                        System.out.printf("        %s (%s) failed: %s%n", r.getId(), r.getResource(), r.getFailureReason());
+                    }
+                }
+                last = line;
+            }
+            if (s.getStatus() != JobStatus.JOB_STATUS_IN_PROGRESS) {
+                return s;
+            }
+            Thread.sleep(3000);
+        }
+    }
+
+    static Path download(StudyServiceGrpc.StudyServiceBlockingStub studies, String name, Path out) throws IOException {
+        Path dir = out.resolve(name);
+        Files.createDirectories(dir);
+        Iterator<ReportFile> files = studies.getStudyReport(GetStudyReportRequest.newBuilder().setStudyName(name).build());
+        while (files.hasNext()) {
+            ReportFile f = files.next();
+            Files.write(dir.resolve(Path.of(f.getName()).getFileName()), f.getContent().toByteArray());
+        }
+        return dir;
+    }
+
+    private static String status(JobStatus s) {
+        return s.name().replace("JOB_STATUS_", "").toLowerCase(Locale.ROOT);
+    }
+
+    @Command(name = "describe", mixinStandardHelpOptions = true, description = "A study's runs, their states and its summary.")
+    static class Describe implements Runnable {
+
+        @GrpcClient("tuner")
+        StudyServiceGrpc.StudyServiceBlockingStub studies;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public void run() {
+            Study s = studies.describeStudy(DescribeStudyRequest.newBuilder().setStudyName(name).build());
+            System.out.printf("study %s on corpus %s, budget %s: %s%s%n", name, s.getSpec().getCorpusId(),
+                    s.getSpec().getBudget().name().replace("STUDY_BUDGET_", "").toLowerCase(Locale.ROOT), status(s.getStatus()),
+                    s.getPhase().isEmpty() ? "" : " (" + s.getPhase() + ")");
+            System.out.printf("%-16s %-12s %-44s %-12s %s%n", "RUN", "KIND", "RESOURCE", "STATUS", "QUESTIONS");
+            for (StudyRun r : s.getRunsList()) {
+                System.out.printf("%-16s %-12s %-44s %-12s %s%s%n", r.getId(), r.getKind(), r.getResource(), status(r.getStatus()),
+                        String.join(",", r.getQuestionsList()), r.getFailureReason().isEmpty() ? "" : "  " + r.getFailureReason());
+            }
+            if (!s.getFailureReason().isEmpty()) {
+                System.out.println(s.getFailureReason());
+            }
+            if (!s.getSummary().isEmpty()) {
+                System.out.println();
+                System.out.print(s.getSummary());
+            }
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Every study, newest first.")
+    static class ListStudies implements Runnable {
+
+        @GrpcClient("tuner")
+        StudyServiceGrpc.StudyServiceBlockingStub studies;
+
+        @Override
+        public void run() {
+            System.out.printf("%-40s %-24s %-8s %s%n", "NAME", "CORPUS", "BUDGET", "STATUS");
+            for (Study s : studies.listStudies(ListStudiesRequest.getDefaultInstance()).getStudiesList()) {
+                System.out.printf("%-40s %-24s %-8s %s%n", s.getSpec().getStudyName(), s.getSpec().getCorpusId(),
+                        s.getSpec().getBudget().name().replace("STUDY_BUDGET_", "").toLowerCase(Locale.ROOT), status(s.getStatus()));
+            }
+        }
+    }
+
+    @Command(name = "report", mixinStandardHelpOptions = true, description = "Saves a study's report (Markdown and pictures) under --out.")
+    static class Report implements Callable<Integer> {
+
+        @GrpcClient("tuner")
+        StudyServiceGrpc.StudyServiceBlockingStub studies;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--out", defaultValue = "studies", description = "The report goes to OUT/NAME/.")
+        Path out;
+
+        @Override
+        public Integer call() throws IOException {
+            Path dir = download(studies, name, out);
+            System.out.println("report: " + dir.resolve("report.md"));
+            return 0;
+        }
+    }
+}
