@@ -21,8 +21,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "study", mixinStandardHelpOptions = true,
@@ -91,6 +93,7 @@ public class StudyCommand {
     /** Prints each change of the study's phase and runs until it ends. */
     static Study follow(StudyServiceGrpc.StudyServiceBlockingStub studies, String name) throws InterruptedException {
         String last = "";
+        Set<String> reportedFailures = new HashSet<>();
         long started = System.nanoTime();
         while (true) {
             Study s = studies.describeStudy(DescribeStudyRequest.newBuilder().setStudyName(name).build());
@@ -99,7 +102,7 @@ public class StudyCommand {
             if (!line.equals(last)) {
                 System.out.printf("[%4.0fs] %s%n", (System.nanoTime() - started) / 1e9, line);
                 for (StudyRun r : s.getRunsList()) {
-                    if (r.getStatus() == JobStatus.JOB_STATUS_FAILED && !last.contains(r.getId() + " failed")) {
+                    if (r.getStatus() == JobStatus.JOB_STATUS_FAILED && reportedFailures.add(r.getId())) {
                         System.out.printf("        %s (%s) failed: %s%n", r.getId(), r.getResource(), r.getFailureReason());
                     }
                 }
@@ -124,7 +127,7 @@ public class StudyCommand {
     }
 
     private static String status(JobStatus s) {
-        return s.name().replace("JOB_STATUS_", "").toLowerCase(Locale.ROOT);
+        return s == JobStatus.JOB_STATUS_UNSPECIFIED ? "pending" : s.name().replace("JOB_STATUS_", "").toLowerCase(Locale.ROOT);
     }
 
     @Command(name = "describe", mixinStandardHelpOptions = true, description = "A study's runs, their states and its summary.")

@@ -61,6 +61,8 @@ public final class StudyExecution {
             Corpus corpus = platform.findCorpus(study.getSpec().getCorpusId())
                     .orElseThrow(() -> new IllegalStateException("corpus '" + study.getSpec().getCorpusId() + "' no longer exists"));
             StudyPlan plan = StudyPlan.of(name, Budget.of(study.getSpec().getBudget()), corpus.getStats().getVocabularySize());
+            plan.runs().stream().filter(run -> runStatus(run) == JobStatus.JOB_STATUS_UNSPECIFIED)
+                    .forEach(run -> update(run, JobStatus.JOB_STATUS_UNSPECIFIED, ""));
             Optional<Corpus> variant = stopwordFreeCorpus(plan, corpus);
             startDatasets(plan, corpus, variant);
             Map<String, Dataset> datasets = awaitDatasets(plan);

@@ -237,7 +237,11 @@ public final class StudyReport {
                 + "on the true cost of the text; the subword models, with byte fallback, encode every character and pay in full. "
                 + "Subwords also cope with words never seen in training (names, typos, other languages), which a word vocabulary cannot.%n%n",
                 100 * oov));
-        summary.add(new String[] {"Q2 tokens", String.format(Locale.ROOT, "**%s** (lowest bpc at equal model size)", best),
+        String answer = best.equals("word") && oov > 0.01
+                ? String.format(Locale.ROOT, "**word** by bpc, but %.1f %% of its tokens are `<unk>`, so its bpc is a lower bound: prefer "
+                        + "subwords when unseen words matter", 100 * oov)
+                : String.format(Locale.ROOT, "**%s** (lowest bpc at equal model size)", best);
+        summary.add(new String[] {"Q2 tokens", answer,
                 String.format(Locale.ROOT, "bpc word %s, BPE %s, unigram %s; word OOV rate %.2f %%", bpcLink(REFERENCE),
                         bpcLink(StudyPlan.BPE_LSTM), bpcLink(StudyPlan.UNIGRAM_LSTM), 100 * oov)});
         return s.toString();
@@ -269,7 +273,7 @@ public final class StudyReport {
                 s.append(String.format(Locale.ROOT, "| %s | [%.2f](#trials) |%n", p.getName(), p.getImportance()));
                 chart.put(p.getName(), p.getImportance());
             }
-            s.append(String.format(Locale.ROOT, "%nMethod: %s, from %d trials.%n%n", t.getImportanceMethod(), t.getImportanceTrials()));
+            s.append(String.format(Locale.ROOT, "%nMethod: %s.%n%n", t.getImportanceMethod()));
             pictures.put("q3-importance.png", ReportCharts.bars("Parameter importance", "share of variance", chart));
             s.append("![parameter importance](q3-importance.png)\n\n");
         }
@@ -290,14 +294,14 @@ public final class StudyReport {
             Trial best = t.getBestTrial();
             double worst = done.stream().mapToDouble(Trial::getObjectiveValue).max().orElse(Double.NaN);
             String top = t.getParameterImportanceList().stream().max(Comparator.comparingDouble(ParameterImportance::getImportance))
-                    .map(p -> String.format(Locale.ROOT, "%s matters most (%.0f %% of the explained variance)", p.getName(), 100 * p.getImportance()))
+                    .map(p -> String.format(Locale.ROOT, "`%s` matters most (%.0f %% of the explained variance)", p.getName(), 100 * p.getImportance()))
                     .orElse("too few trials to rank the parameters");
             s.append(String.format(Locale.ROOT, "**%s.** The best trial, [%s](#%s), reached %s bpc with learning_rate %s, hidden_size %s, dropout %s; "
                     + "the worst reached [%.4f](#trials): the spread the tuned parameters make at this budget. With only %d trials the "
-                    + "importance is a rough estimate; a larger budget runs more.%n%n", capitalize(top), best.getTrainingJobName(),
+                    + "importance is a rough estimate; a larger budget runs more.%n%n", top, best.getTrainingJobName(),
                     trialAnchor(best.getTrainingJobName()), String.format(Locale.ROOT, "[%.4f](#%s)", best.getObjectiveValue(), trialAnchor(best.getTrainingJobName())),
-                    best.getHyperparametersOrDefault("learning_rate", "?"), best.getHyperparametersOrDefault("hidden_size", "?"),
-                    best.getHyperparametersOrDefault("dropout", "?"), worst, done.size()));
+                    value(best.getHyperparametersOrDefault("learning_rate", "?")), value(best.getHyperparametersOrDefault("hidden_size", "?")),
+                    value(best.getHyperparametersOrDefault("dropout", "?")), worst, done.size()));
             answer = top;
             evidence = String.format(Locale.ROOT, "best trial [%.4f](#%s) bpc, worst [%.4f](#trials), %d trials", best.getObjectiveValue(),
                     trialAnchor(best.getTrainingJobName()), worst, done.size());
@@ -434,8 +438,8 @@ public final class StudyReport {
         md.append("| trial | status | learning_rate | hidden_size | dropout | validation bpc |\n|---|---|---|---|---|---|\n");
         r.tuning().ifPresent(t -> t.getTrialsList().forEach(tr -> md.append(String.format(Locale.ROOT, "| <a id=\"%s\"></a>%s | %s | %s | %s | %s | %s |%n",
                 trialAnchor(tr.getTrainingJobName()), tr.getTrainingJobName(), tr.getStatus().name().replace("JOB_STATUS_", "").toLowerCase(Locale.ROOT),
-                tr.getHyperparametersOrDefault("learning_rate", ""), tr.getHyperparametersOrDefault("hidden_size", ""),
-                tr.getHyperparametersOrDefault("dropout", ""), tr.getHasObjectiveValue() ? String.format(Locale.ROOT, "%.4f", tr.getObjectiveValue()) : "—"))));
+                value(tr.getHyperparametersOrDefault("learning_rate", "")), value(tr.getHyperparametersOrDefault("hidden_size", "")),
+                value(tr.getHyperparametersOrDefault("dropout", "")), tr.getHasObjectiveValue() ? String.format(Locale.ROOT, "%.4f", tr.getObjectiveValue()) : "—"))));
         md.append("\nDatasets: ");
         List<String> ds = new ArrayList<>();
         for (StudyPlan.Run run : plan.ofKind(StudyPlan.DATASET)) {
@@ -482,7 +486,14 @@ public final class StudyReport {
         return d.getSplitsOrDefault(name, DatasetSplit.getDefaultInstance());
     }
 
-    private static String capitalize(String s) {
-        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    /** A hyperparameter value as a person reads it: numbers to 3 significant digits. */
+    static String value(String v) {
+        try {
+            double x = Double.parseDouble(v);
+            return x == Math.rint(x) && Math.abs(x) < 1e9 && !v.contains(".") ? Long.toString((long) x)
+                    : new java.math.BigDecimal(x).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+        } catch (NumberFormatException e) {
+            return v;
+        }
     }
 }

@@ -1,0 +1,163 @@
+package dev.lmforge.tuner.study;
+
+import dev.lmforge.api.v1.Corpus;
+import dev.lmforge.api.v1.CorpusStats;
+import dev.lmforge.api.v1.Dataset;
+import dev.lmforge.api.v1.DatasetSplit;
+import dev.lmforge.api.v1.JobStatus;
+import dev.lmforge.api.v1.Metric;
+import dev.lmforge.api.v1.ParameterImportance;
+import dev.lmforge.api.v1.S3Location;
+import dev.lmforge.api.v1.Study;
+import dev.lmforge.api.v1.TokenizerSpec;
+import dev.lmforge.api.v1.TrainingJob;
+import dev.lmforge.api.v1.TrainingJobSpec;
+import dev.lmforge.api.v1.Trial;
+import dev.lmforge.api.v1.TuningJob;
+import dev.lmforge.api.v1.TuningJobSpec;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/** The services a study uses, in memory: everything completes at once, with made-up but plausible metrics. */
+final class FakeStudyPlatform implements StudyPlatform, StudyStore {
+
+    final Map<String, Corpus> corpora = new HashMap<>();
+    final Map<String, Dataset> datasets = new HashMap<>();
+    final Map<String, TrainingJob> jobs = new HashMap<>();
+    final Map<String, TuningJob> tunings = new HashMap<>();
+    final Map<String, Study> studies = new HashMap<>();
+    final Map<String, byte[]> files = new HashMap<>();
+    final List<String> requested = new ArrayList<>();
+    Set<String> failingRuns = Set.of();
+
+    FakeStudyPlatform(String corpusId) {
+        S3Location loc = S3Location.newBuilder().setBucket("lmforge").setKey("corpora/" + corpusId + "/x.txt").build();
+        corpora.put(corpusId, Corpus.newBuilder().setCorpusId(corpusId).putSplits("train", loc).putSplits("validation", loc).putSplits("test", loc)
+                .setStats(CorpusStats.newBuilder().setWords(100_000).setVocabularySize(9_000)).build());
+    }
+
+    @Override
+    public Optional<Corpus> findCorpus(String corpusId) {
+        return Optional.ofNullable(corpora.get(corpusId));
+    }
+
+    @Override
+    public Corpus importWithoutStopwords(Corpus original, String corpusId) {
+        Corpus c = original.toBuilder().setCorpusId(corpusId).setStats(original.getStats().toBuilder().setStopwordsRemoved(45_000)).build();
+        corpora.put(corpusId, c);
+        return c;
+    }
+
+    @Override
+    public Optional<Dataset> findDataset(String datasetId) {
+        return Optional.ofNullable(datasets.get(datasetId));
+    }
+
+    @Override
+    public void createDataset(String datasetId, String corpusId, TokenizerSpec tokenizer) {
+        boolean stopwordFree = corpusId.endsWith("-nostop");
+        DatasetSplit validation = DatasetSplit.newBuilder().setTokens(stopwordFree ? 3_000 : 5_000).setCharacters(stopwordFree ? 17_000 : 25_000)
+                .setLines(200).setUnknownRate(0.03).setUnknownTokens(150).build();
+        datasets.put(datasetId, Dataset.newBuilder().setDatasetId(datasetId).setCorpusId(corpusId).setTokenizer(tokenizer)
+                .setStatus(JobStatus.JOB_STATUS_COMPLETED).putSplits("train", DatasetSplit.newBuilder().setTokens(100_000).setCharacters(500_000).build())
+                .putSplits("validation", validation).build());
+    }
+
+    @Override
+    public Optional<TrainingJob> findTrainingJob(String name) {
+        return Optional.ofNullable(jobs.get(name));
+    }
+
+    @Override
+    public void requestTrainingJob(TrainingJobSpec spec) {
+        String run = spec.getTagsOrThrow(StudyExecution.RUN_TAG);
+        requested.add(run);
+        if (failingRuns.contains(run)) {
+            jobs.put(spec.getTrainingJobName(), TrainingJob.newBuilder().setSpec(spec).setStatus(JobStatus.JOB_STATUS_FAILED)
+                    .setFailureReason("training diverged").build());
+            return;
+        }
+        double bpc = bpc(run, spec.getHyperparametersMap());
+        jobs.put(spec.getTrainingJobName(), TrainingJob.newBuilder().setSpec(spec).setStatus(JobStatus.JOB_STATUS_COMPLETED)
+                .addFinalMetrics(Metric.newBuilder().setName("validation:bpc").setValue(bpc))
+                .addFinalMetrics(Metric.newBuilder().setName("validation:perplexity").setValue(Math.pow(2, bpc * 5))).build());
+    }
+
+    private static double bpc(String run, Map<String, String> h) {
+        return switch (run) {
+            case "lstm-s2" -> 1.305;
+            case "kn3" -> 1.42;
+            case "kn5" -> 1.40;
+            case "no-recurrence" -> 1.55;
+            case "lstm-1layer" -> 1.33;
+            case "bpe-lstm" -> 1.36;
+            case "unigram-lstm" -> 1.35;
+            case "nostop-lstm" -> 1.9;
+            default -> run.startsWith("data-") ? 1.3 + 0.1 * Math.log(1 / Double.parseDouble(h.get("data_fraction"))) / Math.log(2) : 1.30;
+        };
+    }
+
+    @Override
+    public Optional<TuningJob> findTuningJob(String name) {
+        return Optional.ofNullable(tunings.get(name));
+    }
+
+    @Override
+    public void createTuningJob(TuningJobSpec spec) {
+        TuningJob.Builder t = TuningJob.newBuilder().setSpec(spec).setStatus(JobStatus.JOB_STATUS_COMPLETED)
+                .addParameterImportance(ParameterImportance.newBuilder().setName("learning_rate").setImportance(0.7))
+                .addParameterImportance(ParameterImportance.newBuilder().setName("hidden_size").setImportance(0.2))
+                .addParameterImportance(ParameterImportance.newBuilder().setName("dropout").setImportance(0.1))
+                .setImportanceMethod("functional ANOVA over the GP mean").setImportanceTrials(spec.getMaxJobs());
+        for (int i = 1; i <= spec.getMaxJobs(); i++) {
+            t.addTrials(Trial.newBuilder().setTrainingJobName(String.format("%s-%03d", spec.getTuningJobName(), i)).setStatus(JobStatus.JOB_STATUS_COMPLETED)
+                    .putHyperparameters("learning_rate", Double.toString(0.001 * i)).putHyperparameters("hidden_size", Integer.toString(32 * i))
+                    .putHyperparameters("dropout", Double.toString(0.05 * i)).setHasObjectiveValue(true).setObjectiveValue(1.5 - 0.01 * i));
+        }
+        t.setBestTrial(t.getTrials(spec.getMaxJobs() - 1));
+        tunings.put(spec.getTuningJobName(), t.build());
+    }
+
+    @Override
+    public OptionalLong parameters(String trainingJobName) {
+        return jobs.containsKey(trainingJobName) ? OptionalLong.of(1_195_400) : OptionalLong.empty();
+    }
+
+    // ---- StudyStore
+
+    @Override
+    public Optional<Study> find(String name) {
+        return Optional.ofNullable(studies.get(name));
+    }
+
+    @Override
+    public void save(Study study) {
+        studies.put(study.getSpec().getStudyName(), study);
+    }
+
+    @Override
+    public List<Study> all() {
+        return List.copyOf(studies.values());
+    }
+
+    @Override
+    public void putReportFile(String study, String file, byte[] content) {
+        files.put(study + "/" + file, content);
+    }
+
+    @Override
+    public Optional<byte[]> reportFile(String study, String file) {
+        return Optional.ofNullable(files.get(study + "/" + file));
+    }
+
+    @Override
+    public S3Location reportLocation(String study) {
+        return S3Location.newBuilder().setBucket("lmforge").setKey("studies/" + study + "/report/").build();
+    }
+}
