@@ -18,4 +18,8 @@ public interface TunerConfig {
     /** Median rule: how many earlier trials must have reached an epoch before a trial is judged at it. */
     @WithDefault("3")
     int medianRuleMinTrials();
+
+    /** How often a running study looks at its datasets and jobs. */
+    @WithDefault("3s")
+    Duration studyPollInterval();
 }

@@ -7,11 +7,12 @@ import dev.lmforge.api.v1.StudyBudget;
 import dev.lmforge.api.v1.StudySpec;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.naming.ResourceNames;
+import dev.lmforge.tuner.service.TunerConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -39,7 +40,12 @@ public class Studies {
         return t;
     });
 
-    public Studies(StudyStore store, StudyPlatform platform, @ConfigProperty(name = "lmforge.tuner.study-poll-interval", defaultValue = "3s") Duration pollInterval) {
+    @Inject
+    public Studies(StudyStore store, StudyPlatform platform, TunerConfig config) {
+        this(store, platform, config.studyPollInterval());
+    }
+
+    Studies(StudyStore store, StudyPlatform platform, Duration pollInterval) {
         this.store = store;
         this.platform = platform;
         this.pollInterval = pollInterval;

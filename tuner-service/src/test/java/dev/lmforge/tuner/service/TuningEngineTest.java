@@ -138,6 +138,7 @@ class TuningEngineTest {
         public String tickInterval() { return "2s"; }
         public Duration eventAckTimeout() { return Duration.ofSeconds(1); }
         public int medianRuleMinTrials() { return 3; }
+        public Duration studyPollInterval() { return Duration.ofSeconds(1); }
     };
 
     TuningEngine engine = new TuningEngine(store, trainer, config);
