@@ -162,6 +162,15 @@ public final class KneserNeyModel {
         return orders[k - 1].size;
     }
 
+    /** Entries of the ARPA file: every token of the vocabulary, and the longer n-grams seen. */
+    public long ngramCount() {
+        long n = vocabSize;
+        for (int k = 2; k <= orders.length; k++) {
+            n += orders[k - 1].size;
+        }
+        return n;
+    }
+
     /** Discounts D1, D2, D3+ of order k (1-based). */
     public double[] discounts(int k) {
         Order o = orders[k - 1];
