@@ -80,6 +80,7 @@ public final class Hyperparameters {
         }
         Hyperparameters h = new Hyperparameters(r);
         h.validate();
+        r.put("model", h.model().id());
         if (h.model() == Model.EMBEDDING_SOFTMAX) {
             // what the model really is: the embedding feeds the softmax
             r.put("num_layers", "0");

@@ -121,7 +121,7 @@ class KneserNeyModelTest {
 
     /** The standard backoff reading of an ARPA model. */
     private static double arpaLog10(Map<String, double[]> entries, int[] history, int w) {
-        String context = join(history, 0);
+        String context = join(history);
         double[] listed = entries.get(context.isEmpty() ? Integer.toString(w) : context + " " + w);
         if (listed != null) {
             return listed[0];
@@ -130,10 +130,10 @@ class KneserNeyModelTest {
         return (backoff == null ? 0 : backoff[1]) + arpaLog10(entries, Arrays.copyOfRange(history, 1, history.length), w);
     }
 
-    private static String join(int[] ids, int from) {
+    private static String join(int[] ids) {
         StringBuilder sb = new StringBuilder();
-        for (int i = from; i < ids.length; i++) {
-            sb.append(sb.isEmpty() ? "" : " ").append(ids[i]);
+        for (int id : ids) {
+            sb.append(sb.isEmpty() ? "" : " ").append(id);
         }
         return sb.toString();
     }

@@ -51,6 +51,7 @@ class HyperparametersTest {
         Hyperparameters kn = Hyperparameters.parse(Map.of("model", "kneser_ney", "ngram_order", "3"));
         assertEquals(Hyperparameters.Model.KNESER_NEY, kn.model());
         assertEquals(3, kn.ngramOrder());
+        assertEquals("kneser_ney", Hyperparameters.parse(Map.of("model", "Kneser_Ney")).resolved().get("model"));
     }
 
     @Test
