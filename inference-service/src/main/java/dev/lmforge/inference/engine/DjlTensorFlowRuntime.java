@@ -39,7 +39,7 @@ public final class DjlTensorFlowRuntime implements LanguageModelRuntime {
 
     public DjlTensorFlowRuntime(Path savedModel, int vocabSize, int layers, int hidden, int predictors) throws IOException {
         this.vocabSize = vocabSize;
-        this.layers = layers;
+        this.layers = Math.max(1, layers); // a 0-layer model (embedding_softmax) takes one layer of state and returns it unchanged
         this.hidden = hidden;
         try {
             stateless = load(savedModel, "serving_default");

@@ -79,6 +79,7 @@ public class ModelRegistry {
     private Model doLoad(String version) {
         try {
             ModelCard card = store.card(version);
+            requireSignatures(version, card);
             Path dir = Path.of(config.modelCache(), version);
             deleteRecursively(dir);
             Files.createDirectories(dir);
@@ -104,6 +105,18 @@ public class ModelRegistry {
                     .setFailureReason(e.getMessage() == null ? e.toString() : e.getMessage()).build();
             versions.put(version, failed);
             return failed;
+        }
+    }
+
+    /** A baseline without a SavedModel (the trainer's kneser_ney n-gram model) is refused before anything is downloaded. */
+    private static void requireSignatures(String version, ModelCard card) {
+        if (card.getSignaturesCount() == 0) {
+            String type = card.getHyperparametersOrDefault("model", "");
+            throw type.equals("kneser_ney")
+                    ? LmForgeException.failedPrecondition(
+                            "model %s is a kneser_ney n-gram model (no TensorFlow signatures); the inference-service serves LSTM SavedModels", version)
+                    : LmForgeException.failedPrecondition(
+                            "model %s has no TensorFlow signatures in its model card; the inference-service serves LSTM SavedModels", version);
         }
     }
 

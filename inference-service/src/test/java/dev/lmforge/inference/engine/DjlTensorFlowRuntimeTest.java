@@ -58,6 +58,26 @@ class DjlTensorFlowRuntimeTest {
     }
 
     @Test
+    void anEmbeddingSoftmaxModelServesToo() throws Exception {
+        Path bigram = Path.of("src/test/resources/models/europarl-bigram");
+        ModelCard card = ProtoJson.merge(Files.readAllBytes(bigram.resolve("manifest.json")), ModelCard.newBuilder()).build();
+        assertEquals(0, card.getNumLayers());
+        try (DjlTensorFlowRuntime model = new DjlTensorFlowRuntime(bigram, card.getVocabSize(), card.getNumLayers(), card.getHiddenSize(), 1)) {
+            float[][] afterSeven = model.nextTokenLogProbs(new int[][] {{1, 5, 7}, {9, 12, 7}}, new int[] {3, 3});
+            for (int v = 0; v < card.getVocabSize(); v++) {
+                assertEquals(afterSeven[0][v], afterSeven[1][v], 1e-5, "only the previous token counts");
+            }
+            int[] ids = {1, 12, 40, 7, 99};
+            float[][] scores = model.tokenLogProbs(new int[][] {ids}, new int[] {ids.length});
+            LanguageModelRuntime.Step step = model.step(ids[0], model.initialState());
+            for (int i = 1; i < ids.length; i++) {
+                assertEquals(scores[0][i - 1], step.logProbs()[ids[i]], 1e-4, "position " + i);
+                step = model.step(ids[i], step.state());
+            }
+        }
+    }
+
+    @Test
     void paddingInABatchChangesNoRealPosition() {
         int[] shortSeq = {1, 30, 31};
         int[] longSeq = {1, 8, 9, 10, 11, 12};

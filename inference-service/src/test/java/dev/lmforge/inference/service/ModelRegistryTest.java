@@ -83,6 +83,20 @@ class ModelRegistryTest {
                 store.saved.subList(store.saved.size() - 1, store.saved.size()), "the endpoint is kept in the store");
     }
 
+    @Test
+    void anNgramModelIsRefusedWithTheReason() throws Exception {
+        loadGate.countDown();
+        store.cards.put("kn-1", store.card("job-1").toBuilder().clearSignatures().putHyperparameters("model", "kneser_ney").build());
+        registry = new ModelRegistry(store, gatedRuntimes(), new TextCodecs(), config(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        assertEquals(ModelState.MODEL_STATE_FAILED, registry.load("kn-1").get(30, TimeUnit.SECONDS).getState());
+        LmForgeException refused = assertThrows(LmForgeException.class,
+                () -> registry.setEndpoint(Endpoint.newBuilder().setName("e").setModelVersion("kn-1").build()));
+        assertEquals(LmForgeException.Kind.FAILED_PRECONDITION, refused.kind());
+        assertTrue(refused.getMessage().contains(
+                "model kn-1 is a kneser_ney n-gram model (no TensorFlow signatures); the inference-service serves LSTM SavedModels"), refused.getMessage());
+        assertTrue(opened.isEmpty(), "no runtime was opened");
+    }
+
     private RuntimeFactory gatedRuntimes() {
         return (dir, card) -> {
             try {
@@ -98,9 +112,13 @@ class ModelRegistryTest {
 
     private static final class FakeStore implements ModelStore {
         final List<Endpoint> saved = new ArrayList<>();
+        final java.util.Map<String, ModelCard> cards = new java.util.HashMap<>();
 
         @Override
         public ModelCard card(String version) {
+            if (cards.containsKey(version)) {
+                return cards.get(version);
+            }
             try {
                 return ProtoJson.merge(Files.readAllBytes(FIXTURE.resolve("manifest.json")), ModelCard.newBuilder()).build();
             } catch (IOException e) {

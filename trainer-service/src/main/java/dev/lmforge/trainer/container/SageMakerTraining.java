@@ -68,6 +68,9 @@ public class SageMakerTraining {
 
     private void train() throws IOException {
         Hyperparameters h = Hyperparameters.parse(hyperparameters(root.resolve("input/config/hyperparameters.json")));
+        if (h.model() == Hyperparameters.Model.KNESER_NEY) {
+            throw new IllegalArgumentException("the container trains the neural models; model kneser_ney runs in the trainer-service");
+        }
         Path trainChannel = root.resolve("input/data/train");
         Dataset dataset = ProtoJson.merge(Files.readAllBytes(trainChannel.resolve("meta.json")), Dataset.newBuilder()).build();
         int[] train = shards(trainChannel);

@@ -22,6 +22,9 @@ import java.util.Objects;
  *       learning rates give the same losses.</li>
  *   <li>{@code tieWeights} shares the embedding with the softmax weights (needs
  *       {@code embeddingDim == hiddenSize}); the softmax keeps its own bias.</li>
+ *   <li>{@code numLayers} 0 is a neural bigram model: the (dropped-out) embedding of the previous
+ *       token is the softmax input, so {@code hiddenSize} must equal {@code embeddingDim}; there is
+ *       no recurrent state.</li>
  * </ul>
  * The compact constructor validates every field and throws {@link IllegalArgumentException} with a
  * message that names the field.
@@ -37,7 +40,10 @@ public record LstmConfig(int vocabSize, int embeddingDim, int hiddenSize, int nu
         require(vocabSize >= 2, "vocabSize must be at least 2, got " + vocabSize);
         require(embeddingDim >= 1, "embeddingDim must be positive, got " + embeddingDim);
         require(hiddenSize >= 1, "hiddenSize must be positive, got " + hiddenSize);
-        require(numLayers >= 1, "numLayers must be at least 1, got " + numLayers);
+        require(numLayers >= 0, "numLayers must be at least 0, got " + numLayers);
+        require(numLayers > 0 || hiddenSize == embeddingDim,
+                "numLayers 0 (the embedding straight into the softmax) needs hiddenSize == embeddingDim, got hiddenSize " + hiddenSize
+                        + " and embeddingDim " + embeddingDim);
         require(numLayers <= 64, "numLayers must be at most 64, got " + numLayers);
         require(Float.isFinite(dropout) && dropout >= 0f && dropout < 1f, "dropout must be in [0, 1), got " + dropout);
         require(!tieWeights || embeddingDim == hiddenSize,

@@ -35,7 +35,9 @@ import java.util.Map;
  *       [batch, time, vocab], the log-softmax of the next token at every position, from a zero state;</li>
  *   <li>{@code stateful}: {@code token_ids} int32 [batch, 1], {@code h}, {@code c} float
  *       [layers, batch, hidden] → {@code log_probs} [batch, 1, vocab], {@code h_out}, {@code c_out}:
- *       one step of generation, feeding h_out/c_out back as the next h/c (zeros to start).</li>
+ *       one step of generation, feeding h_out/c_out back as the next h/c (zeros to start). A model
+ *       of 0 layers (embedding straight into the softmax) has no state: its h and c are
+ *       [1, batch, hidden] and come back unchanged, so callers need no special case.</li>
  * </ul>
  * Only standard TensorFlow kernels (Gather, BlockLSTM, MatMul, LogSoftmax, …) are used, so TF Java,
  * DJL's TensorFlow engine and Python TensorFlow all load it.
@@ -134,30 +136,37 @@ final class ServingGraph implements AutoCloseable {
         Ops s = tf.withSubScope("stateful");
         int h = config.hiddenSize();
         int layers = config.numLayers();
+        int stateLayers = Math.max(1, layers);
         Placeholder<TInt32> ids = s.withName("token_ids").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, 1)));
-        Placeholder<TFloat32> hIn = s.withName("h").placeholder(TFloat32.class, Placeholder.shape(Shape.of(layers, -1, h)));
-        Placeholder<TFloat32> cIn = s.withName("c").placeholder(TFloat32.class, Placeholder.shape(Shape.of(layers, -1, h)));
+        Placeholder<TFloat32> hIn = s.withName("h").placeholder(TFloat32.class, Placeholder.shape(Shape.of(stateLayers, -1, h)));
+        Placeholder<TFloat32> cIn = s.withName("c").placeholder(TFloat32.class, Placeholder.shape(Shape.of(stateLayers, -1, h)));
         Operand<TInt32> batch = s.gather(s.shape(ids), s.constant(0), s.constant(0));
-        List<org.tensorflow.Output<TFloat32>> hs = s.unstack(hIn, (long) layers).output();
-        List<org.tensorflow.Output<TFloat32>> cs = s.unstack(cIn, (long) layers).output();
         Operand<TFloat32> x = s.gather(embedding, s.linalg.transpose(ids, s.constant(new int[] {1, 0})), s.constant(0)); // [1, B, E]
-        Operand<TInt64> seqLen = s.constant(1L);
-        List<Operand<TFloat32>> hOut = new ArrayList<>();
-        List<Operand<TFloat32>> cOut = new ArrayList<>();
         Operand<TInt32> stateShape = s.stack(List.of(batch, s.constant(h)));
-        for (int l = 0; l < layers; l++) {
-            Operation cell = blockLstm(s, seqLen, x, cs.get(l), hs.get(l), l);
-            x = ModelGraph.output(cell, 6);
-            hOut.add(s.reshape(x, stateShape));
-            cOut.add(s.reshape(ModelGraph.output(cell, 1), stateShape));
+        Operand<TFloat32> hOut = hIn;
+        Operand<TFloat32> cOut = cIn;
+        if (layers > 0) {
+            List<org.tensorflow.Output<TFloat32>> hs = s.unstack(hIn, (long) layers).output();
+            List<org.tensorflow.Output<TFloat32>> cs = s.unstack(cIn, (long) layers).output();
+            Operand<TInt64> seqLen = s.constant(1L);
+            List<Operand<TFloat32>> hLayers = new ArrayList<>();
+            List<Operand<TFloat32>> cLayers = new ArrayList<>();
+            for (int l = 0; l < layers; l++) {
+                Operation cell = blockLstm(s, seqLen, x, cs.get(l), hs.get(l), l);
+                x = ModelGraph.output(cell, 6);
+                hLayers.add(s.reshape(x, stateShape));
+                cLayers.add(s.reshape(ModelGraph.output(cell, 1), stateShape));
+            }
+            hOut = s.stack(hLayers);
+            cOut = s.stack(cLayers);
         }
         Operand<TFloat32> out = s.reshape(x, stateShape);
         Operand<TFloat32> logProbs = s.reshape(logSoftmax(s, out), s.stack(List.of(batch, s.constant(1), s.constant(config.vocabSize()))));
         return Signature.builder().key(STATEFUL).methodName("tensorflow/serving/predict")
                 .input("token_ids", ids).input("h", hIn).input("c", cIn)
                 .output("log_probs", s.withName("log_probs").identity(logProbs))
-                .output("h_out", s.withName("h_out").stack(hOut))
-                .output("c_out", s.withName("c_out").stack(cOut))
+                .output("h_out", s.withName("h_out").identity(hOut))
+                .output("c_out", s.withName("c_out").identity(cOut))
                 .build();
     }
 

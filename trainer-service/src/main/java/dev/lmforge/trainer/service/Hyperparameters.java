@@ -20,7 +20,21 @@ public final class Hyperparameters {
     public record Definition(String name, String type, String defaultValue, String range, String description) {
     }
 
+    /** What is trained: the LSTM or one of the baselines it is compared with. */
+    public enum Model {
+        LSTM, EMBEDDING_SOFTMAX, KNESER_NEY;
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     public static final List<Definition> TABLE = List.of(
+            new Definition("model", "enum", "lstm", "lstm, embedding_softmax, kneser_ney",
+                    "lstm; embedding_softmax: a neural bigram (the previous token's embedding straight into the softmax; hidden_size and "
+                            + "num_layers are ignored); kneser_ney: an interpolated modified Kneser-Ney n-gram model counted in one pass "
+                            + "(only data_fraction and ngram_order apply)"),
+            new Definition("ngram_order", "int", "5", "[1, 9]", "n of the kneser_ney model (tokens of context + 1); ignored by the others"),
             new Definition("embedding_dim", "int", "200", "[1, 4096]", "size of the token embeddings"),
             new Definition("hidden_size", "int", "200", "[1, 4096]", "LSTM units per layer"),
             new Definition("num_layers", "int", "2", "[1, 8]", "stacked LSTM layers"),
@@ -66,13 +80,23 @@ public final class Hyperparameters {
         }
         Hyperparameters h = new Hyperparameters(r);
         h.validate();
+        r.put("model", h.model().id());
+        if (h.model() == Model.EMBEDDING_SOFTMAX) {
+            // what the model really is: the embedding feeds the softmax
+            r.put("num_layers", "0");
+            r.put("hidden_size", r.get("embedding_dim"));
+        }
         return h;
     }
 
     private void validate() {
+        model();
+        intIn("ngram_order", 1, 9);
         intIn("embedding_dim", 1, 4096);
-        intIn("hidden_size", 1, 4096);
-        intIn("num_layers", 1, 8);
+        if (model() != Model.EMBEDDING_SOFTMAX) {
+            intIn("hidden_size", 1, 4096);
+            intIn("num_layers", 1, 8);
+        }
         floatIn("dropout", 0, true, 0.9, true);
         floatIn("learning_rate", 0, false, 100, true);
         optimizer();
@@ -127,12 +151,28 @@ public final class Hyperparameters {
         return intIn("embedding_dim", 1, 4096);
     }
 
-    public int hiddenSize() {
-        return intIn("hidden_size", 1, 4096);
+    public Model model() {
+        String v = resolved.get("model").toLowerCase(Locale.ROOT);
+        for (Model m : Model.values()) {
+            if (m.id().equals(v)) {
+                return m;
+            }
+        }
+        throw LmForgeException.invalidArgument("hyperparameter model must be lstm, embedding_softmax or kneser_ney, got '%s'", resolved.get("model"));
     }
 
+    public int ngramOrder() {
+        return intIn("ngram_order", 1, 9);
+    }
+
+    /** The width of the softmax input: embedding_dim for embedding_softmax. */
+    public int hiddenSize() {
+        return model() == Model.EMBEDDING_SOFTMAX ? embeddingDim() : intIn("hidden_size", 1, 4096);
+    }
+
+    /** LSTM layers: 0 for embedding_softmax. */
     public int numLayers() {
-        return intIn("num_layers", 1, 8);
+        return model() == Model.EMBEDDING_SOFTMAX ? 0 : intIn("num_layers", 1, 8);
     }
 
     public float dropout() {

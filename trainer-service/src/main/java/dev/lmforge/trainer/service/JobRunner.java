@@ -184,6 +184,9 @@ public class JobRunner {
             transition(SecondaryStatus.SECONDARY_STATUS_DOWNLOADING, "reading dataset " + job.getSpec().getDatasetId());
             Dataset dataset = datasets.dataset(job.getSpec().getDatasetId());
             TokenData data = load(dataset, h);
+            if (h.model() == Hyperparameters.Model.KNESER_NEY) {
+                return countNgrams(dataset, h, data);
+            }
 
             TrainingState state = checkpoint.map(LatestCheckpoint::getState).orElse(TrainingState.getDefaultInstance());
             if (checkpoint.isPresent()) {
@@ -216,17 +219,39 @@ public class JobRunner {
                 default -> {
                     transition(SecondaryStatus.SECONDARY_STATUS_UPLOADING, "evaluating on the test split and exporting the model");
                     List<Metric> finalMetrics = TrainingRunner.finalMetrics(model, result.state(), data);
-                    job.clearFinalMetrics().addAllFinalMetrics(finalMetrics);
-                    S3Location location = export(dataset, h, finalMetrics, result.state());
-                    job.setModelLocation(location);
-                    TrainingJob done = JobStates.transition(job.setStatus(JobStatus.JOB_STATUS_COMPLETED), SecondaryStatus.SECONDARY_STATUS_COMPLETED,
+                    Path modelDir = work.resolve("model");
+                    model.exportSavedModel(modelDir);
+                    ModelCard card = card(dataset, h, finalMetrics, result.state(), modelDir).setParameters(model.parameterCount())
+                            .setNumLayers(h.numLayers()).setHiddenSize(h.hiddenSize())
+                            .addSignatures("serving_default").addSignatures("stateful").build();
+                    return complete(finalMetrics, store.saveModel(name, modelDir, ProtoJson.bytes(card)),
                             result.outcome() == TrainingLoop.Outcome.EARLY_STOPPED
-                                    ? "stopped early: no better validation loss for " + h.earlyStoppingPatience() + " epochs" : "training complete").build();
-                    finish(done);
-                    announce(done);
-                    return "completed";
+                                    ? "stopped early: no better validation loss for " + h.earlyStoppingPatience() + " epochs" : "training complete");
                 }
             }
+        }
+
+        /** The kneser_ney baseline: counts, one epoch of metrics, an ARPA file and a card without signatures (nothing to serve). */
+        private String countNgrams(Dataset dataset, Hyperparameters h, TokenData data) throws IOException {
+            transition(SecondaryStatus.SECONDARY_STATUS_TRAINING,
+                    String.format("counting the %d-grams of %,d train tokens", h.ngramOrder(), data.train().length));
+            NgramBaseline.Result result = NgramBaseline.fit(h, data);
+            onEpoch(result.state(), result.state().getEpochs(0));
+            transition(SecondaryStatus.SECONDARY_STATUS_UPLOADING, "writing the n-gram model");
+            Path modelDir = work.resolve("model");
+            NgramBaseline.write(result.model(), modelDir);
+            ModelCard card = card(dataset, h, result.finalMetrics(), result.state(), modelDir).setParameters(result.model().ngramCount()).build();
+            return complete(result.finalMetrics(), store.saveModel(name, modelDir, ProtoJson.bytes(card)),
+                    String.format("%,d n-grams counted", result.model().ngramCount()));
+        }
+
+        private String complete(List<Metric> finalMetrics, S3Location location, String message) {
+            job.clearFinalMetrics().addAllFinalMetrics(finalMetrics).setModelLocation(location);
+            TrainingJob done = JobStates.transition(job.setStatus(JobStatus.JOB_STATUS_COMPLETED), SecondaryStatus.SECONDARY_STATUS_COMPLETED, message)
+                    .build();
+            finish(done);
+            announce(done);
+            return "completed";
         }
 
         private TokenData load(Dataset dataset, Hyperparameters h) {
@@ -247,18 +272,16 @@ public class JobRunner {
             return out;
         }
 
-        private S3Location export(Dataset dataset, Hyperparameters h, List<Metric> finalMetrics, TrainingState state) throws IOException {
-            Path modelDir = work.resolve("model");
-            model.exportSavedModel(modelDir);
+        /** Puts the tokenizer next to the model; the card's fields that every model type has. */
+        private ModelCard.Builder card(Dataset dataset, Hyperparameters h, List<Metric> finalMetrics, TrainingState state, Path modelDir)
+                throws IOException {
             String tokenizerFile = Path.of(dataset.getTokenizerLocation().getKey()).getFileName().toString();
             Files.write(modelDir.resolve(tokenizerFile), datasets.tokenizer(dataset));
-            ModelCard card = ModelCard.newBuilder().setSchemaVersion(1).setTrainingJobName(name).setDatasetId(dataset.getDatasetId())
+            return ModelCard.newBuilder().setSchemaVersion(1).setTrainingJobName(name).setDatasetId(dataset.getDatasetId())
                     .setCorpusId(dataset.getCorpusId()).setTokenizerKind(dataset.getTokenizer().getKind()).setTokenizerFile(tokenizerFile)
                     .setVocabSize(dataset.getVocabSize()).setEosId(dataset.getEosId()).setUnkId(dataset.getUnkId())
                     .putAllHyperparameters(h.resolved()).addAllMetrics(finalMetrics).addAllEpochs(state.getEpochsList())
-                    .setParameters(model.parameterCount()).setNumLayers(h.numLayers()).setHiddenSize(h.hiddenSize())
-                    .setCreatedAt(TrainingJobs.timestamp(Instant.now())).addSignatures("serving_default").addSignatures("stateful").build();
-            return store.saveModel(name, modelDir, ProtoJson.bytes(card));
+                    .setCreatedAt(TrainingJobs.timestamp(Instant.now()));
         }
 
         private void announce(TrainingJob done) {

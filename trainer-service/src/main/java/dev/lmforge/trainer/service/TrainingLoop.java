@@ -43,6 +43,13 @@ final class TrainingLoop {
         return h.learningRate() * Math.pow(h.lrDecay(), Math.max(0, epoch - h.decayStartEpoch()));
     }
 
+    /** Validation loss (nats per token), perplexity and bits per character from the total nats of the validation split. */
+    static EpochMetrics.Builder validationMetrics(double nats, TokenData data) {
+        double loss = nats / Math.max(1, data.validation().length - 1);
+        return EpochMetrics.newBuilder().setValidationLoss(loss).setValidationPerplexity(Math.exp(loss))
+                .setValidationBpc(nats / LN2 / Math.max(1, data.validationCharacters()));
+    }
+
     static Result run(LanguageModel model, Hyperparameters h, TokenData data, TrainingState start, Hooks hooks) {
         TokenBatches batches = new TokenBatches(data.train(), h.batchSize(), h.bptt());
         long steps = batches.steps();
@@ -88,14 +95,11 @@ final class TrainingLoop {
                     hooks.checkpoint(state.build());
                 }
             }
-            double nats = model.evaluateNats(data.validation());
-            long validTokens = Math.max(1, data.validation().length - 1);
-            double validLoss = nats / validTokens;
+            EpochMetrics.Builder validated = validationMetrics(model.evaluateNats(data.validation()), data);
+            double validLoss = validated.getValidationLoss();
             double epochSeconds = (System.nanoTime() - epochStarted) / 1e9;
-            EpochMetrics metrics = EpochMetrics.newBuilder().setEpoch(epoch)
+            EpochMetrics metrics = validated.setEpoch(epoch)
                     .setTrainLoss(state.getEpochLossSum() / Math.max(1, state.getEpochLossSteps()))
-                    .setValidationLoss(validLoss).setValidationPerplexity(Math.exp(validLoss))
-                    .setValidationBpc(nats / LN2 / Math.max(1, data.validationCharacters()))
                     .setTokensPerSecond(epochTokens / Math.max(1e-9, epochSeconds)).setLearningRate(lr).setSeconds(epochSeconds).build();
             boolean improved = state.getEpochsCount() == 0 || validLoss < state.getBestValidationLoss();
             state.addEpochs(metrics).setEpochsCompleted(epoch).setStepInEpoch(0).setEpochLossSum(0).setEpochLossSteps(0)

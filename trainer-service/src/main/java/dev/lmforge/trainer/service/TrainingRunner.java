@@ -72,8 +72,10 @@ public final class TrainingRunner {
 
     /** The metrics of a finished model, named as SageMaker names them ("validation:perplexity", "test:bpc", ...). */
     static List<Metric> finalMetrics(LanguageModel model, TrainingState state, TokenData data) {
-        EpochMetrics last = state.getEpochs(state.getEpochsCount() - 1);
-        double testNats = model.evaluateNats(data.test());
+        return finalMetrics(state.getEpochs(state.getEpochsCount() - 1), model.evaluateNats(data.test()), data);
+    }
+
+    static List<Metric> finalMetrics(EpochMetrics last, double testNats, TokenData data) {
         double testLoss = testNats / Math.max(1, data.test().length - 1);
         Timestamp now = TrainingJobs.timestamp(Instant.now());
         return List.of(

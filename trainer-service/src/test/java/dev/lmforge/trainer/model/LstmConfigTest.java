@@ -32,7 +32,9 @@ class LstmConfigTest {
         assertInvalid("vocabSize", () -> config(1, 8, 8, 1, 0f, false, 0.1f, 2, 2, Optimizer.SGD, 5f, Device.CPU));
         assertInvalid("embeddingDim", () -> config(10, 0, 8, 1, 0f, false, 0.1f, 2, 2, Optimizer.SGD, 5f, Device.CPU));
         assertInvalid("hiddenSize", () -> config(10, 8, -3, 1, 0f, false, 0.1f, 2, 2, Optimizer.SGD, 5f, Device.CPU));
-        assertInvalid("numLayers", () -> config(10, 8, 8, 0, 0f, false, 0.1f, 2, 2, Optimizer.SGD, 5f, Device.CPU));
+        assertInvalid("numLayers", () -> config(10, 8, 8, -1, 0f, false, 0.1f, 2, 2, Optimizer.SGD, 5f, Device.CPU));
+        assertInvalid("numLayers 0", () -> config(10, 8, 16, 0, 0f, false, 0.1f, 2, 2, Optimizer.SGD, 5f, Device.CPU));
+        assertEquals(0, config(10, 8, 8, 0, 0f, false, 0.1f, 2, 2, Optimizer.SGD, 5f, Device.CPU).numLayers());
         assertInvalid("dropout", () -> config(10, 8, 8, 1, 1f, false, 0.1f, 2, 2, Optimizer.SGD, 5f, Device.CPU));
         assertInvalid("dropout", () -> config(10, 8, 8, 1, -0.1f, false, 0.1f, 2, 2, Optimizer.SGD, 5f, Device.CPU));
         assertInvalid("dropout", () -> config(10, 8, 8, 1, Float.NaN, false, 0.1f, 2, 2, Optimizer.SGD, 5f, Device.CPU));

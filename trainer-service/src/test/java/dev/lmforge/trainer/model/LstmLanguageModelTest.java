@@ -97,7 +97,7 @@ class LstmLanguageModelTest {
 
     /**
      * The hand-written backward pass against central finite differences of the loss, for every
-     * parameter tensor, both LSTM backward formulations, several softmax blocks, tied weights, and a
+     * parameter tensor, both LSTM backward formulations, several softmax blocks, tied weights, no LSTM layer, and a
      * window with ignored (padded) targets. The gradient is read off one SGD step without clipping:
      * θ' = θ − lr · ∇J with J = (window cross-entropy) / batchSize.
      */
@@ -110,11 +110,11 @@ class LstmLanguageModelTest {
         TokenWindows windows = TokenWindows.of(tokens, batch, bptt);
         TokenWindows.Window window = windows.window(0);
         assertEquals(batch * 4, window.validTokens());
-        record Case(boolean tie, int shards, LstmBackward backward) {
+        record Case(boolean tie, int shards, LstmBackward backward, int layers) {
         }
-        for (Case c : new Case[] {new Case(false, 1, LstmBackward.PER_STEP), new Case(false, 3, LstmBackward.FUSED),
-                new Case(true, 1, LstmBackward.PER_STEP)}) {
-            LstmConfig config = new LstmConfig(vocab, 6, 6, 2, 0f, c.tie, 0.5f, batch, bptt, Optimizer.SGD, 0f, 11, Device.CPU);
+        for (Case c : new Case[] {new Case(false, 1, LstmBackward.PER_STEP, 2), new Case(false, 3, LstmBackward.FUSED, 2),
+                new Case(true, 1, LstmBackward.PER_STEP, 2), new Case(false, 2, LstmBackward.PER_STEP, 0)}) {
+            LstmConfig config = new LstmConfig(vocab, 6, 6, c.layers, 0f, c.tie, 0.5f, batch, bptt, Optimizer.SGD, 0f, 11, Device.CPU);
             RuntimeOptions options = RuntimeOptions.defaults().withLstmBackward(c.backward).withSoftmaxShards(c.shards);
             try (LstmLanguageModel model = LstmLanguageModel.create(config, options)) {
                 assertEquals(c.shards, model.softmaxShards());

@@ -19,7 +19,8 @@ import java.util.List;
  * English Europarl text, laid out as a training job publishes its model (SavedModel, tokenizer,
  * manifest.json). Regenerate with
  * {@code ./mvnw -q -pl trainer-service exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=dev.lmforge.trainer.model.ServingFixture -Dexec.args="DIR SEED"}.
+ * -Dexec.mainClass=dev.lmforge.trainer.model.ServingFixture -Dexec.args="DIR SEED [LAYERS]"}; LAYERS 0 is the
+ * embedding_softmax baseline (default 1).
  */
 public final class ServingFixture {
 
@@ -29,6 +30,7 @@ public final class ServingFixture {
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args[0]).toAbsolutePath();
         long seed = Long.parseLong(args[1]);
+        int layers = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         List<String> lines = DatasetFixtures.english(1500);
         Path text = Files.createTempFile("fixture", ".txt");
         Files.write(text, lines);
@@ -41,7 +43,7 @@ public final class ServingFixture {
             stream.add(tokenizer.eosId());
         }
         int[] train = stream.stream().mapToInt(Integer::intValue).toArray();
-        LstmConfig config = new LstmConfig(tokenizer.vocabSize(), 24, 48, 1, 0f, false, 0.1f, 16, 20, Optimizer.ADAM, 1f, seed, Device.CPU);
+        LstmConfig config = new LstmConfig(tokenizer.vocabSize(), 24, layers == 0 ? 24 : 48, layers, 0f, false, 0.1f, 16, 20, Optimizer.ADAM, 1f, seed, Device.CPU);
         try (LstmLanguageModel model = LstmLanguageModel.create(config)) {
             for (int epoch = 0; epoch < 2; epoch++) {
                 model.resetTrainingState();
@@ -54,7 +56,7 @@ public final class ServingFixture {
             ModelCard card = ModelCard.newBuilder().setSchemaVersion(1).setTrainingJobName("fixture-" + seed).setDatasetId("fixture")
                     .setCorpusId("europarl-en").setTokenizerKind(TokenizerKind.TOKENIZER_KIND_WORD).setTokenizerFile(WordTokenizer.FILE_NAME)
                     .setVocabSize(tokenizer.vocabSize()).setEosId(tokenizer.eosId()).setUnkId(tokenizer.unknownId())
-                    .setParameters(model.parameterCount()).setNumLayers(1).setHiddenSize(config.hiddenSize())
+                    .setParameters(model.parameterCount()).setNumLayers(layers).setHiddenSize(config.hiddenSize())
                     .setCreatedAt(Timestamp.newBuilder().setSeconds(1_764_000_000L)).addSignatures("serving_default").addSignatures("stateful").build();
             Files.write(out.resolve("manifest.json"), ProtoJson.bytes(card));
         }

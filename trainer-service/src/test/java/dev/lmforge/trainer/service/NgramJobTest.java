@@ -1,0 +1,253 @@
+package dev.lmforge.trainer.service;
+
+import dev.lmforge.api.v1.Dataset;
+import dev.lmforge.api.v1.DatasetSplit;
+import dev.lmforge.api.v1.EpochMetrics;
+import dev.lmforge.api.v1.JobStatus;
+import dev.lmforge.api.v1.Metric;
+import dev.lmforge.api.v1.ModelCard;
+import dev.lmforge.api.v1.S3Location;
+import dev.lmforge.api.v1.SecondaryStatus;
+import dev.lmforge.api.v1.SecondaryStatusTransition;
+import dev.lmforge.api.v1.TokenizerKind;
+import dev.lmforge.api.v1.TokenizerSpec;
+import dev.lmforge.api.v1.TrainingJob;
+import dev.lmforge.api.v1.TrainingJobSpec;
+import dev.lmforge.api.v1.TrainingProgress;
+import dev.lmforge.common.store.ProtoJson;
+import dev.lmforge.trainer.internal.LatestCheckpoint;
+import dev.lmforge.trainer.internal.TrainingState;
+import dev.lmforge.trainer.model.KneserNeyModel;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A kneser_ney job through JobRunner with in-memory stores: the LSTM's states, one epoch, the final metrics, an ARPA model no one can serve. */
+class NgramJobTest {
+
+    private static final int VOCAB = 12;
+    private static final int EOS = 0;
+
+    @Test
+    void aKneserNeyJobCountsScoresAndExportsAnArpaModel() throws Exception {
+        Map<String, int[]> splits = Map.of("train", stream(6000, 1), "validation", stream(800, 2), "test", stream(700, 3));
+        Dataset dataset = Dataset.newBuilder().setDatasetId("d").setCorpusId("c").setVocabSize(VOCAB).setEosId(EOS).setUnkId(1)
+                .setTokenizer(TokenizerSpec.newBuilder().setKind(TokenizerKind.TOKENIZER_KIND_WORD))
+                .setTokenizerLocation(S3Location.newBuilder().setKey("datasets/d/tokenizer.vocab"))
+                .putSplits("train", DatasetSplit.newBuilder().setTokens(6000).setCharacters(30_000).build())
+                .putSplits("validation", DatasetSplit.newBuilder().setTokens(800).setCharacters(4000).build())
+                .putSplits("test", DatasetSplit.newBuilder().setTokens(700).setCharacters(3500).build()).build();
+        MemoryStore store = new MemoryStore();
+        List<TrainingProgress> progress = new CopyOnWriteArrayList<>();
+        List<TrainingJob> ready = new CopyOnWriteArrayList<>();
+        DatasetReader datasets = new DatasetReader() {
+            public Dataset dataset(String id) {
+                return dataset;
+            }
+
+            public int[] tokens(Dataset d, String split, long maxTokens) {
+                return Arrays.copyOf(splits.get(split), (int) Math.min(maxTokens, splits.get(split).length));
+            }
+
+            public byte[] tokenizer(Dataset d) {
+                return "vocabulary".getBytes();
+            }
+        };
+        TrainerEvents events = new TrainerEvents() {
+            public void trainRequested(TrainingJobSpec spec) {
+            }
+
+            public void modelReady(TrainingJob job) {
+                ready.add(job);
+            }
+
+            public void progress(TrainingProgress p) {
+                progress.add(p);
+            }
+        };
+        LanguageModel.Factory noNeuralModels = new LanguageModel.Factory() {
+            public LanguageModel create(Hyperparameters h, int vocabSize) {
+                throw new AssertionError("kneser_ney builds no neural model");
+            }
+
+            public LanguageModel restore(Hyperparameters h, int vocabSize, Path checkpoint) {
+                throw new AssertionError("kneser_ney restores no checkpoint");
+            }
+
+            public long estimateBytes(Hyperparameters h, int vocabSize) {
+                throw new AssertionError("kneser_ney has no neural memory estimate");
+            }
+        };
+        TrainerConfig config = new TrainerConfig() {
+            public Optional<String> id() {
+                return Optional.of("trainer-1");
+            }
+
+            public long maxModelBytes() {
+                return 1L << 30;
+            }
+
+            public int checkpointIntervalSeconds() {
+                return 60;
+            }
+
+            public Duration statusInterval() {
+                return Duration.ofSeconds(2);
+            }
+
+            public Duration leaseRenewal() {
+                return Duration.ofSeconds(5);
+            }
+
+            public Duration leaseExpiry() {
+                return Duration.ofSeconds(20);
+            }
+
+            public String device() {
+                return "cpu";
+            }
+
+            public Duration eventAckTimeout() {
+                return Duration.ofSeconds(1);
+            }
+        };
+        TrainingJobs jobs = new TrainingJobs(store, datasets, events, noNeuralModels, config);
+        JobRunner runner = new JobRunner(store, datasets, events, noNeuralModels, jobs, config, new SimpleMeterRegistry());
+
+        runner.run(TrainingJobSpec.newBuilder().setTrainingJobName("kn-1").setDatasetId("d")
+                .putHyperparameters("model", "kneser_ney").putHyperparameters("ngram_order", "3").build());
+
+        TrainingJob job = store.find("kn-1").orElseThrow();
+        assertEquals(JobStatus.JOB_STATUS_COMPLETED, job.getStatus(), job.getFailureReason());
+        assertEquals(List.of(SecondaryStatus.SECONDARY_STATUS_STARTING, SecondaryStatus.SECONDARY_STATUS_DOWNLOADING,
+                        SecondaryStatus.SECONDARY_STATUS_TRAINING, SecondaryStatus.SECONDARY_STATUS_UPLOADING, SecondaryStatus.SECONDARY_STATUS_COMPLETED),
+                job.getSecondaryStatusTransitionsList().stream().map(SecondaryStatusTransition::getStatus).distinct().toList());
+        assertEquals(1, job.getEpochsCompleted());
+        EpochMetrics epoch = job.getEpochs(0);
+        double validNats = KneserNeyModel.fit(splits.get("train"), VOCAB, 3).evaluateNats(withEos(splits.get("validation")));
+        assertEquals(validNats / Math.log(2) / 4000, epoch.getValidationBpc(), 1e-12, "the LSTM's bits per character");
+        assertEquals(List.of("train:loss", "validation:loss", "validation:perplexity", "validation:bpc", "test:loss", "test:perplexity", "test:bpc"),
+                job.getFinalMetricsList().stream().map(Metric::getName).toList());
+        assertTrue(progress.stream().anyMatch(p -> p.getEpoch() == 1 && p.getMetricsList().stream().anyMatch(m -> m.getName().equals("validation:bpc"))));
+        assertEquals(1, ready.size());
+
+        ModelCard card = ProtoJson.merge(store.manifest, ModelCard.newBuilder()).build();
+        assertEquals(0, card.getSignaturesCount(), "nothing for the inference-service to serve");
+        assertEquals("kneser_ney", card.getHyperparametersOrThrow("model"));
+        assertEquals(0, card.getNumLayers());
+        assertEquals(List.of(NgramBaseline.ARPA_FILE, "tokenizer.vocab"), List.copyOf(new TreeMap<>(store.modelFiles).keySet()));
+        assertTrue(store.modelFiles.get(NgramBaseline.ARPA_FILE).startsWith("\\data\\\nngram 1=12\n"));
+        assertTrue(store.checkpoints.isEmpty(), "no checkpoints");
+    }
+
+    /** Lines of 3 to 8 tokens of a small Markov chain, eos after each. */
+    private static int[] stream(int tokens, long seed) {
+        Random random = new Random(seed);
+        int[] out = new int[tokens];
+        int left = 0;
+        for (int i = 0; i < tokens; i++) {
+            if (left == 0) {
+                out[i] = EOS;
+                left = 3 + random.nextInt(6);
+            } else {
+                out[i] = 2 + ((i > 0 ? out[i - 1] : 0) * 5 + random.nextInt(3)) % (VOCAB - 2);
+                left--;
+            }
+        }
+        return out;
+    }
+
+    private static int[] withEos(int[] tokens) {
+        int[] out = new int[tokens.length + 1];
+        out[0] = EOS;
+        System.arraycopy(tokens, 0, out, 1, tokens.length);
+        return out;
+    }
+
+    private static final class MemoryStore implements JobStore {
+        final Map<String, TrainingJob> jobs = new HashMap<>();
+        final Map<String, Lease> leases = new HashMap<>();
+        final Map<String, String> modelFiles = new HashMap<>();
+        final List<TrainingState> checkpoints = new ArrayList<>();
+        byte[] manifest;
+
+        public synchronized Optional<TrainingJob> find(String name) {
+            return Optional.ofNullable(jobs.get(name));
+        }
+
+        public synchronized void create(TrainingJob job) {
+            jobs.put(job.getSpec().getTrainingJobName(), job);
+        }
+
+        public synchronized void save(TrainingJob job) {
+            jobs.put(job.getSpec().getTrainingJobName(), job);
+        }
+
+        public synchronized Page list(String startAfter, int limit) {
+            return new Page(List.copyOf(jobs.values()), null);
+        }
+
+        public synchronized Optional<Lease> lease(String name) {
+            return Optional.ofNullable(leases.get(name));
+        }
+
+        public synchronized void writeLease(String name, Lease lease) {
+            leases.put(name, lease);
+        }
+
+        public synchronized void releaseLease(String name) {
+            leases.remove(name);
+        }
+
+        public void writeMetrics(String name, List<EpochMetrics> epochs) {
+        }
+
+        public void saveCheckpoint(String name, Path dir, TrainingState state) {
+            checkpoints.add(state);
+        }
+
+        public Optional<LatestCheckpoint> latestCheckpoint(String name) {
+            return Optional.empty();
+        }
+
+        public void downloadCheckpoint(LatestCheckpoint checkpoint, Path into) {
+            throw new AssertionError("no checkpoint to download");
+        }
+
+        public S3Location saveModel(String name, Path modelDir, byte[] manifest) {
+            try (var files = Files.list(modelDir)) {
+                for (Path f : files.toList()) {
+                    modelFiles.put(f.getFileName().toString(), Files.readString(f));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            this.manifest = manifest;
+            return S3Location.newBuilder().setKey("training-jobs/" + name + "/model/").build();
+        }
+
+        public boolean isModelReadySent(String name) {
+            return false;
+        }
+
+        public void markModelReadySent(String name) {
+        }
+    }
+}
