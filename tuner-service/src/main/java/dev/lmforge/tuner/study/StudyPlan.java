@@ -73,7 +73,11 @@ public record StudyPlan(String study, Budget budget, int vocabulary, List<Run> r
         Map<String, String> oneLayer = budget.lstm(1);
         oneLayer.put("num_layers", "1");
         runs.add(job(study, ONE_LAYER, WORD, List.of("q5"), "the reference model with 1 LSTM layer instead of 2", oneLayer));
+        // Its softmax reads the embedding directly: as wide as the LSTM's output, so only the recurrence is missing.
         Map<String, String> noRecurrence = budget.lstm(1);
+        noRecurrence.remove("num_layers");
+        noRecurrence.remove("hidden_size");
+        noRecurrence.put("embedding_dim", Integer.toString(budget.hiddenSize()));
         noRecurrence.put("model", "embedding_softmax");
         runs.add(job(study, NO_RECURRENCE, WORD, List.of("q5"), "no recurrence: the previous token's embedding straight into the softmax",
                 noRecurrence));
