@@ -5,6 +5,7 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
@@ -17,6 +18,7 @@ import java.awt.Color;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.text.DecimalFormat;
 import java.util.Map;
 
 /** The report's pictures, drawn headless with JFreeChart as PNG. */
@@ -61,7 +63,7 @@ final class ReportCharts {
             data.addSeries(s);
             boolean points = e.getKey().startsWith("points");
             renderer.setSeriesLinesVisible(i, !points);
-            renderer.setSeriesShapesVisible(i, true);
+            renderer.setSeriesShapesVisible(i, points);
             i++;
         }
         JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL, series.size() > 1, false, false);
@@ -74,6 +76,8 @@ final class ReportCharts {
         if (logX) {
             LogAxis axis = new LogAxis(xLabel);
             axis.setBase(2);
+            axis.setTickUnit(new NumberTickUnit(1));
+            axis.setNumberFormatOverride(new DecimalFormat("#,##0.#####"));
             axis.setSmallestValue(1e-9);
             plot.setDomainAxis(axis);
         } else {
