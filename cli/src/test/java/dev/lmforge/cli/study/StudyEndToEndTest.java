@@ -1,7 +1,6 @@
 package dev.lmforge.cli.study;
 
 import dev.lmforge.api.v1.CreateStudyRequest;
-import dev.lmforge.api.v1.DescribeStudyRequest;
 import dev.lmforge.api.v1.DescribeTrainingJobRequest;
 import dev.lmforge.api.v1.GetStudyReportRequest;
 import dev.lmforge.api.v1.JobStatus;
