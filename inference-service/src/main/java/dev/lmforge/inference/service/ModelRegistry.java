@@ -70,10 +70,13 @@ public class ModelRegistry {
         if (known != null && known.getState() == ModelState.MODEL_STATE_AVAILABLE) {
             return CompletableFuture.completedFuture(known);
         }
-        return loading.computeIfAbsent(version, v -> {
+        CompletableFuture<Model> future = loading.computeIfAbsent(version, v -> {
             versions.put(v, Model.newBuilder().setModelVersion(v).setState(ModelState.MODEL_STATE_LOADING).build());
-            return CompletableFuture.supplyAsync(() -> doLoad(v), loader).whenComplete((m, e) -> loading.remove(v));
+            return CompletableFuture.supplyAsync(() -> doLoad(v), loader);
         });
+        // Outside computeIfAbsent: a load that ends at once would otherwise update the map from inside its own computation.
+        future.whenComplete((m, e) -> loading.remove(version, future));
+        return future;
     }
 
     private Model doLoad(String version) {
