@@ -378,7 +378,7 @@ public final class StudyReport {
         runs.put("no recurrence: embedding → softmax over the previous token", StudyPlan.NO_RECURRENCE);
         runs.put("LSTM, 1 layer", StudyPlan.ONE_LAYER);
         runs.put("LSTM, 2 layers (the reference)", REFERENCE);
-        s.append("All on the word-level dataset, so perplexity compares too.\n\n| model | training job | parameters | perplexity | **bpc** |\n|---|---|---|---|---|\n");
+        s.append("All on the word-level dataset, so perplexity compares too.\n\n| model | training job | parameters (n-grams for Kneser-Ney) | perplexity | **bpc** |\n|---|---|---|---|---|\n");
         Map<String, Double> chart = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : runs.entrySet()) {
             String run = e.getValue();
