@@ -211,6 +211,18 @@ public class ArtifactStore {
         });
     }
 
+    /** Every published child of a prefix, in key order: {@link #publishedChildren} page after page. */
+    public List<String> allPublishedChildren(String parentPrefix, String marker) {
+        List<String> names = new ArrayList<>();
+        String after = null;
+        do {
+            Page page = publishedChildren(parentPrefix, marker, after, 500);
+            names.addAll(page.names());
+            after = page.nextStartAfter();
+        } while (after != null);
+        return names;
+    }
+
     /** Marks the artifacts under {@code prefix} complete by writing their marker (JSON) last. */
     public void publish(String prefix, String marker, byte[] content) {
         put(normalisePrefix(prefix) + marker, content, "application/json");

@@ -40,15 +40,11 @@ public class ModelReadyListener {
             LOG.warn("skipped a model.ready record that is not a valid ModelReady message");
             return;
         }
-        if (!event.getTuningJobName().isEmpty()) {
-            // Trials are candidates: a tuning job's many models are not served until someone picks one.
-            LOG.infof("model %s is a trial of tuning job %s: not loaded (serve it with SetEndpointModel)",
-                    event.getTrainingJobName(), event.getTuningJobName());
-            return;
-        }
-        if (!event.getStudyName().isEmpty()) {
-            LOG.infof("model %s belongs to study %s: not loaded (serve it with SetEndpointModel)",
-                    event.getTrainingJobName(), event.getStudyName());
+        // Trials and a study's jobs are candidates: their many models are not served until someone picks one.
+        String experiment = !event.getTuningJobName().isEmpty() ? "tuning job " + event.getTuningJobName()
+                : !event.getStudyName().isEmpty() ? "study " + event.getStudyName() : "";
+        if (!experiment.isEmpty()) {
+            LOG.infof("model %s belongs to %s: not loaded (serve it with SetEndpointModel)", event.getTrainingJobName(), experiment);
             return;
         }
         try {

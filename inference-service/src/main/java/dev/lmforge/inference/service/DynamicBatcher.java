@@ -2,10 +2,6 @@ package dev.lmforge.inference.service;
 
 import dev.lmforge.inference.engine.LanguageModelRuntime;
 
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +26,7 @@ final class DynamicBatcher implements AutoCloseable {
     }
 
     private final LanguageModelRuntime runtime;
-    private final MeterRegistry metrics;
-    private final Timer forwardTime;
-    private final DistributionSummary batchSize;
+    private final ModelMeters meters;
     private final int maxBatch;
     private final long maxWaitNanos;
     private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
@@ -41,12 +35,9 @@ final class DynamicBatcher implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean closed;
 
-    DynamicBatcher(LanguageModelRuntime runtime, int maxBatch, Duration maxWait, int workers, String name, MeterRegistry metrics) {
+    DynamicBatcher(LanguageModelRuntime runtime, int maxBatch, Duration maxWait, int workers, String name, ModelMeters meters) {
         this.runtime = runtime;
-        this.metrics = metrics;
-        this.forwardTime = Timer.builder("lmforge.inference.forward").description("One forward pass of a batch").tag("model", name).register(metrics);
-        this.batchSize = DistributionSummary.builder("lmforge.inference.batch.size").description("Requests per forward pass").tag("model", name)
-                .register(metrics);
+        this.meters = meters;
         this.maxBatch = Math.max(1, maxBatch);
         this.maxWaitNanos = maxWait.toNanos();
         for (int i = 0; i < workers; i++) {
@@ -129,8 +120,8 @@ final class DynamicBatcher implements AutoCloseable {
             }
             long start = System.nanoTime();
             float[][] out = kind == Kind.NEXT_TOKEN ? runtime.nextTokenLogProbs(ids, lengths) : runtime.tokenLogProbs(ids, lengths);
-            forwardTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            batchSize.record(tasks.size());
+            ModelMeters.since(meters.forward, start);
+            meters.batchSize.record(tasks.size());
             for (int i = 0; i < tasks.size(); i++) {
                 tasks.get(i).result().complete(out[i]);
             }
@@ -148,7 +139,5 @@ final class DynamicBatcher implements AutoCloseable {
             t.result().completeExceptionally(new IllegalStateException("the model was unloaded"));
         }
         workers.forEach(Thread::interrupt);
-        metrics.remove(forwardTime);
-        metrics.remove(batchSize);
     }
 }

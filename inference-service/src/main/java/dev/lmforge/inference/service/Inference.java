@@ -8,12 +8,10 @@ import dev.lmforge.api.v1.TokenProbability;
 import dev.lmforge.api.v1.TokenScore;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.inference.engine.LanguageModelRuntime;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -29,12 +27,10 @@ public class Inference {
 
     private final ModelRegistry registry;
     private final InferenceConfig config;
-    private final MeterRegistry metrics;
 
-    public Inference(ModelRegistry registry, InferenceConfig config, MeterRegistry metrics) {
+    public Inference(ModelRegistry registry, InferenceConfig config) {
         this.registry = registry;
         this.config = config;
-        this.metrics = metrics;
     }
 
     /** The top k next tokens after a text, or after token ids. */
@@ -66,7 +62,7 @@ public class Inference {
             for (int id : top) {
                 out.addTokens(TokenProbability.newBuilder().setId(id).setToken(m.codec.piece(id)).setProbability(Math.exp(logProbs[id])));
             }
-            metrics.timer("lmforge.inference.requests", "kind", "predict", "model", m.version).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            ModelMeters.since(m.meters.predict, start);
             return out.build();
         } finally {
             m.release();
@@ -90,7 +86,7 @@ public class Inference {
                 out.addTokens(TokenScore.newBuilder().setId(id).setToken(m.codec.piece(id)).setLogProbability(scores[i]));
             }
             int characters = t.codePointCount(0, t.length()) + 1;
-            metrics.timer("lmforge.inference.requests", "kind", "score", "model", m.version).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            ModelMeters.since(m.meters.score, start);
             return out.setTotalLogProbability(total).setPerplexity(Math.exp(-total / scores.length))
                     .setBitsPerCharacter(-total / LN2 / characters).build();
         } finally {
@@ -114,6 +110,7 @@ public class Inference {
         if (request.getTopK() < 0) {
             throw LmForgeException.invalidArgument("top_k must be >= 0 (0: no limit), got %d", request.getTopK());
         }
+        long start = System.nanoTime();
         LoadedModel m = registry.acquire(request.getEndpoint());
         try {
             if (request.getTopK() > m.codec.vocabSize()) {
@@ -121,7 +118,6 @@ public class Inference {
             }
             int[] prompt = request.getPrompt().isEmpty() ? new int[0] : m.codec.encode(requireText(request.getPrompt(), "prompt"));
             long seed = request.getSeed() != 0 ? request.getSeed() : System.nanoTime();
-            metrics.counter("lmforge.inference.requests", "kind", "generate", "model", m.version).increment();
             Sampler sampler = new Sampler(request.getTemperature(), request.getTopK(), topP, seed);
             LanguageModelRuntime runtime = m.runtime;
             LanguageModelRuntime.Step step = runtime.step(m.codec.eosId(), runtime.initialState());
@@ -159,6 +155,7 @@ public class Inference {
                 step = runtime.step(next, step.state());
             }
         } finally {
+            ModelMeters.since(m.meters.generate, start);
             m.release();
         }
     }

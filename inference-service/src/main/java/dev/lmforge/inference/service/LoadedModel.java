@@ -18,16 +18,18 @@ final class LoadedModel {
     final LanguageModelRuntime runtime;
     final Tokenizer codec;
     final DynamicBatcher batcher;
+    final ModelMeters meters;
     private final AtomicInteger users = new AtomicInteger();
     private volatile boolean retired;
     private boolean closed;
 
-    LoadedModel(String version, ModelCard card, LanguageModelRuntime runtime, Tokenizer codec, DynamicBatcher batcher) {
+    LoadedModel(String version, ModelCard card, LanguageModelRuntime runtime, Tokenizer codec, DynamicBatcher batcher, ModelMeters meters) {
         this.version = version;
         this.card = card;
         this.runtime = runtime;
         this.codec = codec;
         this.batcher = batcher;
+        this.meters = meters;
     }
 
     /** False once retired: the caller must pick another version. */
@@ -58,6 +60,7 @@ final class LoadedModel {
             closed = true;
             batcher.close();
             runtime.close();
+            meters.remove();
         }
     }
 }

@@ -89,8 +89,9 @@ public class ModelRegistry {
             store.download(version, dir);
             LanguageModelRuntime runtime = runtimes.open(dir, card);
             Tokenizer codec = codecs.open(dir, card);
+            ModelMeters meters = new ModelMeters(metrics, version);
             LoadedModel model = new LoadedModel(version, card, runtime, codec,
-                    new DynamicBatcher(runtime, config.maxBatchSize(), config.maxBatchWait(), config.predictors(), version, metrics));
+                    new DynamicBatcher(runtime, config.maxBatchSize(), config.maxBatchWait(), config.predictors(), version, meters), meters);
             LoadedModel previous = loaded.put(version, model);
             if (previous != null) {
                 previous.retire();

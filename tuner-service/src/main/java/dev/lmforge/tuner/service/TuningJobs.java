@@ -132,7 +132,7 @@ public class TuningJobs {
         return engine.requestStop(name);
     }
 
-    static Timestamp now() {
+    public static Timestamp now() {
         Instant t = Instant.now();
         return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
     }

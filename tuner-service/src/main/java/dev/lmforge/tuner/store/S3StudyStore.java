@@ -7,7 +7,6 @@ import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.tuner.study.StudyStore;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,14 +34,7 @@ public class S3StudyStore implements StudyStore {
 
     @Override
     public List<Study> all() {
-        List<Study> out = new ArrayList<>();
-        String after = null;
-        do {
-            ArtifactStore.Page page = store.publishedChildren(ROOT, RECORD, after, 500);
-            page.names().forEach(n -> find(n).ifPresent(out::add));
-            after = page.nextStartAfter();
-        } while (after != null);
-        return out;
+        return store.allPublishedChildren(ROOT, RECORD).stream().map(this::find).flatMap(Optional::stream).toList();
     }
 
     @Override

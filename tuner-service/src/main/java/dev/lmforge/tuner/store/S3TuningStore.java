@@ -6,7 +6,6 @@ import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.tuner.service.TuningStore;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -40,13 +39,6 @@ public class S3TuningStore implements TuningStore {
 
     @Override
     public List<TuningJob> all() {
-        List<TuningJob> out = new ArrayList<>();
-        String after = null;
-        do {
-            ArtifactStore.Page page = store.publishedChildren(ROOT, STATE, after, 500);
-            page.names().forEach(n -> find(n).ifPresent(out::add));
-            after = page.nextStartAfter();
-        } while (after != null);
-        return out;
+        return store.allPublishedChildren(ROOT, STATE).stream().map(this::find).flatMap(Optional::stream).toList();
     }
 }

@@ -8,6 +8,7 @@ import dev.lmforge.api.v1.StudySpec;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.naming.ResourceNames;
 import dev.lmforge.tuner.service.TunerConfig;
+import dev.lmforge.tuner.service.TuningJobs;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,8 +19,8 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -33,7 +34,6 @@ public class Studies {
     private final StudyStore store;
     private final StudyPlatform platform;
     private final Duration pollInterval;
-    private final Map<String, Study> running = new ConcurrentHashMap<>();
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "study");
         t.setDaemon(true);
@@ -83,22 +83,18 @@ public class Studies {
         }
         StudySpec resolved = spec.getBudget() == StudyBudget.STUDY_BUDGET_UNSPECIFIED ? spec.toBuilder().setBudget(StudyBudget.STUDY_BUDGET_SMALL).build() : spec;
         Study study = Study.newBuilder().setSpec(resolved).setStatus(JobStatus.JOB_STATUS_IN_PROGRESS).setPhase("planning")
-                .setCreationTime(StudyExecution.now()).build();
+                .setCreationTime(TuningJobs.now()).build();
         store.save(study);
         launch(study);
         return study;
     }
 
     private void launch(Study study) {
-        String name = study.getSpec().getStudyName();
-        running.put(name, study);
         threads.submit(() -> {
             try {
                 new StudyExecution(study, platform, store, pollInterval).run();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } finally {
-                running.remove(name);
             }
         });
     }
@@ -117,7 +113,7 @@ public class Studies {
         Study study = describe(name);
         if (study.getReportFilesCount() == 0) {
             throw LmForgeException.failedPrecondition("study '%s' has no report yet: it is %s (%s)", name,
-                    study.getStatus().name().replace("JOB_STATUS_", "").toLowerCase(java.util.Locale.ROOT),
+                    study.getStatus().name().replace("JOB_STATUS_", "").toLowerCase(Locale.ROOT),
                     study.getPhase().isEmpty() ? study.getFailureReason() : study.getPhase());
         }
         return study.getReportFilesList().stream().map(f -> Map.entry(f, store.reportFile(name, f)

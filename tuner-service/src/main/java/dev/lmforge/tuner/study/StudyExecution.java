@@ -1,6 +1,5 @@
 package dev.lmforge.tuner.study;
 
-import com.google.protobuf.Timestamp;
 import dev.lmforge.api.v1.Corpus;
 import dev.lmforge.api.v1.ContinuousParameterRange;
 import dev.lmforge.api.v1.Dataset;
@@ -20,10 +19,10 @@ import dev.lmforge.api.v1.TuningJob;
 import dev.lmforge.api.v1.TuningJobSpec;
 import dev.lmforge.api.v1.TuningObjective;
 import dev.lmforge.api.v1.TuningStrategy;
+import dev.lmforge.tuner.service.TuningJobs;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,7 +79,7 @@ public final class StudyExecution {
             study.setSummary(report.summary()).setReportLocation(store.reportLocation(name)).clearReportFiles().addAllReportFiles(files.keySet())
                     .setStatus(failed.isEmpty() ? JobStatus.JOB_STATUS_COMPLETED : JobStatus.JOB_STATUS_FAILED)
                     .setFailureReason(failed.isEmpty() ? "" : "runs that did not complete, shown as such in the report: " + String.join("; ", failed))
-                    .setPhase("").setEndTime(now());
+                    .setPhase("").setEndTime(TuningJobs.now());
             save();
             LOG.infof("study %s: %s, report at %s", name, study.getStatus(), study.getReportLocation().getKey());
         } catch (InterruptedException e) {
@@ -88,7 +87,7 @@ public final class StudyExecution {
         } catch (RuntimeException e) {
             LOG.errorf(e, "study %s failed", name);
             study.setStatus(JobStatus.JOB_STATUS_FAILED).setFailureReason(e.getMessage() == null ? e.toString() : e.getMessage())
-                    .setPhase("").setEndTime(now());
+                    .setPhase("").setEndTime(TuningJobs.now());
             save();
         }
         return study.build();
@@ -239,7 +238,7 @@ public final class StudyExecution {
             if (running == 0) {
                 return tuning;
             }
-            long total = plan.runs().stream().filter(r -> !r.kind().equals(StudyPlan.CORPUS) && !r.kind().equals(StudyPlan.DATASET)).count();
+            int total = plan.ofKind(StudyPlan.TRAINING_JOB).size() + plan.ofKind(StudyPlan.TUNING_JOB).size();
             phase(String.format("jobs: %d of %d ended%s", total - running, total, current.isEmpty() ? "" : "; training " + current));
             Thread.sleep(pollInterval.toMillis());
         }
@@ -275,10 +274,5 @@ public final class StudyExecution {
 
     private void save() {
         store.save(study.build());
-    }
-
-    static Timestamp now() {
-        Instant t = Instant.now();
-        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
     }
 }

@@ -7,6 +7,8 @@ import dev.lmforge.api.v1.TrainingJob;
 import dev.lmforge.api.v1.Trial;
 import dev.lmforge.api.v1.TuningJob;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -527,7 +529,7 @@ public final class StudyReport {
         try {
             double x = Double.parseDouble(v);
             return x == Math.rint(x) && Math.abs(x) < 1e9 && !v.contains(".") ? Long.toString((long) x)
-                    : new java.math.BigDecimal(x).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+                    : new BigDecimal(x).round(new MathContext(3)).stripTrailingZeros().toPlainString();
         } catch (NumberFormatException e) {
             return v;
         }
