@@ -12,14 +12,13 @@ import java.nio.charset.StandardCharsets;
 /**
  * Reads an event written by {@link ProtoEventSerializer}, or the message's canonical JSON mapping
  * (content-type {@code application/json}, or no content type and a body starting with '{'), so a
- * producer with nothing but a JSON client or kcat can publish events. Each service subclasses this
- * once per message type it consumes.
+ * producer with nothing but a JSON client or kcat can publish events.
  */
-public abstract class ProtoEventDeserializer<T extends Message> implements Deserializer<T> {
+public class ProtoEventDeserializer<T extends Message> implements Deserializer<T> {
 
     private final T prototype;
 
-    protected ProtoEventDeserializer(T prototype) {
+    public ProtoEventDeserializer(T prototype) {
         this.prototype = prototype;
     }
 

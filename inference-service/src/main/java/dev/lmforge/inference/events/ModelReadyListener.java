@@ -1,28 +1,35 @@
 package dev.lmforge.inference.events;
 
 import dev.lmforge.api.v1.ModelReady;
-import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.common.events.EventConsumer;
+import dev.lmforge.common.events.ProtoEventDeserializer;
+import dev.lmforge.common.naming.ResourceNames;
 import dev.lmforge.inference.service.ModelRegistry;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
  * Every replica loads every new model that is neither a tuning trial nor a study's job: each one consumes model.ready in
- * a consumer group of its own (see application.properties). A model announced twice loads once.
+ * a consumer group of its own (see application.properties). A model announced twice loads once; one
+ * that names no valid or no existing model goes to the dead-letter topic.
  */
 @ApplicationScoped
 public class ModelReadyListener {
 
     private static final Logger LOG = Logger.getLogger(ModelReadyListener.class);
+    private static final ProtoEventDeserializer<ModelReady> DECODER = new ProtoEventDeserializer<>(ModelReady.getDefaultInstance());
 
     private final ModelRegistry registry;
+    private final EventConsumer consumer;
 
-    public ModelReadyListener(ModelRegistry registry) {
+    public ModelReadyListener(ModelRegistry registry, EventConsumer consumer) {
         this.registry = registry;
+        this.consumer = consumer;
     }
 
     void restoreEndpoints(@Observes StartupEvent start) {
@@ -34,23 +41,19 @@ public class ModelReadyListener {
     }
 
     @Incoming("model-ready")
-    @Blocking
-    public void onModelReady(ModelReady event) {
-        if (event == null) {
-            LOG.warn("skipped a model.ready record that is not a valid ModelReady message");
-            return;
-        }
+    public Uni<Void> onModelReady(Message<byte[]> record) {
+        return consumer.consume(record, DECODER, this::handle);
+    }
+
+    void handle(ModelReady event) {
+        String model = ResourceNames.requireValid("training job name", event.getTrainingJobName());
         // Trials and a study's jobs are candidates: their many models are not served until someone picks one.
         String experiment = !event.getTuningJobName().isEmpty() ? "tuning job " + event.getTuningJobName()
                 : !event.getStudyName().isEmpty() ? "study " + event.getStudyName() : "";
         if (!experiment.isEmpty()) {
-            LOG.infof("model %s belongs to %s: not loaded (serve it with SetEndpointModel)", event.getTrainingJobName(), experiment);
+            LOG.infof("model %s belongs to %s: not loaded (serve it with SetEndpointModel)", model, experiment);
             return;
         }
-        try {
-            registry.loadAndPromote(event.getTrainingJobName());
-        } catch (LmForgeException e) {
-            LOG.warnf("model %s not served: %s", event.getTrainingJobName(), e.getMessage());
-        }
+        registry.loadAndPromote(model);
     }
 }

@@ -127,8 +127,11 @@ public class ModelRegistry {
     /** model.ready: load the version, then put it behind the promotion endpoint, unless it failed to load. */
     public void loadAndPromote(String version) {
         Model m = load(version).join();
+        if (m.getState() != ModelState.MODEL_STATE_AVAILABLE) {
+            throw LmForgeException.failedPrecondition("model %s could not be loaded: %s", version, m.getFailureReason());
+        }
         String endpoint = config.promoteOnReady();
-        if (m.getState() == ModelState.MODEL_STATE_AVAILABLE && !endpoint.isEmpty()) {
+        if (!endpoint.isEmpty()) {
             Endpoint current = endpoints.get(endpoint);
             if (current == null || !current.getModelVersion().equals(version)) {
                 setEndpoint(Endpoint.newBuilder().setName(endpoint).setModelVersion(version).build());

@@ -81,7 +81,7 @@ public class Datasets {
 
     /** The automatic build that a corpus.ingested event asks for; a redelivered event builds nothing twice. */
     public void createForCorpus(String corpusId, TokenizerSpec spec) {
-        String id = autoDatasetId(corpusId, spec);
+        String id = autoDatasetId(ResourceNames.requireValid("corpus id", corpusId), spec);
         if (running.containsKey(id) || store.find(id).isPresent()) {
             LOG.infof("dataset %s for corpus %s exists already; nothing to build", id, corpusId);
             return;

@@ -11,6 +11,7 @@ import dev.lmforge.api.v1.TrainingJob;
 import dev.lmforge.api.v1.TrainingJobSpec;
 import dev.lmforge.api.v1.TrainingProgress;
 import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.common.naming.ResourceNames;
 import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.trainer.internal.LatestCheckpoint;
 import dev.lmforge.trainer.internal.TrainingState;
@@ -68,17 +69,8 @@ public class JobRunner {
 
     /** Handles one train.requested; returns when the job has ended (or was not this trainer's to run). */
     public void run(TrainingJobSpec spec) throws InterruptedException {
-        String name = spec.getTrainingJobName();
-        Optional<TrainingJob> found = store.find(name);
-        TrainingJob job;
-        if (found.isEmpty()) {
-            job = recordRequestedJob(spec);
-            if (job == null) {
-                return;
-            }
-        } else {
-            job = found.get();
-        }
+        String name = ResourceNames.requireValid("training job name", spec.getTrainingJobName());
+        TrainingJob job = store.find(name).orElseGet(() -> recordRequestedJob(spec));
         if (JobStates.terminal(job.getStatus())) {
             LOG.infof("training job %s is %s already; nothing to do", name, JobStates.name(job.getStatus()));
             return;
@@ -88,6 +80,14 @@ public class JobRunner {
             return;
         }
         try {
+            if (job.getCrashes() >= config.maxCrashes()) {
+                store.save(TrainingJobs.failed(job, String.format(
+                        "its trainer died %d times while running it (last on %s), so it is not run again: see that trainer's log "
+                                + "(an out-of-memory kill?), then create the job anew, e.g. with a smaller batch_size or model",
+                        job.getCrashes(), job.getTrainerId())));
+                LOG.warnf("training job %s: failed after %d trainer crashes", name, job.getCrashes());
+                return;
+            }
             if (job.getStatus() == JobStatus.JOB_STATUS_STOPPING) {
                 store.save(stopped(job, "stopped before it started"));
                 return;
@@ -98,19 +98,23 @@ public class JobRunner {
         }
     }
 
-    /** A request produced straight onto Kafka (no CreateTrainingJob): validate it and record it, or record why it failed. */
+    /**
+     * A request produced straight onto Kafka (no CreateTrainingJob): validate it and record it. One that
+     * fails validation is recorded as Failed with the reason (Describe shows why it never ran) and thrown
+     * back, so that the record goes to the dead-letter topic; a transient failure is only thrown back.
+     */
     private TrainingJob recordRequestedJob(TrainingJobSpec spec) {
         try {
             TrainingJob job = jobs.validate(spec);
             store.create(job);
             return job;
         } catch (LmForgeException e) {
-            LOG.warnf("train.requested for %s rejected: %s", spec.getTrainingJobName(), e.getMessage());
-            if (dev.lmforge.common.naming.ResourceNames.isValid(spec.getTrainingJobName())) {
+            if (e.kind() != LmForgeException.Kind.UNAVAILABLE) {
+                LOG.warnf("train.requested for %s rejected: %s", spec.getTrainingJobName(), e.getMessage());
                 TrainingJob rejected = TrainingJob.newBuilder().setSpec(spec).setCreationTime(TrainingJobs.timestamp(Instant.now())).build();
                 store.create(TrainingJobs.failed(rejected, e.getMessage()));
             }
-            return null;
+            throw e;
         }
     }
 
@@ -123,7 +127,14 @@ public class JobRunner {
                     || lease.get().renewed().plus(config.leaseExpiry()).isBefore(Instant.now());
             if (free) {
                 store.writeLease(name, new JobStore.Lease(trainerId, Instant.now()));
-                return store.find(name).orElse(job);
+                TrainingJob current = store.find(name).orElse(job);
+                if (lease.isPresent()) {
+                    // A lease is released whenever an attempt ends, even by an exception: one left behind
+                    // means the trainer that held it died.
+                    current = current.toBuilder().setCrashes(current.getCrashes() + 1).build();
+                    store.save(current);
+                }
+                return current;
             }
             LOG.infof("training job %s is held by trainer %s (renewed %s); waiting", name, lease.get().owner(), lease.get().renewed());
             Thread.sleep(config.leaseRenewal().toMillis());

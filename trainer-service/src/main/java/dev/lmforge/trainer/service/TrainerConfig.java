@@ -32,6 +32,10 @@ public interface TrainerConfig {
     @WithDefault("20s")
     Duration leaseExpiry();
 
+    /** A job whose trainer died this many times while running it fails instead of being taken again. */
+    @WithDefault("3")
+    int maxCrashes();
+
     /** cpu or gpu: where this trainer runs models. */
     @WithDefault("cpu")
     String device();

@@ -14,6 +14,7 @@ import dev.lmforge.api.v1.TokenizerSpec;
 import dev.lmforge.api.v1.TrainingJob;
 import dev.lmforge.api.v1.TrainingJobSpec;
 import dev.lmforge.api.v1.TrainingProgress;
+import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.trainer.internal.LatestCheckpoint;
 import dev.lmforge.trainer.internal.TrainingState;
@@ -26,6 +27,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -37,100 +39,108 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A kneser_ney job through JobRunner with in-memory stores: the LSTM's states, one epoch, the final metrics, an ARPA model no one can serve. */
+/**
+ * Jobs through JobRunner with in-memory stores: a kneser_ney job (the LSTM's states, one epoch, the final
+ * metrics, an ARPA model no one can serve); requests that must never run; jobs whose trainer died.
+ */
 class NgramJobTest {
 
     private static final int VOCAB = 12;
     private static final int EOS = 0;
 
+    private final Map<String, int[]> splits = Map.of("train", stream(6000, 1), "validation", stream(800, 2), "test", stream(700, 3));
+    private final Dataset dataset = Dataset.newBuilder().setDatasetId("d").setCorpusId("c").setVocabSize(VOCAB).setEosId(EOS).setUnkId(1)
+            .setTokenizer(TokenizerSpec.newBuilder().setKind(TokenizerKind.TOKENIZER_KIND_WORD))
+            .setTokenizerLocation(S3Location.newBuilder().setKey("datasets/d/tokenizer.vocab"))
+            .putSplits("train", DatasetSplit.newBuilder().setTokens(6000).setCharacters(30_000).build())
+            .putSplits("validation", DatasetSplit.newBuilder().setTokens(800).setCharacters(4000).build())
+            .putSplits("test", DatasetSplit.newBuilder().setTokens(700).setCharacters(3500).build()).build();
+    private final MemoryStore store = new MemoryStore();
+    private final List<TrainingProgress> progress = new CopyOnWriteArrayList<>();
+    private final List<TrainingJob> ready = new CopyOnWriteArrayList<>();
+    private final DatasetReader datasets = new DatasetReader() {
+        public Dataset dataset(String id) {
+            return dataset;
+        }
+
+        public int[] tokens(Dataset d, String split, long maxTokens) {
+            return Arrays.copyOf(splits.get(split), (int) Math.min(maxTokens, splits.get(split).length));
+        }
+
+        public byte[] tokenizer(Dataset d) {
+            return "vocabulary".getBytes();
+        }
+    };
+    private final TrainerEvents events = new TrainerEvents() {
+        public void trainRequested(TrainingJobSpec spec) {
+        }
+
+        public void modelReady(TrainingJob job) {
+            ready.add(job);
+        }
+
+        public void progress(TrainingProgress p) {
+            progress.add(p);
+        }
+    };
+    private final LanguageModel.Factory noNeuralModels = new LanguageModel.Factory() {
+        public LanguageModel create(Hyperparameters h, int vocabSize) {
+            throw new AssertionError("kneser_ney builds no neural model");
+        }
+
+        public LanguageModel restore(Hyperparameters h, int vocabSize, Path checkpoint) {
+            throw new AssertionError("kneser_ney restores no checkpoint");
+        }
+
+        public long estimateBytes(Hyperparameters h, int vocabSize) {
+            throw new AssertionError("kneser_ney has no neural memory estimate");
+        }
+    };
+    private final TrainerConfig config = new TrainerConfig() {
+        public Optional<String> id() {
+            return Optional.of("trainer-1");
+        }
+
+        public int maxCrashes() {
+            return 3;
+        }
+
+        public long maxModelBytes() {
+            return 1L << 30;
+        }
+
+        public int checkpointIntervalSeconds() {
+            return 60;
+        }
+
+        public Duration statusInterval() {
+            return Duration.ofSeconds(2);
+        }
+
+        public Duration leaseRenewal() {
+            return Duration.ofSeconds(5);
+        }
+
+        public Duration leaseExpiry() {
+            return Duration.ofSeconds(20);
+        }
+
+        public String device() {
+            return "cpu";
+        }
+
+        public Duration eventAckTimeout() {
+            return Duration.ofSeconds(1);
+        }
+    };
+    private final TrainingJobs jobs = new TrainingJobs(store, datasets, events, noNeuralModels, config);
+    private final JobRunner runner = new JobRunner(store, datasets, events, noNeuralModels, jobs, config, new SimpleMeterRegistry());
+
     @Test
     void aKneserNeyJobCountsScoresAndExportsAnArpaModel() throws Exception {
-        Map<String, int[]> splits = Map.of("train", stream(6000, 1), "validation", stream(800, 2), "test", stream(700, 3));
-        Dataset dataset = Dataset.newBuilder().setDatasetId("d").setCorpusId("c").setVocabSize(VOCAB).setEosId(EOS).setUnkId(1)
-                .setTokenizer(TokenizerSpec.newBuilder().setKind(TokenizerKind.TOKENIZER_KIND_WORD))
-                .setTokenizerLocation(S3Location.newBuilder().setKey("datasets/d/tokenizer.vocab"))
-                .putSplits("train", DatasetSplit.newBuilder().setTokens(6000).setCharacters(30_000).build())
-                .putSplits("validation", DatasetSplit.newBuilder().setTokens(800).setCharacters(4000).build())
-                .putSplits("test", DatasetSplit.newBuilder().setTokens(700).setCharacters(3500).build()).build();
-        MemoryStore store = new MemoryStore();
-        List<TrainingProgress> progress = new CopyOnWriteArrayList<>();
-        List<TrainingJob> ready = new CopyOnWriteArrayList<>();
-        DatasetReader datasets = new DatasetReader() {
-            public Dataset dataset(String id) {
-                return dataset;
-            }
-
-            public int[] tokens(Dataset d, String split, long maxTokens) {
-                return Arrays.copyOf(splits.get(split), (int) Math.min(maxTokens, splits.get(split).length));
-            }
-
-            public byte[] tokenizer(Dataset d) {
-                return "vocabulary".getBytes();
-            }
-        };
-        TrainerEvents events = new TrainerEvents() {
-            public void trainRequested(TrainingJobSpec spec) {
-            }
-
-            public void modelReady(TrainingJob job) {
-                ready.add(job);
-            }
-
-            public void progress(TrainingProgress p) {
-                progress.add(p);
-            }
-        };
-        LanguageModel.Factory noNeuralModels = new LanguageModel.Factory() {
-            public LanguageModel create(Hyperparameters h, int vocabSize) {
-                throw new AssertionError("kneser_ney builds no neural model");
-            }
-
-            public LanguageModel restore(Hyperparameters h, int vocabSize, Path checkpoint) {
-                throw new AssertionError("kneser_ney restores no checkpoint");
-            }
-
-            public long estimateBytes(Hyperparameters h, int vocabSize) {
-                throw new AssertionError("kneser_ney has no neural memory estimate");
-            }
-        };
-        TrainerConfig config = new TrainerConfig() {
-            public Optional<String> id() {
-                return Optional.of("trainer-1");
-            }
-
-            public long maxModelBytes() {
-                return 1L << 30;
-            }
-
-            public int checkpointIntervalSeconds() {
-                return 60;
-            }
-
-            public Duration statusInterval() {
-                return Duration.ofSeconds(2);
-            }
-
-            public Duration leaseRenewal() {
-                return Duration.ofSeconds(5);
-            }
-
-            public Duration leaseExpiry() {
-                return Duration.ofSeconds(20);
-            }
-
-            public String device() {
-                return "cpu";
-            }
-
-            public Duration eventAckTimeout() {
-                return Duration.ofSeconds(1);
-            }
-        };
-        TrainingJobs jobs = new TrainingJobs(store, datasets, events, noNeuralModels, config);
-        JobRunner runner = new JobRunner(store, datasets, events, noNeuralModels, jobs, config, new SimpleMeterRegistry());
-
         runner.run(TrainingJobSpec.newBuilder().setTrainingJobName("kn-1").setDatasetId("d")
                 .putHyperparameters("model", "kneser_ney").putHyperparameters("ngram_order", "3").build());
 
@@ -155,6 +165,58 @@ class NgramJobTest {
         assertEquals(List.of(NgramBaseline.ARPA_FILE, "tokenizer.vocab"), List.copyOf(new TreeMap<>(store.modelFiles).keySet()));
         assertTrue(store.modelFiles.get(NgramBaseline.ARPA_FILE).startsWith("\\data\\\nngram 1=12\n"));
         assertTrue(store.checkpoints.isEmpty(), "no checkpoints");
+    }
+
+    @Test
+    void aJobWhoseTrainersDiedMaxCrashesTimesFailsAndIsNotTakenAgain() throws Exception {
+        TrainingJobSpec spec = TrainingJobSpec.newBuilder().setTrainingJobName("kn-crashing").setDatasetId("d")
+                .putHyperparameters("model", "kneser_ney").build();
+        store.create(jobs.validate(spec).toBuilder().setStatus(JobStatus.JOB_STATUS_IN_PROGRESS).setCrashes(2).setTrainerId("trainer-0").build());
+        store.writeLease("kn-crashing", new JobStore.Lease("trainer-0", Instant.now().minus(Duration.ofMinutes(5))));
+
+        runner.run(spec);
+
+        TrainingJob job = store.find("kn-crashing").orElseThrow();
+        assertEquals(JobStatus.JOB_STATUS_FAILED, job.getStatus());
+        assertEquals(3, job.getCrashes());
+        assertTrue(job.getFailureReason().startsWith("its trainer died 3 times while running it"), job.getFailureReason());
+        assertTrue(ready.isEmpty(), "no model");
+        assertTrue(store.lease("kn-crashing").isEmpty(), "the lease is released");
+
+        runner.run(spec);
+        assertEquals(job, store.find("kn-crashing").orElseThrow(), "a failed job is not taken again");
+    }
+
+    @Test
+    void aJobWhoseTrainerDiedOnceResumes() throws Exception {
+        TrainingJobSpec spec = TrainingJobSpec.newBuilder().setTrainingJobName("kn-resumed").setDatasetId("d")
+                .putHyperparameters("model", "kneser_ney").build();
+        store.create(jobs.validate(spec).toBuilder().setStatus(JobStatus.JOB_STATUS_IN_PROGRESS).setTrainerId("trainer-0").build());
+        store.writeLease("kn-resumed", new JobStore.Lease("trainer-0", Instant.now().minus(Duration.ofMinutes(5))));
+
+        runner.run(spec);
+
+        TrainingJob job = store.find("kn-resumed").orElseThrow();
+        assertEquals(JobStatus.JOB_STATUS_COMPLETED, job.getStatus(), job.getFailureReason());
+        assertEquals(1, job.getCrashes());
+        assertEquals(1, ready.size());
+    }
+
+    @Test
+    void aRequestWithAnInvalidJobNameIsRefusedWithoutTouchingTheStore() {
+        LmForgeException e = assertThrows(LmForgeException.class,
+                () -> runner.run(TrainingJobSpec.newBuilder().setTrainingJobName("../x").setDatasetId("d").build()));
+        assertEquals(LmForgeException.Kind.INVALID_ARGUMENT, e.kind());
+        assertTrue(store.jobs.isEmpty());
+    }
+
+    @Test
+    void anInvalidRequestIsRecordedAsFailedAndThrownBack() {
+        TrainingJobSpec spec = TrainingJobSpec.newBuilder().setTrainingJobName("bad-hp").setDatasetId("d")
+                .putHyperparameters("no_such_parameter", "1").build();
+        LmForgeException e = assertThrows(LmForgeException.class, () -> runner.run(spec));
+        assertEquals(LmForgeException.Kind.INVALID_ARGUMENT, e.kind());
+        assertEquals(JobStatus.JOB_STATUS_FAILED, store.find("bad-hp").orElseThrow().getStatus());
     }
 
     /** Lines of 3 to 8 tokens of a small Markov chain, eos after each. */

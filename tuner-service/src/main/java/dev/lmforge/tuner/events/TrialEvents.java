@@ -2,28 +2,38 @@ package dev.lmforge.tuner.events;
 
 import dev.lmforge.api.v1.ModelReady;
 import dev.lmforge.api.v1.TrainingProgress;
+import dev.lmforge.common.events.EventConsumer;
+import dev.lmforge.common.events.ProtoEventDeserializer;
+import dev.lmforge.common.naming.ResourceNames;
 import dev.lmforge.tuner.service.TuningEngine;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
  * What moves tuning jobs on: a trial's progress (an epoch ended: the median rule may stop it) and
- * its model.ready (a slot is free) wake its tuning job at once; a regular tick catches the rest.
+ * its model.ready (a slot is free) wake its tuning job at once; a regular tick catches the rest. An
+ * event with an invalid job name goes to the dead-letter topic.
  */
 @ApplicationScoped
 public class TrialEvents {
 
     private static final Logger LOG = Logger.getLogger(TrialEvents.class);
 
-    private final TuningEngine engine;
+    private static final ProtoEventDeserializer<ModelReady> MODEL_READY = new ProtoEventDeserializer<>(ModelReady.getDefaultInstance());
+    private static final ProtoEventDeserializer<TrainingProgress> PROGRESS = new ProtoEventDeserializer<>(TrainingProgress.getDefaultInstance());
 
-    public TrialEvents(TuningEngine engine) {
+    private final TuningEngine engine;
+    private final EventConsumer consumer;
+
+    public TrialEvents(TuningEngine engine, EventConsumer consumer) {
         this.engine = engine;
+        this.consumer = consumer;
     }
 
     void restore(@Observes StartupEvent start) {
@@ -40,18 +50,24 @@ public class TrialEvents {
     }
 
     @Incoming("model-ready")
-    @Blocking
-    public void onModelReady(ModelReady event) {
-        if (event != null) {
-            engine.onTrialEvent(event.getTuningJobName());
-        }
+    public Uni<Void> onModelReady(Message<byte[]> record) {
+        return consumer.consume(record, MODEL_READY, event -> wake(event.getTrainingJobName(), event.getTuningJobName()));
     }
 
     @Incoming("training-progress")
-    @Blocking
-    public void onProgress(TrainingProgress progress) {
-        if (progress != null && progress.getMetricsCount() > 0) {
-            engine.onTrialEvent(progress.getTuningJobName());
+    public Uni<Void> onProgress(Message<byte[]> record) {
+        return consumer.consume(record, PROGRESS, progress -> {
+            if (progress.getMetricsCount() > 0) {
+                wake(progress.getTrainingJobName(), progress.getTuningJobName());
+            }
+        });
+    }
+
+    /** Events of jobs outside tuning (no tuning job name) and of tuning jobs that ended are normal: they wake nothing. */
+    private void wake(String trainingJobName, String tuningJobName) {
+        ResourceNames.requireValid("training job name", trainingJobName);
+        if (!tuningJobName.isEmpty()) {
+            engine.onTrialEvent(ResourceNames.requireValid("tuning job name", tuningJobName));
         }
     }
 }

@@ -1,0 +1,138 @@
+package dev.lmforge.common.events;
+
+import com.google.protobuf.Message;
+import dev.lmforge.common.errors.LmForgeException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.faulttolerance.api.Guard;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * How every LM Forge service consumes an event, so that no record can stop a consumer: the record's
+ * bytes are decoded here (not by the connector, so undecodable bytes reach the dead-letter topic as
+ * they came), the handler runs on a worker thread, a transient failure (UNAVAILABLE) is retried with
+ * exponential backoff, and a record that can never be handled, or still fails after the retries, is
+ * nacked with its reason: the channel's {@code dead-letter-queue} failure strategy writes it to the
+ * service's dead-letter topic and the channel goes on with the next record.
+ *
+ * <p>Listeners return {@link #consume}'s Uni from an {@code @Incoming} method that takes a
+ * {@code Message<byte[]>}; the connector runs those one record at a time, in order.
+ */
+@ApplicationScoped
+public class EventConsumer {
+
+    private static final Logger LOG = Logger.getLogger(EventConsumer.class);
+
+    private final MeterRegistry meters;
+    private final String service;
+    private final Guard transientRetries;
+
+    EventConsumer(MeterRegistry meters,
+            @ConfigProperty(name = "quarkus.application.name") String service,
+            @ConfigProperty(name = "lmforge.events.max-retries", defaultValue = "5") int maxRetries,
+            @ConfigProperty(name = "lmforge.events.retry-delay", defaultValue = "1s") Duration retryDelay,
+            @ConfigProperty(name = "lmforge.events.max-retry-delay", defaultValue = "30s") Duration maxRetryDelay) {
+        this.meters = meters;
+        this.service = service;
+        this.transientRetries = Guard.create()
+                .withRetry()
+                .maxRetries(maxRetries)
+                .delay(retryDelay.toMillis(), ChronoUnit.MILLIS)
+                .maxDuration(0, ChronoUnit.MILLIS)
+                .jitter(0, ChronoUnit.MILLIS)
+                .whenException(EventConsumer::isTransient)
+                .withExponentialBackoff().factor(2).maxDelay(maxRetryDelay.toMillis(), ChronoUnit.MILLIS).done()
+                .done()
+                .build();
+    }
+
+    /** Handles one record and settles it: acked when handled, nacked (to the dead-letter topic) when given up. */
+    public <T extends Message> Uni<Void> consume(org.eclipse.microprofile.reactive.messaging.Message<byte[]> record,
+            ProtoEventDeserializer<T> decoder, EventHandler<T> handler) {
+        Context context = Vertx.currentContext();
+        Uni<GivenUp> outcome = context == null
+                ? Uni.createFrom().item(() -> handle(record, decoder, handler))
+                : Uni.createFrom().completionStage(() -> context.executeBlocking(() -> handle(record, decoder, handler), false).toCompletionStage());
+        return outcome.chain(givenUp -> Uni.createFrom().completionStage(givenUp == null
+                ? record.ack()
+                : record.nack(givenUp.cause(), Metadata.of(givenUp.headers()))));
+    }
+
+    private <T extends Message> GivenUp handle(org.eclipse.microprofile.reactive.messaging.Message<byte[]> record,
+            ProtoEventDeserializer<T> decoder, EventHandler<T> handler) {
+        String topic = record.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getTopic).orElse("?");
+        Headers headers = record.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getHeaders).orElse(null);
+        T event;
+        try {
+            byte[] value = record.getPayload();
+            if (value == null || value.length == 0) {
+                throw new IllegalArgumentException("the record on " + topic + " has no value");
+            }
+            event = decoder.deserialize(topic, headers, value);
+        } catch (RuntimeException e) {
+            return giveUp(topic, DeadLetters.Reason.UNDECODABLE, 0, e);
+        }
+        AtomicInteger attempts = new AtomicInteger();
+        try {
+            transientRetries.call(() -> {
+                if (attempts.incrementAndGet() > 1) {
+                    LOG.infof("%s record: attempt %d", topic, attempts.get());
+                }
+                handler.handle(event);
+                return null;
+            }, Void.class);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return giveUp(topic, DeadLetters.Reason.RETRIES_EXHAUSTED, attempts.get(), e);
+        } catch (Exception e) {
+            return giveUp(topic, reasonOf(e), attempts.get(), e);
+        }
+    }
+
+    private GivenUp giveUp(String topic, DeadLetters.Reason reason, int attempts, Throwable cause) {
+        LOG.warnf("%s: a record is given up (%s after %d attempt(s)): %s; it is in %s", topic, reason.header, attempts,
+                cause.getMessage(), DeadLetters.topic(service));
+        meters.counter("lmforge.events.dead.lettered", "topic", topic, "reason", reason.header).increment();
+        Headers headers = new RecordHeaders();
+        headers.add(DeadLetters.REASON, bytes(reason.header));
+        headers.add(DeadLetters.SERVICE, bytes(service));
+        headers.add(DeadLetters.ATTEMPTS, bytes(Integer.toString(attempts)));
+        return new GivenUp(cause, OutgoingKafkaRecordMetadata.builder().withHeaders(headers).build());
+    }
+
+    static DeadLetters.Reason reasonOf(Throwable e) {
+        if (isTransient(e)) {
+            return DeadLetters.Reason.RETRIES_EXHAUSTED;
+        }
+        if (e instanceof LmForgeException || e instanceof IllegalArgumentException) {
+            return DeadLetters.Reason.INVALID;
+        }
+        return DeadLetters.Reason.FAILED;
+    }
+
+    static boolean isTransient(Throwable e) {
+        return e instanceof LmForgeException l && l.kind() == LmForgeException.Kind.UNAVAILABLE;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private record GivenUp(Throwable cause, OutgoingKafkaRecordMetadata<?> headers) {
+    }
+}
