@@ -28,7 +28,7 @@ infra_env
 service() {
   start_process bench-inference env QUARKUS_HTTP_PORT=$PORT "$@" \
     java -Xmx1g -XX:+UseSerialGC -jar "$ROOT/inference-service/target/quarkus-app/quarkus-run.jar"
-  wait_for bench-inference 120 curl -sf "http://127.0.0.1:$PORT/q/health/ready" -o /dev/null
+  wait_for bench-inference 120 http_ok "$PORT" /q/health/ready
 }
 trap 'stop_process bench-inference' EXIT
 bench() { java -Xmx1g -XX:+UseSerialGC -Dai.djl.offline=true -cp "$CP" dev.lmforge.bench.InferenceBench "$@"; }

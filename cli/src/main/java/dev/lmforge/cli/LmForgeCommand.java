@@ -2,6 +2,7 @@ package dev.lmforge.cli;
 
 import dev.lmforge.cli.corpus.CorpusCommand;
 import dev.lmforge.cli.dataset.DatasetCommand;
+import dev.lmforge.cli.deadletters.DlqCommand;
 import dev.lmforge.cli.serving.EndpointsCommand;
 import dev.lmforge.cli.serving.GenerateCommand;
 import dev.lmforge.cli.serving.ModelsCommand;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lmforge", mixinStandardHelpOptions = true, version = "LM Forge 0.1.0",
         description = "Train, tune and serve LSTM language models: a client of the LM Forge services.",
         subcommands = {CorpusCommand.class, DatasetCommand.class, TokenizeCommand.class, TrainCommand.class, JobsCommand.class, TuneCommand.class,
-                PredictCommand.class, ScoreCommand.class, GenerateCommand.class, EndpointsCommand.class, ModelsCommand.class, StudyCommand.class})
+                PredictCommand.class, ScoreCommand.class, GenerateCommand.class, EndpointsCommand.class, ModelsCommand.class, StudyCommand.class,
+                DlqCommand.class})
 public class LmForgeCommand {
 }

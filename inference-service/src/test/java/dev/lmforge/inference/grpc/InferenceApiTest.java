@@ -36,6 +36,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
+import java.time.Duration;
+import dev.lmforge.api.v1.ModelReady;
+import dev.lmforge.common.events.Topics;
+import dev.lmforge.common.testing.PoisonRecords;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -111,6 +116,20 @@ class InferenceApiTest {
         assertEquals(first.getLoadedAt(), after.getLoadedAt(), "a redelivered model.ready does not load again");
         assertTrue(after.getLocation().getKey().endsWith("training-jobs/" + version + "/model/"));
         given().when().get("/ping").then().statusCode(200);
+    }
+
+    @Test
+    void poisonRecordsGoToTheDeadLetterTopicAndTheConsumerGoesOn() throws Exception {
+        Function<String, ModelReady> naming = v -> ModelReady.newBuilder().setSchemaVersion(1).setTrainingJobName(v).build();
+        PoisonRecords.awaitAssigned("inference-", Topics.MODEL_READY, Duration.ofSeconds(60));
+        String run = "poison-" + UUID.randomUUID().toString().substring(0, 8);
+        PoisonRecords poison = new PoisonRecords(Topics.MODEL_READY).sendAll(run, naming::apply, naming.apply(run + "-no-such-model"));
+        String version = ModelFixtures.publish(store, "europarl-b");
+        ModelFixtures.announce(List.of(version));
+
+        awaitState(version, ModelState.MODEL_STATE_AVAILABLE);
+        poison.assertDeadLettered("inference-service", Duration.ofSeconds(30));
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.lmforge.tokenizer.grpc;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
+import dev.lmforge.api.v1.CorpusIngested;
 import dev.lmforge.api.v1.CreateDatasetRequest;
 import dev.lmforge.api.v1.Dataset;
 import dev.lmforge.api.v1.DatasetServiceGrpc;
@@ -20,6 +22,7 @@ import dev.lmforge.common.events.Topics;
 import dev.lmforge.common.store.ArtifactStore;
 import dev.lmforge.common.store.S3Uri;
 import dev.lmforge.common.testing.EventProbe;
+import dev.lmforge.common.testing.PoisonRecords;
 import dev.lmforge.common.text.SentencePieceNormalizer;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -50,9 +53,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -209,6 +214,27 @@ class DatasetApiTest {
             }
         }
         String id = corpus + "-word-777";
+        Dataset d = awaitBuilt(id);
+        assertEquals(JobStatus.JOB_STATUS_COMPLETED, d.getStatus());
+        assertTrue(d.getAuto());
+        assertEquals(1, EventProbe.records(Topics.TOKENS_READY, id, new TokensReadyDeserializer(), Duration.ofSeconds(5)).size(),
+                "a redelivered corpus.ingested must not build or announce the dataset twice");
+    }
+
+    @Test
+    void poisonRecordsGoToTheDeadLetterTopicAndTheConsumerGoesOn() throws Exception {
+        TokenizerSpec auto = TokenizerSpec.newBuilder().setKind(TokenizerKind.TOKENIZER_KIND_WORD).setVocabSize(555).build();
+        Function<String, Message> naming = id -> CorpusIngested.newBuilder().setSchemaVersion(1).setCorpusId(id).setAutoTokenize(auto).build();
+        PoisonRecords poison = new PoisonRecords(Topics.CORPUS_INGESTED).sendAll(unique("poison"), naming, naming.apply(unique("no-such-corpus")));
+        PoisonRecords.produce(Topics.CORPUS_INGESTED, corpus,
+                CorpusIngested.newBuilder().setSchemaVersion(1).setCorpusId(corpus).setAutoTokenize(auto).build().toByteArray(), false);
+
+        assertEquals(JobStatus.JOB_STATUS_COMPLETED, awaitBuilt(corpus + "-word-555").getStatus(), "the valid record after the poison is handled");
+        poison.assertDeadLettered("tokenizer-service", Duration.ofSeconds(30));
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    private Dataset awaitBuilt(String id) throws InterruptedException {
         Dataset d = null;
         for (int i = 0; i < 240 && (d == null || d.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS); i++) {
             Thread.sleep(500);
@@ -218,10 +244,7 @@ class DatasetApiTest {
                 assertEquals(Status.Code.NOT_FOUND, notYet.getStatus().getCode());
             }
         }
-        assertEquals(JobStatus.JOB_STATUS_COMPLETED, d.getStatus());
-        assertTrue(d.getAuto());
-        assertEquals(1, EventProbe.records(Topics.TOKENS_READY, id, new TokensReadyDeserializer(), Duration.ofSeconds(5)).size(),
-                "a redelivered corpus.ingested must not build or announce the dataset twice");
+        return d;
     }
 
     @Test

@@ -61,7 +61,7 @@ class SentencePieceSpmCompatibilityTest {
 
     @BeforeAll
     void data() throws IOException {
-        SpTestSupport.assumeSpm();
+        SpTestSupport.requireSpm();
         dir = Files.createTempDirectory("sp-compat");
         List<String> trainLines = SpTestSupport.trainingLines(TRAIN_CHARS);
         train = SpTestSupport.write(dir, "train.txt", trainLines);

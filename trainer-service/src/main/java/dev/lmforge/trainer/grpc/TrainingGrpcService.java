@@ -36,7 +36,7 @@ public class TrainingGrpcService extends TrainingServiceGrpc.TrainingServiceImpl
     @Override
     @Blocking
     public void createTrainingJob(CreateTrainingJobRequest request, StreamObserver<TrainingJob> response) {
-        unary(response, () -> jobs.create(request.getSpec()));
+        unary(response, () -> request.getValidateOnly() ? jobs.validate(request.getSpec()) : jobs.create(request.getSpec()));
     }
 
     @Override

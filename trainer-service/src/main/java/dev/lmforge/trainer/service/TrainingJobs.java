@@ -54,7 +54,7 @@ public class TrainingJobs {
     }
 
     /** Checks a spec completely and returns the job record it becomes (InProgress, Starting). */
-    TrainingJob validate(TrainingJobSpec spec) {
+    public TrainingJob validate(TrainingJobSpec spec) {
         ResourceNames.requireValid("training job name", spec.getTrainingJobName());
         ResourceNames.requireValid("dataset id", spec.getDatasetId());
         Hyperparameters h = Hyperparameters.parse(spec.getHyperparametersMap());

@@ -18,6 +18,7 @@ import dev.lmforge.common.events.ProtoEventSerializer;
 import dev.lmforge.common.events.Topics;
 import dev.lmforge.common.store.ArtifactStore;
 import dev.lmforge.common.testing.EventProbe;
+import dev.lmforge.common.testing.PoisonRecords;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -44,8 +45,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -98,9 +101,14 @@ class TrainingJobApiTest {
     TrainingJob awaitEnd(String name) throws InterruptedException {
         TrainingJob job = null;
         for (int i = 0; i < 600; i++) {
-            job = training.describeTrainingJob(DescribeTrainingJobRequest.newBuilder().setTrainingJobName(name).build());
-            if (job.getStatus() != JobStatus.JOB_STATUS_IN_PROGRESS && job.getStatus() != JobStatus.JOB_STATUS_STOPPING) {
-                return job;
+            try {
+                job = training.describeTrainingJob(DescribeTrainingJobRequest.newBuilder().setTrainingJobName(name).build());
+                if (job.getStatus() != JobStatus.JOB_STATUS_IN_PROGRESS && job.getStatus() != JobStatus.JOB_STATUS_STOPPING) {
+                    return job;
+                }
+            } catch (StatusRuntimeException notYet) {
+                // a request produced to Kafka is recorded when a trainer takes it
+                assertEquals(Status.Code.NOT_FOUND, notYet.getStatus().getCode());
             }
             Thread.sleep(500);
         }
@@ -150,6 +158,24 @@ class TrainingJobApiTest {
         expect(Status.Code.FAILED_PRECONDITION, "only an InProgress job can be stopped",
                 () -> training.stopTrainingJob(StopTrainingJobRequest.newBuilder().setTrainingJobName(name).build()));
         expect(Status.Code.ALREADY_EXISTS, "already exists", () -> create(name, SMALL));
+    }
+
+    @Test
+    void poisonRecordsGoToTheDeadLetterTopicAndTheConsumerGoesOn() throws Exception {
+        Function<String, TrainRequested> naming = name -> TrainRequested.newBuilder().setSchemaVersion(1).setSpec(TrainingJobSpec.newBuilder()
+                .setTrainingJobName(name).setDatasetId(dataset).putHyperparameters("model", "kneser_ney")).build();
+        TrainRequested missingDataset = TrainRequested.newBuilder().setSchemaVersion(1).setSpec(TrainingJobSpec.newBuilder()
+                .setTrainingJobName(unique("no-dataset")).setDatasetId(unique("no-such-dataset")).putHyperparameters("model", "kneser_ney")).build();
+        PoisonRecords poison = new PoisonRecords(Topics.TRAIN_REQUESTED).sendAll(unique("poison"), naming::apply, missingDataset);
+        String valid = unique("after-poison");
+        PoisonRecords.produce(Topics.TRAIN_REQUESTED, valid, naming.apply(valid).toByteArray(), false);
+
+        assertEquals(JobStatus.JOB_STATUS_COMPLETED, awaitEnd(valid).getStatus(), "the valid request after the poison runs");
+        poison.assertDeadLettered("trainer-service", Duration.ofSeconds(30));
+        TrainingJob refused = training.describeTrainingJob(DescribeTrainingJobRequest.newBuilder()
+                .setTrainingJobName(missingDataset.getSpec().getTrainingJobName()).build());
+        assertEquals(JobStatus.JOB_STATUS_FAILED, refused.getStatus(), "Describe says why the request never ran");
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test

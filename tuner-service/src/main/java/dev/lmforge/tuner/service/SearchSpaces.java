@@ -62,6 +62,29 @@ final class SearchSpaces {
         return out;
     }
 
+    /**
+     * The trials at the corners of the space, for the trainer to check before any runs: every
+     * numeric range at its minimum, then at its maximum, and every category at least once.
+     */
+    static List<Map<String, String>> corners(SearchSpace space) {
+        int categories = space.parameters().stream().mapToInt(p -> p instanceof Parameter.Categorical c ? c.values().size() : 0).max().orElse(0);
+        List<Map<String, String>> corners = new ArrayList<>();
+        for (int i = 0; i < Math.max(2, categories); i++) {
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (Parameter p : space.parameters()) {
+                if (p instanceof Parameter.Continuous c) {
+                    values.put(p.name(), i == 0 ? c.min() : c.max());
+                } else if (p instanceof Parameter.Int n) {
+                    values.put(p.name(), i == 0 ? n.min() : n.max());
+                } else if (p instanceof Parameter.Categorical c) {
+                    values.put(p.name(), c.values().get(Math.min(i, c.values().size() - 1)));
+                }
+            }
+            corners.add(hyperparameters(new Assignment(values, 0, "")));
+        }
+        return corners;
+    }
+
     /** Back from a trial's hyperparameters to the assignment the strategy made. */
     static Assignment assignment(SearchSpace space, Map<String, String> hyperparameters, int resource, String tag) {
         Map<String, Object> values = new LinkedHashMap<>();

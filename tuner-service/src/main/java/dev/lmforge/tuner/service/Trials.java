@@ -15,6 +15,9 @@ public interface Trials {
     /** A complete dataset; NOT_FOUND or FAILED_PRECONDITION otherwise. */
     Dataset dataset(String datasetId);
 
+    /** Asks the trainer whether it would run this spec: INVALID_ARGUMENT with its reason if not. */
+    void check(TrainingJobSpec spec);
+
     /** Requests a trial on train.requested; returns once Kafka has it. */
     void request(TrainingJobSpec spec);
 

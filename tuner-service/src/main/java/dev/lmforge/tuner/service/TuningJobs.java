@@ -4,6 +4,7 @@ import com.google.protobuf.Timestamp;
 import dev.lmforge.api.v1.EarlyStopping;
 import dev.lmforge.api.v1.JobStatus;
 import dev.lmforge.api.v1.ObjectiveType;
+import dev.lmforge.api.v1.TrainingJobSpec;
 import dev.lmforge.api.v1.TuningJob;
 import dev.lmforge.api.v1.TuningJobSpec;
 import dev.lmforge.api.v1.TuningStrategy;
@@ -16,7 +17,9 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /** Tuning jobs as their users see them, with SageMaker's semantics; {@link TuningEngine} runs them. */
 @ApplicationScoped
@@ -96,6 +99,12 @@ public class TuningJobs {
             }
         }
         trials.dataset(spec.getDatasetId());
+        for (Map<String, String> corner : SearchSpaces.corners(space)) {
+            Map<String, String> hp = new TreeMap<>(spec.getStaticHyperparametersMap());
+            hp.putAll(corner);
+            trials.check(TrainingJobSpec.newBuilder().setTrainingJobName(spec.getTuningJobName() + "-001").setDatasetId(spec.getDatasetId())
+                    .putAllHyperparameters(hp).setTuningJobName(spec.getTuningJobName()).build());
+        }
     }
 
     public TuningJob describe(String name) {

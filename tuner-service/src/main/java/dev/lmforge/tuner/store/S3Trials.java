@@ -1,5 +1,6 @@
 package dev.lmforge.tuner.store;
 
+import dev.lmforge.api.v1.CreateTrainingJobRequest;
 import dev.lmforge.api.v1.Dataset;
 import dev.lmforge.api.v1.StopTrainingJobRequest;
 import dev.lmforge.api.v1.TrainRequested;
@@ -22,6 +23,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Trials through the platform's own channels: requested on train.requested (as any producer may),
@@ -57,6 +59,21 @@ public class S3Trials implements Trials {
     }
 
     @Override
+    public void check(TrainingJobSpec spec) {
+        try {
+            trainer.withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .createTrainingJob(CreateTrainingJobRequest.newBuilder().setSpec(spec).setValidateOnly(true).build());
+        } catch (StatusRuntimeException e) {
+            switch (e.getStatus().getCode()) {
+                case INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION, RESOURCE_EXHAUSTED ->
+                        throw LmForgeException.invalidArgument("the trainer would refuse the trials %s: %s", spec.getHyperparametersMap(),
+                                e.getStatus().getDescription());
+                default -> throw LmForgeException.unavailable("the trainer could not check the trials: " + e.getStatus(), e);
+            }
+        }
+    }
+
+    @Override
     public void request(TrainingJobSpec spec) {
         Instant now = Instant.now();
         requests.send(spec.getTrainingJobName(), TrainRequested.newBuilder().setSchemaVersion(1).setSpec(spec)
@@ -66,7 +83,7 @@ public class S3Trials implements Trials {
     @Override
     public void stop(String trainingJobName) {
         try {
-            trainer.withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
+            trainer.withDeadlineAfter(10, TimeUnit.SECONDS)
                     .stopTrainingJob(StopTrainingJobRequest.newBuilder().setTrainingJobName(trainingJobName).build());
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() != Status.Code.FAILED_PRECONDITION && e.getStatus().getCode() != Status.Code.NOT_FOUND) {

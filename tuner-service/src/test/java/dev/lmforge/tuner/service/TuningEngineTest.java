@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 
@@ -66,6 +67,7 @@ class TuningEngineTest {
         final Map<String, TrainingJob.Builder> jobs = new LinkedHashMap<>();
         final List<String> requested = new ArrayList<>();
         final List<String> stopped = new ArrayList<>();
+        final List<Map<String, String>> checked = new ArrayList<>();
         final ToDoubleFunction<Map<String, String>> objective;
         int maxRunning;
 
@@ -84,6 +86,22 @@ class TuningEngineTest {
                 throw LmForgeException.notFound("dataset '%s' does not exist", datasetId);
             }
             return Dataset.getDefaultInstance();
+        }
+
+        /** Like the trainer: it knows its hyperparameters, and hidden_size only up to 1024. */
+        @Override
+        public void check(TrainingJobSpec spec) {
+            checked.add(spec.getHyperparametersMap());
+            for (var hp : spec.getHyperparametersMap().entrySet()) {
+                if (!Set.of("epochs", "learning_rate", "hidden_size", "dropout", "optimizer").contains(hp.getKey())) {
+                    throw LmForgeException.invalidArgument("the trainer would refuse the trials %s: unknown hyperparameter '%s'",
+                            spec.getHyperparametersMap(), hp.getKey());
+                }
+                if (hp.getKey().equals("hidden_size") && Long.parseLong(hp.getValue()) > 1024) {
+                    throw LmForgeException.invalidArgument("the trainer would refuse the trials %s: hidden_size must be at most 1024",
+                            spec.getHyperparametersMap());
+                }
+            }
         }
 
         @Override
@@ -164,6 +182,27 @@ class TuningEngineTest {
         assertEquals(12, (int) done.getTrialCountsByStatusOrThrow("Completed"));
         assertEquals(2, done.getParameterImportanceCount());
         assertEquals("learning_rate", done.getParameterImportance(0).getName(), "learning rate matters most here");
+    }
+
+    @Test
+    void theTrainerChecksTheCornersOfTheSpaceBeforeAnyTrialRuns() {
+        jobs.create(spec("corners", TuningStrategy.TUNING_STRATEGY_RANDOM, 2, 1));
+        assertEquals(List.of(Map.of("epochs", "3", "learning_rate", "0.01", "hidden_size", "16"),
+                Map.of("epochs", "3", "learning_rate", "10.0", "hidden_size", "256")), trainer.checked);
+
+        TuningJobSpec typo = spec("typo", TuningStrategy.TUNING_STRATEGY_RANDOM, 2, 1).toBuilder()
+                .setRanges(ParameterRanges.newBuilder().addContinuous(ContinuousParameterRange.newBuilder()
+                        .setName("learnign_rate").setMinValue(0.01).setMaxValue(1))).build();
+        LmForgeException e = assertThrows(LmForgeException.class, () -> jobs.create(typo));
+        assertEquals(LmForgeException.Kind.INVALID_ARGUMENT, e.kind());
+        assertTrue(e.getMessage().contains("learnign_rate"), e.getMessage());
+
+        TuningJobSpec tooLarge = spec("too-large", TuningStrategy.TUNING_STRATEGY_RANDOM, 2, 1).toBuilder()
+                .setRanges(ParameterRanges.newBuilder().addInteger(IntegerParameterRange.newBuilder()
+                        .setName("hidden_size").setMinValue(16).setMaxValue(4096))).build();
+        assertThrows(LmForgeException.class, () -> jobs.create(tooLarge));
+        assertTrue(store.find("typo").isEmpty() && store.find("too-large").isEmpty(), "a refused tuning job is not recorded");
+        assertTrue(trainer.requested.isEmpty(), "and requests no trial");
     }
 
     @Test
