@@ -4,6 +4,7 @@ import com.google.protobuf.Timestamp;
 import dev.lmforge.api.v1.Channel;
 import dev.lmforge.api.v1.Corpus;
 import dev.lmforge.api.v1.CorpusSpec;
+import dev.lmforge.common.paging.Paging;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.naming.ResourceNames;
 import dev.lmforge.common.store.AbortableOutputStream;
@@ -172,13 +173,8 @@ public class CorpusIngestion {
     }
 
     public CorpusStore.Page list(String pageToken, int pageSize) {
-        if (pageSize < 0 || pageSize > 100) {
-            throw LmForgeException.invalidArgument("page_size must be between 0 and 100, got %d", pageSize);
-        }
-        if (!pageToken.isEmpty() && !ResourceNames.isValid(pageToken)) {
-            throw LmForgeException.invalidArgument("page_token '%s' is not one this service returned", pageToken);
-        }
-        return store.list(pageToken, pageSize == 0 ? 20 : pageSize);
+        int size = Paging.pageSize(pageSize);
+        return store.list(Paging.startAfter(pageToken), size);
     }
 
     public int delete(String corpusId) {

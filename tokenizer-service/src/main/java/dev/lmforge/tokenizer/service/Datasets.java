@@ -1,5 +1,6 @@
 package dev.lmforge.tokenizer.service;
 
+import dev.lmforge.common.paging.Paging;
 import dev.lmforge.common.text.Tokenizer;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
@@ -240,13 +241,8 @@ public class Datasets {
     }
 
     public DatasetStore.Page list(String pageToken, int pageSize, String corpusId) {
-        if (pageSize < 0 || pageSize > 100) {
-            throw LmForgeException.invalidArgument("page_size must be between 0 and 100, got %d", pageSize);
-        }
-        if (!pageToken.isEmpty() && !ResourceNames.isValid(pageToken)) {
-            throw LmForgeException.invalidArgument("page_token '%s' is not one this service returned", pageToken);
-        }
-        DatasetStore.Page page = store.list(pageToken, pageSize == 0 ? 20 : pageSize);
+        int size = Paging.pageSize(pageSize);
+        DatasetStore.Page page = store.list(Paging.startAfter(pageToken), size);
         if (corpusId.isEmpty()) {
             return page;
         }

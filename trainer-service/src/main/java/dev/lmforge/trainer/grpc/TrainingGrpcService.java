@@ -49,8 +49,8 @@ public class TrainingGrpcService extends TrainingServiceGrpc.TrainingServiceImpl
     @Blocking
     public void listTrainingJobs(ListTrainingJobsRequest request, StreamObserver<ListTrainingJobsResponse> response) {
         unary(response, () -> {
-            TrainingJobs.Page page = jobs.list(request.getStatusEquals(), request.getNameContains(), request.getPageToken(), request.getPageSize());
-            return ListTrainingJobsResponse.newBuilder().addAllTrainingJobs(page.jobs()).setNextPageToken(page.nextPageToken()).build();
+            var page = jobs.list(request.getStatusEquals(), request.getNameContains(), request.getPageToken(), request.getPageSize());
+            return ListTrainingJobsResponse.newBuilder().addAllTrainingJobs(page.items()).setNextPageToken(page.nextPageToken()).build();
         });
     }
 

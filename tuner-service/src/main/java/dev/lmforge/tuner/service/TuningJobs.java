@@ -7,6 +7,7 @@ import dev.lmforge.api.v1.ObjectiveType;
 import dev.lmforge.api.v1.TuningJob;
 import dev.lmforge.api.v1.TuningJobSpec;
 import dev.lmforge.api.v1.TuningStrategy;
+import dev.lmforge.common.paging.Paging;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.naming.ResourceNames;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -104,26 +105,13 @@ public class TuningJobs {
                 .orElseThrow(() -> LmForgeException.notFound("tuning job '%s' does not exist", name));
     }
 
-    public record Page(List<TuningJob> jobs, String nextPageToken) {
-    }
-
-    public Page list(JobStatus statusEquals, String nameContains, String pageToken, int pageSize) {
-        if (pageSize < 0 || pageSize > 100) {
-            throw LmForgeException.invalidArgument("page_size must be between 0 and 100, got %d", pageSize);
-        }
-        int offset;
-        try {
-            offset = pageToken.isEmpty() ? 0 : Integer.parseInt(pageToken);
-        } catch (NumberFormatException e) {
-            throw LmForgeException.invalidArgument("page_token '%s' is not one this service returned", pageToken);
-        }
+    public Paging.Page<TuningJob> list(JobStatus statusEquals, String nameContains, String pageToken, int pageSize) {
+        Paging.Window window = Paging.window(pageToken, pageSize);
         List<TuningJob> all = store.all().stream()
                 .filter(j -> statusEquals == JobStatus.JOB_STATUS_UNSPECIFIED || j.getStatus() == statusEquals)
                 .filter(j -> j.getSpec().getTuningJobName().toLowerCase(Locale.ROOT).contains(nameContains.toLowerCase(Locale.ROOT)))
                 .sorted(Comparator.comparing((TuningJob j) -> j.getCreationTime().getSeconds()).reversed()).toList();
-        int size = pageSize == 0 ? 20 : pageSize;
-        int end = Math.min(all.size(), offset + size);
-        return new Page(offset >= all.size() ? List.of() : all.subList(offset, end), end < all.size() ? Integer.toString(end) : "");
+        return window.slice(all);
     }
 
     /** Stopping: running trials are stopped, and the job ends Stopped when none runs any more. */
