@@ -14,6 +14,7 @@ import dev.lmforge.api.v1.TokenizerSpec;
 import dev.lmforge.api.v1.TrainingJob;
 import dev.lmforge.api.v1.TrainingJobSpec;
 import dev.lmforge.api.v1.TrainingProgress;
+import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.trainer.internal.LatestCheckpoint;
 import dev.lmforge.trainer.internal.TrainingState;
@@ -50,7 +51,7 @@ class NgramJobTest {
         Map<String, int[]> splits = Map.of("train", stream(6000, 1), "validation", stream(800, 2), "test", stream(700, 3));
         Dataset dataset = Dataset.newBuilder().setDatasetId("d").setCorpusId("c").setVocabSize(VOCAB).setEosId(EOS).setUnkId(1)
                 .setTokenizer(TokenizerSpec.newBuilder().setKind(TokenizerKind.TOKENIZER_KIND_WORD))
-                .setTokenizerLocation(S3Location.newBuilder().setKey("datasets/d/tokenizer.vocab"))
+                .setTokenizerLocation(S3Location.newBuilder().setKey(ArtifactLayout.shared().datasetFile("d", "tokenizer.vocab")))
                 .putSplits("train", DatasetSplit.newBuilder().setTokens(6000).setCharacters(30_000).build())
                 .putSplits("validation", DatasetSplit.newBuilder().setTokens(800).setCharacters(4000).build())
                 .putSplits("test", DatasetSplit.newBuilder().setTokens(700).setCharacters(3500).build()).build();
@@ -240,7 +241,7 @@ class NgramJobTest {
                 throw new UncheckedIOException(e);
             }
             this.manifest = manifest;
-            return S3Location.newBuilder().setKey("training-jobs/" + name + "/model/").build();
+            return S3Location.newBuilder().setKey(ArtifactLayout.shared().modelPrefix(name)).build();
         }
 
         public boolean isModelReadySent(String name) {

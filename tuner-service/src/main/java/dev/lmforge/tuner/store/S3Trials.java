@@ -6,9 +6,10 @@ import dev.lmforge.api.v1.TrainRequested;
 import dev.lmforge.api.v1.TrainingJob;
 import dev.lmforge.api.v1.TrainingJobSpec;
 import dev.lmforge.api.v1.TrainingServiceGrpc;
-import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.events.EventSender;
+import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ArtifactStore;
+import dev.lmforge.common.store.PublishedDatasets;
 import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.tuner.service.TunerConfig;
 import dev.lmforge.tuner.service.Trials;
@@ -45,15 +46,12 @@ public class S3Trials implements Trials {
 
     @Override
     public Optional<TrainingJob> find(String trainingJobName) {
-        return store.read("training-jobs/" + trainingJobName + "/status.json").map(json -> ProtoJson.merge(json, TrainingJob.newBuilder()).build());
+        return store.read(ArtifactLayout.shared().trainingJobStatus(trainingJobName)).map(json -> ProtoJson.merge(json, TrainingJob.newBuilder()).build());
     }
 
     @Override
     public Dataset dataset(String datasetId) {
-        return store.read("datasets/" + datasetId + "/meta.json").map(json -> ProtoJson.merge(json, Dataset.newBuilder()).build())
-                .orElseThrow(() -> store.exists("datasets/" + datasetId + "/status.json")
-                        ? LmForgeException.failedPrecondition("dataset '%s' is not ready: its build is still running or failed", datasetId)
-                        : LmForgeException.notFound("dataset '%s' does not exist", datasetId));
+        return PublishedDatasets.require(store, datasetId, Dataset.newBuilder()).build();
     }
 
     @Override

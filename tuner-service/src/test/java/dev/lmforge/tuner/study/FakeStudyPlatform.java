@@ -15,6 +15,7 @@ import dev.lmforge.api.v1.TrainingJobSpec;
 import dev.lmforge.api.v1.Trial;
 import dev.lmforge.api.v1.TuningJob;
 import dev.lmforge.api.v1.TuningJobSpec;
+import dev.lmforge.common.store.ArtifactLayout;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,7 +38,7 @@ final class FakeStudyPlatform implements StudyPlatform, StudyStore {
     Set<String> failingRuns = Set.of();
 
     FakeStudyPlatform(String corpusId) {
-        S3Location loc = S3Location.newBuilder().setBucket("lmforge").setKey("corpora/" + corpusId + "/x.txt").build();
+        S3Location loc = S3Location.newBuilder().setBucket("lmforge").setKey(ArtifactLayout.shared().corpusSplit(corpusId, "x")).build();
         corpora.put(corpusId, Corpus.newBuilder().setCorpusId(corpusId).putSplits("train", loc).putSplits("validation", loc).putSplits("test", loc)
                 .setStats(CorpusStats.newBuilder().setWords(100_000).setVocabularySize(9_000)).build());
     }
@@ -158,6 +159,6 @@ final class FakeStudyPlatform implements StudyPlatform, StudyStore {
 
     @Override
     public S3Location reportLocation(String study) {
-        return S3Location.newBuilder().setBucket("lmforge").setKey("studies/" + study + "/report/").build();
+        return S3Location.newBuilder().setBucket("lmforge").setKey(ArtifactLayout.shared().studyReportPrefix(study)).build();
     }
 }
