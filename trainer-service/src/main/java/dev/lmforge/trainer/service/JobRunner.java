@@ -11,6 +11,7 @@ import dev.lmforge.api.v1.TrainingJob;
 import dev.lmforge.api.v1.TrainingJobSpec;
 import dev.lmforge.api.v1.TrainingProgress;
 import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.common.metrics.MetricNames;
 import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.trainer.internal.LatestCheckpoint;
 import dev.lmforge.trainer.internal.TrainingState;
@@ -370,10 +371,10 @@ public class JobRunner {
             save();
             TrainingProgress.Builder p = TrainingProgress.newBuilder().setEpoch(m.getEpoch()).setStep(state.getGlobalStep())
                     .setLoss(m.getTrainLoss()).setTokensPerSecond(m.getTokensPerSecond())
-                    .addMetrics(Metric.newBuilder().setName("train:loss").setValue(m.getTrainLoss()))
-                    .addMetrics(Metric.newBuilder().setName("validation:loss").setValue(m.getValidationLoss()))
-                    .addMetrics(Metric.newBuilder().setName("validation:perplexity").setValue(m.getValidationPerplexity()))
-                    .addMetrics(Metric.newBuilder().setName("validation:bpc").setValue(m.getValidationBpc()));
+                    .addMetrics(Metric.newBuilder().setName(MetricNames.TRAIN_LOSS).setValue(m.getTrainLoss()))
+                    .addMetrics(Metric.newBuilder().setName(MetricNames.VALIDATION_LOSS).setValue(m.getValidationLoss()))
+                    .addMetrics(Metric.newBuilder().setName(MetricNames.VALIDATION_PERPLEXITY).setValue(m.getValidationPerplexity()))
+                    .addMetrics(Metric.newBuilder().setName(MetricNames.VALIDATION_BPC).setValue(m.getValidationBpc()));
             events.progress(p.setTrainingJobName(name).setStatus(job.getStatus()).setSecondaryStatus(job.getSecondaryStatus())
                     .setTuningJobName(job.getSpec().getTuningJobName()).setTimestamp(TrainingJobs.timestamp(Instant.now()))
                     .setMessage(String.format("epoch %d: validation perplexity %.2f, %.3f bits per character", m.getEpoch(),

@@ -4,6 +4,7 @@ import dev.lmforge.api.v1.JobStatus;
 import dev.lmforge.api.v1.SecondaryStatus;
 import dev.lmforge.api.v1.SecondaryStatusTransition;
 import dev.lmforge.api.v1.TrainingJob;
+import dev.lmforge.common.naming.JobStatusNames;
 
 import java.time.Instant;
 
@@ -18,14 +19,7 @@ final class JobStates {
     }
 
     static String name(JobStatus status) {
-        return switch (status) {
-            case JOB_STATUS_IN_PROGRESS -> "InProgress";
-            case JOB_STATUS_COMPLETED -> "Completed";
-            case JOB_STATUS_FAILED -> "Failed";
-            case JOB_STATUS_STOPPING -> "Stopping";
-            case JOB_STATUS_STOPPED -> "Stopped";
-            default -> "Unknown";
-        };
+        return JobStatusNames.of(status).orElse("Unknown");
     }
 
     /** Ends the current secondary status and starts the next one, now. */

@@ -16,6 +16,7 @@ import dev.lmforge.api.v1.TrainingServiceGrpc;
 import dev.lmforge.api.v1.WatchTrainingJobRequest;
 import dev.lmforge.common.events.ProtoEventSerializer;
 import dev.lmforge.common.events.Topics;
+import dev.lmforge.common.metrics.MetricNames;
 import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ArtifactStore;
 import dev.lmforge.common.testing.EventProbe;
@@ -127,7 +128,7 @@ class TrainingJobApiTest {
         assertEquals(2, job.getEpochsCount());
         assertTrue(job.getEpochs(1).getValidationLoss() < job.getEpochs(0).getValidationLoss() + 0.5);
         List<String> metrics = job.getFinalMetricsList().stream().map(Metric::getName).toList();
-        for (String m : List.of("validation:perplexity", "validation:bpc", "test:perplexity", "test:bpc")) {
+        for (String m : List.of(MetricNames.VALIDATION_PERPLEXITY, MetricNames.VALIDATION_BPC, MetricNames.TEST_PERPLEXITY, MetricNames.TEST_BPC)) {
             assertTrue(metrics.contains(m), m + " missing from " + metrics);
         }
         List<String> history = job.getSecondaryStatusTransitionsList().stream().map(t -> t.getStatus().name()).toList();

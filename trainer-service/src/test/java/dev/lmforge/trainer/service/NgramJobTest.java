@@ -14,6 +14,7 @@ import dev.lmforge.api.v1.TokenizerSpec;
 import dev.lmforge.api.v1.TrainingJob;
 import dev.lmforge.api.v1.TrainingJobSpec;
 import dev.lmforge.api.v1.TrainingProgress;
+import dev.lmforge.common.metrics.MetricNames;
 import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.trainer.internal.LatestCheckpoint;
@@ -144,9 +145,9 @@ class NgramJobTest {
         EpochMetrics epoch = job.getEpochs(0);
         double validNats = KneserNeyModel.fit(splits.get("train"), VOCAB, 3).evaluateNats(withEos(splits.get("validation")));
         assertEquals(validNats / Math.log(2) / 4000, epoch.getValidationBpc(), 1e-12, "the LSTM's bits per character");
-        assertEquals(List.of("train:loss", "validation:loss", "validation:perplexity", "validation:bpc", "test:loss", "test:perplexity", "test:bpc"),
+        assertEquals(List.of(MetricNames.TRAIN_LOSS, MetricNames.VALIDATION_LOSS, MetricNames.VALIDATION_PERPLEXITY, MetricNames.VALIDATION_BPC, MetricNames.TEST_LOSS, MetricNames.TEST_PERPLEXITY, MetricNames.TEST_BPC),
                 job.getFinalMetricsList().stream().map(Metric::getName).toList());
-        assertTrue(progress.stream().anyMatch(p -> p.getEpoch() == 1 && p.getMetricsList().stream().anyMatch(m -> m.getName().equals("validation:bpc"))));
+        assertTrue(progress.stream().anyMatch(p -> p.getEpoch() == 1 && p.getMetricsList().stream().anyMatch(m -> m.getName().equals(MetricNames.VALIDATION_BPC))));
         assertEquals(1, ready.size());
 
         ModelCard card = ProtoJson.merge(store.manifest, ModelCard.newBuilder()).build();

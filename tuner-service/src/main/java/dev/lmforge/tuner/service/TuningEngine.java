@@ -12,6 +12,8 @@ import dev.lmforge.api.v1.Trial;
 import dev.lmforge.api.v1.TuningJob;
 import dev.lmforge.api.v1.TuningJobSpec;
 import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.common.metrics.MetricNames;
+import dev.lmforge.common.naming.JobStatusNames;
 import dev.lmforge.tuner.strategy.Assignment;
 import dev.lmforge.tuner.strategy.BayesianOptimization;
 import dev.lmforge.tuner.strategy.Hyperband;
@@ -206,10 +208,10 @@ public class TuningEngine {
         List<Double> out = new ArrayList<>();
         for (EpochMetrics m : tj.getEpochsList()) {
             switch (metric) {
-                case "validation:loss" -> out.add(m.getValidationLoss());
-                case "validation:perplexity" -> out.add(m.getValidationPerplexity());
-                case "validation:bpc" -> out.add(m.getValidationBpc());
-                case "train:loss" -> out.add(m.getTrainLoss());
+                case MetricNames.VALIDATION_LOSS -> out.add(m.getValidationLoss());
+                case MetricNames.VALIDATION_PERPLEXITY -> out.add(m.getValidationPerplexity());
+                case MetricNames.VALIDATION_BPC -> out.add(m.getValidationBpc());
+                case MetricNames.TRAIN_LOSS -> out.add(m.getTrainLoss());
                 default -> {
                     return List.of();
                 }
@@ -317,10 +319,8 @@ public class TuningEngine {
         Map<String, Integer> counts = new TreeMap<>();
         for (Trial t : job.getTrialsList()) {
             String key = switch (t.getStatus()) {
-                case JOB_STATUS_IN_PROGRESS -> "InProgress";
-                case JOB_STATUS_COMPLETED -> "Completed";
-                case JOB_STATUS_FAILED -> "Failed";
-                case JOB_STATUS_STOPPED -> t.getEarlyStopped() ? "EarlyStopped" : "Stopped";
+                case JOB_STATUS_IN_PROGRESS, JOB_STATUS_COMPLETED, JOB_STATUS_FAILED -> JobStatusNames.of(t.getStatus()).orElseThrow();
+                case JOB_STATUS_STOPPED -> t.getEarlyStopped() ? "EarlyStopped" : JobStatusNames.of(t.getStatus()).orElseThrow();
                 default -> "Other";
             };
             counts.merge(key, 1, Integer::sum);

@@ -7,6 +7,7 @@ import dev.lmforge.api.v1.ObjectiveType;
 import dev.lmforge.api.v1.TuningJob;
 import dev.lmforge.api.v1.TuningJobSpec;
 import dev.lmforge.api.v1.TuningStrategy;
+import dev.lmforge.common.metrics.MetricNames;
 import dev.lmforge.common.paging.Paging;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.naming.ResourceNames;
@@ -23,9 +24,6 @@ import java.util.Set;
 @ApplicationScoped
 public class TuningJobs {
 
-    /** The metrics a training job reports; the first four after every epoch too. */
-    static final List<String> METRICS = List.of("validation:loss", "validation:perplexity", "validation:bpc", "train:loss",
-            "test:loss", "test:perplexity", "test:bpc");
     static final int MAX_JOBS = 500;
 
     private final TuningStore store;
@@ -64,9 +62,9 @@ public class TuningJobs {
                 throw LmForgeException.invalidArgument("hyperparameter '%s' is both static and tuned: give it one way", fixed);
             }
         }
-        if (!METRICS.contains(spec.getObjective().getMetricName())) {
+        if (!MetricNames.ALL.contains(spec.getObjective().getMetricName())) {
             throw LmForgeException.invalidArgument("objective metric '%s' is not one the trainer emits: %s",
-                    spec.getObjective().getMetricName(), String.join(", ", METRICS));
+                    spec.getObjective().getMetricName(), String.join(", ", MetricNames.ALL));
         }
         if (spec.getObjective().getType() == ObjectiveType.OBJECTIVE_TYPE_UNSPECIFIED) {
             throw LmForgeException.invalidArgument("objective type is required: OBJECTIVE_TYPE_MINIMIZE or OBJECTIVE_TYPE_MAXIMIZE");
@@ -80,7 +78,7 @@ public class TuningJobs {
         if (spec.getMaxParallelJobs() < 1 || spec.getMaxParallelJobs() > spec.getMaxJobs()) {
             throw LmForgeException.invalidArgument("max_parallel_jobs must be between 1 and max_jobs (%d), got %d", spec.getMaxJobs(), spec.getMaxParallelJobs());
         }
-        if (spec.getEarlyStopping() == EarlyStopping.EARLY_STOPPING_AUTO && spec.getObjective().getMetricName().startsWith("test:")) {
+        if (spec.getEarlyStopping() == EarlyStopping.EARLY_STOPPING_AUTO && !MetricNames.PER_EPOCH.contains(spec.getObjective().getMetricName())) {
             throw LmForgeException.invalidArgument("early stopping Auto needs an objective reported after every epoch (validation:* or train:loss), not %s",
                     spec.getObjective().getMetricName());
         }

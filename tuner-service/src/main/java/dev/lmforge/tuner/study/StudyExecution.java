@@ -19,6 +19,7 @@ import dev.lmforge.api.v1.TuningJob;
 import dev.lmforge.api.v1.TuningJobSpec;
 import dev.lmforge.api.v1.TuningObjective;
 import dev.lmforge.api.v1.TuningStrategy;
+import dev.lmforge.common.metrics.MetricNames;
 import dev.lmforge.tuner.service.TuningJobs;
 import org.jboss.logging.Logger;
 
@@ -196,7 +197,7 @@ public final class StudyExecution {
                         .setScalingType(ScalingType.SCALING_TYPE_LOGARITHMIC))
                 .build();
         return TuningJobSpec.newBuilder().setTuningJobName(run.resource()).setDatasetId(dataset.getDatasetId()).putAllStaticHyperparameters(fixed)
-                .setRanges(ranges).setObjective(TuningObjective.newBuilder().setMetricName("validation:bpc").setType(ObjectiveType.OBJECTIVE_TYPE_MINIMIZE))
+                .setRanges(ranges).setObjective(TuningObjective.newBuilder().setMetricName(MetricNames.VALIDATION_BPC).setType(ObjectiveType.OBJECTIVE_TYPE_MINIMIZE))
                 .setStrategy(TuningStrategy.TUNING_STRATEGY_BAYESIAN).setMaxJobs(b.tuningTrials()).setMaxParallelJobs(b.tuningParallel())
                 .setEarlyStopping(EarlyStopping.EARLY_STOPPING_OFF).setRandomSeed(1).build();
     }

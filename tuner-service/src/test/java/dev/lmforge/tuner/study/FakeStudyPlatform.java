@@ -15,6 +15,7 @@ import dev.lmforge.api.v1.TrainingJobSpec;
 import dev.lmforge.api.v1.Trial;
 import dev.lmforge.api.v1.TuningJob;
 import dev.lmforge.api.v1.TuningJobSpec;
+import dev.lmforge.common.metrics.MetricNames;
 import dev.lmforge.common.store.ArtifactLayout;
 
 import java.util.ArrayList;
@@ -86,8 +87,8 @@ final class FakeStudyPlatform implements StudyPlatform, StudyStore {
         }
         double bpc = bpc(run, spec.getHyperparametersMap());
         jobs.put(spec.getTrainingJobName(), TrainingJob.newBuilder().setSpec(spec).setStatus(JobStatus.JOB_STATUS_COMPLETED)
-                .addFinalMetrics(Metric.newBuilder().setName("validation:bpc").setValue(bpc))
-                .addFinalMetrics(Metric.newBuilder().setName("validation:perplexity").setValue(Math.pow(2, bpc * 5))).build());
+                .addFinalMetrics(Metric.newBuilder().setName(MetricNames.VALIDATION_BPC).setValue(bpc))
+                .addFinalMetrics(Metric.newBuilder().setName(MetricNames.VALIDATION_PERPLEXITY).setValue(Math.pow(2, bpc * 5))).build());
     }
 
     private static double bpc(String run, Map<String, String> h) {
