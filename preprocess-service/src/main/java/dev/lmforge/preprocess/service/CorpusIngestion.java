@@ -1,6 +1,6 @@
 package dev.lmforge.preprocess.service;
 
-import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.Channel;
 import dev.lmforge.api.v1.Corpus;
 import dev.lmforge.api.v1.CorpusSpec;
@@ -15,7 +15,6 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
@@ -118,14 +117,13 @@ public class CorpusIngestion {
                     ? LmForgeException.unavailable("reading the input of corpus '" + id + "' failed: " + io.getMessage(), io)
                     : (RuntimeException) e;
         }
-        Instant now = Instant.now();
         Corpus corpus = store.locate(Corpus.newBuilder()
                 .setCorpusId(id)
                 .setSpec(spec.toBuilder().setName(id))
                 .setStats(result.stats())
                 .addAllSources(result.sources())
                 .addAllWarnings(result.warnings())
-                .setCreatedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano())))
+                .setCreatedAt(Timestamps.now()))
                 .build();
         try {
             store.publish(corpus);

@@ -1,5 +1,7 @@
 package dev.lmforge.trainer.service;
 
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.Dataset;
 import dev.lmforge.api.v1.EpochMetrics;
 import dev.lmforge.api.v1.JobStatus;
@@ -24,7 +26,6 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -108,7 +109,7 @@ public class JobRunner {
         } catch (LmForgeException e) {
             LOG.warnf("train.requested for %s rejected: %s", spec.getTrainingJobName(), e.getMessage());
             if (dev.lmforge.common.naming.ResourceNames.isValid(spec.getTrainingJobName())) {
-                TrainingJob rejected = TrainingJob.newBuilder().setSpec(spec).setCreationTime(TrainingJobs.timestamp(Instant.now())).build();
+                TrainingJob rejected = TrainingJob.newBuilder().setSpec(spec).setCreationTime(Timestamps.now()).build();
                 store.create(TrainingJobs.failed(rejected, e.getMessage()));
             }
             return null;
@@ -143,7 +144,7 @@ public class JobRunner {
     private final class Attempt implements TrainingLoop.Hooks {
         private final String name;
         private TrainingJob.Builder job;
-        private final Instant started = Instant.now();
+        private final Timestamp started = Timestamps.now();
         private long lastStatus = System.nanoTime();
         private long lastLease = System.nanoTime();
         private long lastCheckpoint = System.nanoTime();
@@ -178,7 +179,7 @@ public class JobRunner {
                     checkpoint.map(c -> "attempt " + job.getAttempt() + " on " + trainerId + ", resuming from step " + c.getGlobalStep())
                             .orElse("attempt " + job.getAttempt() + " on " + trainerId));
             if (job.getTrainingStartTime().getSeconds() == 0) {
-                job.setTrainingStartTime(TrainingJobs.timestamp(started));
+                job.setTrainingStartTime(started);
             }
             Hyperparameters h = Hyperparameters.parse(job.getSpec().getHyperparametersMap());
 
@@ -282,7 +283,7 @@ public class JobRunner {
                     .setCorpusId(dataset.getCorpusId()).setTokenizerKind(dataset.getTokenizer().getKind()).setTokenizerFile(tokenizerFile)
                     .setVocabSize(dataset.getVocabSize()).setEosId(dataset.getEosId()).setUnkId(dataset.getUnkId())
                     .putAllHyperparameters(h.resolved()).addAllMetrics(finalMetrics).addAllEpochs(state.getEpochsList())
-                    .setCreatedAt(TrainingJobs.timestamp(Instant.now()));
+                    .setCreatedAt(Timestamps.now());
         }
 
         private void announce(TrainingJob done) {
@@ -306,9 +307,9 @@ public class JobRunner {
         }
 
         private void finish(TrainingJob ended) {
-            Instant now = Instant.now();
-            long seconds = Duration.between(started, now).toSeconds();
-            TrainingJob.Builder b = ended.toBuilder().setTrainingEndTime(TrainingJobs.timestamp(now))
+            Timestamp now = Timestamps.now();
+            long seconds = Timestamps.between(started, now).getSeconds();
+            TrainingJob.Builder b = ended.toBuilder().setTrainingEndTime(now)
                     .setTrainingTimeSeconds(ended.getTrainingTimeSeconds() + seconds)
                     .setBillableTimeSeconds(ended.getBillableTimeSeconds() + seconds).clearProgress();
             job = b;
@@ -358,7 +359,7 @@ public class JobRunner {
                         .setSecondaryStatus(job.getSecondaryStatus()).setEpoch(state.getEpochsCompleted() + 1).setTotalEpochs(h.epochs())
                         .setStep(done).setTotalSteps(totalSteps).setLoss(loss).setTokensPerSecond(tokensPerSecond)
                         .setEtaSeconds((totalSteps - done) / Math.max(1e-9, stepsPerSecond))
-                        .setTimestamp(TrainingJobs.timestamp(Instant.now())).build();
+                        .setTimestamp(Timestamps.now()).build();
                 job.setProgress(p).setTokensPerSecond(tokensPerSecond);
                 save();
             }
@@ -376,7 +377,7 @@ public class JobRunner {
                     .addMetrics(Metric.newBuilder().setName(MetricNames.VALIDATION_PERPLEXITY).setValue(m.getValidationPerplexity()))
                     .addMetrics(Metric.newBuilder().setName(MetricNames.VALIDATION_BPC).setValue(m.getValidationBpc()));
             events.progress(p.setTrainingJobName(name).setStatus(job.getStatus()).setSecondaryStatus(job.getSecondaryStatus())
-                    .setTuningJobName(job.getSpec().getTuningJobName()).setTimestamp(TrainingJobs.timestamp(Instant.now()))
+                    .setTuningJobName(job.getSpec().getTuningJobName()).setTimestamp(Timestamps.now())
                     .setMessage(String.format("epoch %d: validation perplexity %.2f, %.3f bits per character", m.getEpoch(),
                             m.getValidationPerplexity(), m.getValidationBpc())).build());
             LOG.infof("training job %s: epoch %d, train loss %.4f, validation perplexity %.2f, bpc %.4f, %.0f tokens/s", name, m.getEpoch(),
@@ -391,7 +392,7 @@ public class JobRunner {
         @Override
         public boolean runtimeExceeded() {
             long max = job.getSpec().getStoppingCondition().getMaxRuntimeSeconds();
-            return max > 0 && Duration.between(started, Instant.now()).toSeconds() + job.getTrainingTimeSeconds() >= max;
+            return max > 0 && Timestamps.between(started, Timestamps.now()).getSeconds() + job.getTrainingTimeSeconds() >= max;
         }
 
         @Override
@@ -413,7 +414,7 @@ public class JobRunner {
         private void progressEvent(TrainingJob.Builder b, String message) {
             events.progress(TrainingProgress.newBuilder().setTrainingJobName(name).setStatus(b.getStatus())
                     .setSecondaryStatus(b.getSecondaryStatus()).setEpoch(b.getEpochsCompleted()).setTuningJobName(b.getSpec().getTuningJobName())
-                    .addAllMetrics(b.getFinalMetricsList()).setMessage(message).setTimestamp(TrainingJobs.timestamp(Instant.now())).build());
+                    .addAllMetrics(b.getFinalMetricsList()).setMessage(message).setTimestamp(Timestamps.now()).build());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.lmforge.trainer.service;
 
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.Dataset;
 import dev.lmforge.api.v1.JobStatus;
 import dev.lmforge.api.v1.SecondaryStatus;
@@ -12,7 +13,6 @@ import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.naming.ResourceNames;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -78,8 +78,7 @@ public class TrainingJobs {
                             + "the trainer allows %.1f GiB: lower hidden_size, num_layers, embedding_dim, batch_size or bptt",
                     bytes / 1073741824.0, dataset.getVocabSize(), config.maxModelBytes() / 1073741824.0);
         }
-        Instant now = Instant.now();
-        Timestamp ts = timestamp(now);
+        Timestamp ts = Timestamps.now();
         return TrainingJob.newBuilder().setSpec(spec).setStatus(JobStatus.JOB_STATUS_IN_PROGRESS)
                 .setSecondaryStatus(SecondaryStatus.SECONDARY_STATUS_STARTING)
                 .addSecondaryStatusTransitions(SecondaryStatusTransition.newBuilder().setStatus(SecondaryStatus.SECONDARY_STATUS_STARTING)
@@ -132,7 +131,4 @@ public class TrainingJobs {
                 SecondaryStatus.SECONDARY_STATUS_FAILED, reason).build();
     }
 
-    static Timestamp timestamp(Instant t) {
-        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
-    }
 }

@@ -1,6 +1,7 @@
 package dev.lmforge.trainer.service;
 
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.EpochMetrics;
 import dev.lmforge.api.v1.Metric;
 import dev.lmforge.common.metrics.MetricNames;
@@ -9,7 +10,6 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import java.util.List;
 
 /** Training outside the service (SageMaker's container contract): the loop with local checkpoints, then the final metrics. */
@@ -78,7 +78,7 @@ public final class TrainingRunner {
 
     static List<Metric> finalMetrics(EpochMetrics last, double testNats, TokenData data) {
         double testLoss = testNats / Math.max(1, data.test().length - 1);
-        Timestamp now = TrainingJobs.timestamp(Instant.now());
+        Timestamp now = Timestamps.now();
         return List.of(
                 metric(MetricNames.TRAIN_LOSS, last.getTrainLoss(), now),
                 metric(MetricNames.VALIDATION_LOSS, last.getValidationLoss(), now),

@@ -1,5 +1,6 @@
 package dev.lmforge.tuner.service;
 
+import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.EarlyStopping;
 import dev.lmforge.api.v1.EpochMetrics;
 import dev.lmforge.api.v1.JobStatus;
@@ -295,7 +296,7 @@ public class TuningEngine {
         Map<String, String> hp = new TreeMap<>(spec.getStaticHyperparametersMap());
         hp.putAll(SearchSpaces.hyperparameters(a));
         Trial trial = Trial.newBuilder().setTrainingJobName(trialName).putAllHyperparameters(hp).setStatus(JobStatus.JOB_STATUS_IN_PROGRESS)
-                .setResource(a.resource()).setStrategyTag(a.tag()).setCreationTime(TuningJobs.now()).build();
+                .setResource(a.resource()).setStrategyTag(a.tag()).setCreationTime(Timestamps.now()).build();
         job.addTrials(trial);
         save(job.build());
         try {
@@ -310,7 +311,7 @@ public class TuningEngine {
     }
 
     private static void finish(TuningJob.Builder job, JobStatus status) {
-        job.setStatus(status).setEndTime(TuningJobs.now());
+        job.setStatus(status).setEndTime(Timestamps.now());
         LOG.infof("tuning job %s: %s after %d trials", job.getSpec().getTuningJobName(), status, job.getTrialsCount());
     }
 

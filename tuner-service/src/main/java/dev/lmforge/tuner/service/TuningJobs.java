@@ -1,6 +1,6 @@
 package dev.lmforge.tuner.service;
 
-import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.EarlyStopping;
 import dev.lmforge.api.v1.JobStatus;
 import dev.lmforge.api.v1.ObjectiveType;
@@ -13,7 +13,6 @@ import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.naming.ResourceNames;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -41,7 +40,7 @@ public class TuningJobs {
         if (store.find(spec.getTuningJobName()).isPresent()) {
             throw LmForgeException.alreadyExists("tuning job '%s' already exists: job names are unique", spec.getTuningJobName());
         }
-        TuningJob job = TuningJob.newBuilder().setSpec(spec).setStatus(JobStatus.JOB_STATUS_IN_PROGRESS).setCreationTime(now()).build();
+        TuningJob job = TuningJob.newBuilder().setSpec(spec).setStatus(JobStatus.JOB_STATUS_IN_PROGRESS).setCreationTime(Timestamps.now()).build();
         store.create(job);
         engine.start(job);
         return job;
@@ -118,8 +117,4 @@ public class TuningJobs {
         return engine.requestStop(name);
     }
 
-    public static Timestamp now() {
-        Instant t = Instant.now();
-        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
-    }
 }

@@ -1,5 +1,6 @@
 package dev.lmforge.tuner.store;
 
+import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.Dataset;
 import dev.lmforge.api.v1.StopTrainingJobRequest;
 import dev.lmforge.api.v1.TrainRequested;
@@ -21,7 +22,6 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.jboss.logging.Logger;
 
-import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -56,9 +56,8 @@ public class S3Trials implements Trials {
 
     @Override
     public void request(TrainingJobSpec spec) {
-        Instant now = Instant.now();
         requests.send(spec.getTrainingJobName(), TrainRequested.newBuilder().setSchemaVersion(1).setSpec(spec)
-                .setRequestedAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano())).build());
+                .setRequestedAt(Timestamps.now()).build());
     }
 
     @Override

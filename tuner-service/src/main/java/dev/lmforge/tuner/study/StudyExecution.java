@@ -1,5 +1,6 @@
 package dev.lmforge.tuner.study;
 
+import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.Corpus;
 import dev.lmforge.api.v1.ContinuousParameterRange;
 import dev.lmforge.api.v1.Dataset;
@@ -20,7 +21,6 @@ import dev.lmforge.api.v1.TuningJobSpec;
 import dev.lmforge.api.v1.TuningObjective;
 import dev.lmforge.api.v1.TuningStrategy;
 import dev.lmforge.common.metrics.MetricNames;
-import dev.lmforge.tuner.service.TuningJobs;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -80,7 +80,7 @@ public final class StudyExecution {
             study.setSummary(report.summary()).setReportLocation(store.reportLocation(name)).clearReportFiles().addAllReportFiles(files.keySet())
                     .setStatus(failed.isEmpty() ? JobStatus.JOB_STATUS_COMPLETED : JobStatus.JOB_STATUS_FAILED)
                     .setFailureReason(failed.isEmpty() ? "" : "runs that did not complete, shown as such in the report: " + String.join("; ", failed))
-                    .setPhase("").setEndTime(TuningJobs.now());
+                    .setPhase("").setEndTime(Timestamps.now());
             save();
             LOG.infof("study %s: %s, report at %s", name, study.getStatus(), study.getReportLocation().getKey());
         } catch (InterruptedException e) {
@@ -88,7 +88,7 @@ public final class StudyExecution {
         } catch (RuntimeException e) {
             LOG.errorf(e, "study %s failed", name);
             study.setStatus(JobStatus.JOB_STATUS_FAILED).setFailureReason(e.getMessage() == null ? e.toString() : e.getMessage())
-                    .setPhase("").setEndTime(TuningJobs.now());
+                    .setPhase("").setEndTime(Timestamps.now());
             save();
         }
         return study.build();
