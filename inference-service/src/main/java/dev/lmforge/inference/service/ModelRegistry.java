@@ -1,6 +1,6 @@
 package dev.lmforge.inference.service;
 
-import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.Endpoint;
 import dev.lmforge.api.v1.Model;
 import dev.lmforge.api.v1.ModelCard;
@@ -17,7 +17,6 @@ import org.jboss.logging.Logger;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -96,10 +95,9 @@ public class ModelRegistry {
             if (previous != null) {
                 previous.retire();
             }
-            Instant now = Instant.now();
             Model m = Model.newBuilder().setModelVersion(version).setLocation(store.location(version)).setState(ModelState.MODEL_STATE_AVAILABLE)
                     .setTokenizerKind(card.getTokenizerKind().name()).setVocabSize(card.getVocabSize()).addAllMetrics(card.getMetricsList())
-                    .setLoadedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano())).build();
+                    .setLoadedAt(Timestamps.now()).build();
             versions.put(version, m);
             LOG.infof("model %s loaded (%s, vocabulary %d)", version, card.getTokenizerKind(), card.getVocabSize());
             return m;

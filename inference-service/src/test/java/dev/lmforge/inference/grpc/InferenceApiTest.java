@@ -16,6 +16,7 @@ import dev.lmforge.api.v1.SetEndpointModelRequest;
 import dev.lmforge.api.v1.TokenProbability;
 import dev.lmforge.api.v1.TokenSequence;
 import dev.lmforge.api.v1.UnloadModelRequest;
+import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ArtifactStore;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -114,7 +115,7 @@ class InferenceApiTest {
         awaitState(sentinel, ModelState.MODEL_STATE_FAILED);
         Model after = api.getModel(GetModelRequest.newBuilder().setModelVersion(version).build());
         assertEquals(first.getLoadedAt(), after.getLoadedAt(), "a redelivered model.ready does not load again");
-        assertTrue(after.getLocation().getKey().endsWith("training-jobs/" + version + "/model/"));
+        assertTrue(after.getLocation().getKey().endsWith(ArtifactLayout.shared().modelPrefix(version)));
         given().when().get("/ping").then().statusCode(200);
     }
 
@@ -215,7 +216,7 @@ class InferenceApiTest {
     @Test
     void anIncompleteOrBrokenModelNeverReplacesTheServingOne() throws Exception {
         String incomplete = "half-" + UUID.randomUUID().toString().substring(0, 8);
-        store.put("training-jobs/" + incomplete + "/model/saved_model.pb", new byte[10], "application/octet-stream");
+        store.put(ArtifactLayout.shared().modelFile(incomplete, "saved_model.pb"), new byte[10], "application/octet-stream");
         assertStatus(Status.Code.FAILED_PRECONDITION, "not complete", () -> api.setEndpointModel(SetEndpointModelRequest.newBuilder()
                 .setEndpoint(Endpoint.newBuilder().setName(endpoint).setModelVersion(incomplete)).build()));
 

@@ -3,6 +3,7 @@ package dev.lmforge.inference.grpc;
 import dev.lmforge.api.v1.ModelReady;
 import dev.lmforge.common.events.ProtoEventSerializer;
 import dev.lmforge.common.events.Topics;
+import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ArtifactStore;
 import dev.lmforge.common.testing.EventProbe;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -31,24 +32,24 @@ final class ModelFixtures {
     /** A new model version with the files of fixture {@code name}; returns the version (the "training job" name). */
     static String publish(ArtifactStore store, String name) throws IOException {
         String version = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        String prefix = "training-jobs/" + version + "/model/";
+        ArtifactLayout layout = ArtifactLayout.shared();
         Path dir = MODELS.resolve(name);
         try (var files = Files.walk(dir)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 String relative = dir.relativize(f).toString();
-                if (!relative.equals(ArtifactStore.MANIFEST)) {
-                    store.put(prefix + relative, Files.readAllBytes(f), "application/octet-stream");
+                if (!relative.equals(ArtifactLayout.MODEL_MARKER)) {
+                    store.put(layout.modelFile(version, relative), Files.readAllBytes(f), "application/octet-stream");
                 }
             }
         }
-        store.publish(prefix, ArtifactStore.MANIFEST, Files.readAllBytes(dir.resolve(ArtifactStore.MANIFEST)));
+        store.publish(layout.modelPrefix(version), ArtifactLayout.MODEL_MARKER, Files.readAllBytes(dir.resolve(ArtifactLayout.MODEL_MARKER)));
         return version;
     }
 
     /** A model whose SavedModel is garbage but whose card and tokenizer are fine. */
     static String publishCorrupt(ArtifactStore store) throws IOException {
         String version = publish(store, "europarl-a");
-        store.put("training-jobs/" + version + "/model/saved_model.pb", "not a graph".getBytes(), "application/octet-stream");
+        store.put(ArtifactLayout.shared().modelFile(version, "saved_model.pb"), "not a graph".getBytes(), "application/octet-stream");
         return version;
     }
 

@@ -1,6 +1,6 @@
 package dev.lmforge.preprocess.events;
 
-import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.Corpus;
 import dev.lmforge.api.v1.CorpusIngested;
 import dev.lmforge.common.events.EventSender;
@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 
-import java.time.Instant;
 
 /** Publishes corpus.ingested, keyed by corpus id, and waits for the broker's acknowledgement. */
 @ApplicationScoped
@@ -26,13 +25,12 @@ public class KafkaCorpusEventPublisher implements CorpusEventPublisher {
 
     @Override
     public void corpusIngested(Corpus corpus) {
-        Instant now = Instant.now();
         CorpusIngested.Builder event = CorpusIngested.newBuilder()
                 .setSchemaVersion(SCHEMA_VERSION)
                 .setCorpusId(corpus.getCorpusId())
                 .setLocation(corpus.getLocation())
                 .setStats(corpus.getStats())
-                .setIngestedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()));
+                .setIngestedAt(Timestamps.now());
         if (corpus.getSpec().hasAutoTokenize()) {
             event.setAutoTokenize(corpus.getSpec().getAutoTokenize());
         }

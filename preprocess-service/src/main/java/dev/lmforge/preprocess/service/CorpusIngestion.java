@@ -1,9 +1,10 @@
 package dev.lmforge.preprocess.service;
 
-import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.Channel;
 import dev.lmforge.api.v1.Corpus;
 import dev.lmforge.api.v1.CorpusSpec;
+import dev.lmforge.common.paging.Paging;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.naming.ResourceNames;
 import dev.lmforge.common.store.AbortableOutputStream;
@@ -14,7 +15,6 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
@@ -117,14 +117,13 @@ public class CorpusIngestion {
                     ? LmForgeException.unavailable("reading the input of corpus '" + id + "' failed: " + io.getMessage(), io)
                     : (RuntimeException) e;
         }
-        Instant now = Instant.now();
         Corpus corpus = store.locate(Corpus.newBuilder()
                 .setCorpusId(id)
                 .setSpec(spec.toBuilder().setName(id))
                 .setStats(result.stats())
                 .addAllSources(result.sources())
                 .addAllWarnings(result.warnings())
-                .setCreatedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano())))
+                .setCreatedAt(Timestamps.now()))
                 .build();
         try {
             store.publish(corpus);
@@ -172,13 +171,8 @@ public class CorpusIngestion {
     }
 
     public CorpusStore.Page list(String pageToken, int pageSize) {
-        if (pageSize < 0 || pageSize > 100) {
-            throw LmForgeException.invalidArgument("page_size must be between 0 and 100, got %d", pageSize);
-        }
-        if (!pageToken.isEmpty() && !ResourceNames.isValid(pageToken)) {
-            throw LmForgeException.invalidArgument("page_token '%s' is not one this service returned", pageToken);
-        }
-        return store.list(pageToken, pageSize == 0 ? 20 : pageSize);
+        int size = Paging.pageSize(pageSize);
+        return store.list(Paging.startAfter(pageToken), size);
     }
 
     public int delete(String corpusId) {

@@ -2,6 +2,7 @@ package dev.lmforge.preprocess.store;
 
 import dev.lmforge.api.v1.Corpus;
 import dev.lmforge.api.v1.S3Location;
+import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ArtifactStore;
 import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.common.store.AbortableOutputStream;
@@ -16,75 +17,64 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Layout: {@code corpora/{id}/{train,validation,test}.txt}, {@code stats.json}, then
- * {@code manifest.json} (the Corpus message) written last; {@code events/corpus.ingested} records
- * that the event went out.
+ * A corpus is its three splits and stats, then its manifest (the Corpus message) written last; a
+ * marker records that corpus.ingested went out. Keys: {@link ArtifactLayout}.
  */
 @ApplicationScoped
 public class S3CorpusStore implements CorpusStore {
 
-    static final String ROOT = "corpora/";
-    private static final String EVENT_MARKER = "events/corpus.ingested";
-
     private final ArtifactStore store;
+    private final ArtifactLayout layout = ArtifactLayout.shared();
 
     public S3CorpusStore(ArtifactStore store) {
         this.store = store;
     }
 
-    private static String prefix(String corpusId) {
-        return ROOT + corpusId + "/";
-    }
-
     @Override
     public Optional<Corpus> find(String corpusId) {
-        return store.read(prefix(corpusId) + ArtifactStore.MANIFEST).map(json -> ProtoJson.merge(json, Corpus.newBuilder()).build());
+        return store.read(layout.corpusManifest(corpusId)).map(json -> ProtoJson.merge(json, Corpus.newBuilder()).build());
     }
 
     @Override
     public boolean hasObjects(String corpusId) {
-        return store.hasAny(prefix(corpusId));
+        return store.hasAny(layout.corpusPrefix(corpusId));
     }
 
     @Override
     public AbortableOutputStream openSplit(String corpusId, Split split) {
-        return store.create(splitPath(corpusId, split), "text/plain; charset=utf-8");
-    }
-
-    private static String splitPath(String corpusId, Split split) {
-        return prefix(corpusId) + split.label() + ".txt";
+        return store.create(layout.corpusSplit(corpusId, split.label()), "text/plain; charset=utf-8");
     }
 
     @Override
     public Corpus.Builder locate(Corpus.Builder corpus) {
         String id = corpus.getCorpusId();
-        corpus.setLocation(S3Location.newBuilder().setBucket(store.bucket()).setKey(store.key(prefix(id))));
+        corpus.setLocation(S3Location.newBuilder().setBucket(store.bucket()).setKey(store.key(layout.corpusPrefix(id))));
         for (Split split : Split.values()) {
-            corpus.putSplits(split.label(), S3Location.newBuilder().setBucket(store.bucket()).setKey(store.key(splitPath(id, split))).build());
+            corpus.putSplits(split.label(), S3Location.newBuilder().setBucket(store.bucket()).setKey(store.key(layout.corpusSplit(id, split.label()))).build());
         }
         return corpus;
     }
 
     @Override
     public void publish(Corpus corpus) {
-        String prefix = prefix(corpus.getCorpusId());
-        store.put(prefix + "stats.json", ProtoJson.bytes(corpus.getStats()), "application/json");
-        store.publish(prefix, ArtifactStore.MANIFEST, ProtoJson.bytes(corpus));
+        String id = corpus.getCorpusId();
+        store.put(layout.corpusStats(id), ProtoJson.bytes(corpus.getStats()), "application/json");
+        store.publish(layout.corpusPrefix(id), ArtifactLayout.CORPUS_MARKER, ProtoJson.bytes(corpus));
     }
 
     @Override
     public boolean isEventSent(String corpusId) {
-        return store.exists(prefix(corpusId) + EVENT_MARKER);
+        return store.exists(layout.corpusIngestedMarker(corpusId));
     }
 
     @Override
     public void markEventSent(String corpusId) {
-        store.put(prefix(corpusId) + EVENT_MARKER, Instant.now().toString().getBytes(StandardCharsets.UTF_8), "text/plain");
+        store.put(layout.corpusIngestedMarker(corpusId), Instant.now().toString().getBytes(StandardCharsets.UTF_8), "text/plain");
     }
 
     @Override
     public Page list(String startAfter, int limit) {
-        ArtifactStore.Page page = store.publishedChildren(ROOT, ArtifactStore.MANIFEST, startAfter, limit);
+        ArtifactStore.Page page = store.publishedChildren(layout.corporaPrefix(), ArtifactLayout.CORPUS_MARKER, startAfter, limit);
         List<Corpus> corpora = new ArrayList<>();
         for (String id : page.names()) {
             find(id).ifPresent(corpora::add);
@@ -94,6 +84,6 @@ public class S3CorpusStore implements CorpusStore {
 
     @Override
     public int delete(String corpusId) {
-        return store.deletePrefix(prefix(corpusId), ArtifactStore.MANIFEST);
+        return store.deletePrefix(layout.corpusPrefix(corpusId), ArtifactLayout.CORPUS_MARKER);
     }
 }

@@ -10,6 +10,7 @@ import dev.lmforge.api.v1.ImportCorpusRequest;
 import dev.lmforge.api.v1.ListCorporaRequest;
 import dev.lmforge.common.events.EventHeaders;
 import dev.lmforge.common.events.Topics;
+import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ArtifactStore;
 import dev.lmforge.common.testing.EventProbe;
 import io.grpc.Status;
@@ -92,10 +93,12 @@ class CorpusApiTest {
         assertEquals(400, corpus.getStats().getDocuments());
         long train = corpus.getStats().getSplitsOrThrow("train").getLines();
         assertTrue(train > 300, "train lines " + train);
-        for (String object : List.of("train.txt", "validation.txt", "test.txt", "stats.json", ArtifactStore.MANIFEST)) {
-            assertTrue(store.exists("corpora/" + id + "/" + object), object + " missing");
+        ArtifactLayout layout = ArtifactLayout.shared();
+        for (String object : List.of(layout.corpusSplit(id, "train"), layout.corpusSplit(id, "validation"), layout.corpusSplit(id, "test"),
+                layout.corpusStats(id), layout.corpusManifest(id))) {
+            assertTrue(store.exists(object), object + " missing");
         }
-        try (InputStream in = store.open("corpora/" + id + "/train.txt")) {
+        try (InputStream in = store.open(layout.corpusSplit(id, "train"))) {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(train, text.lines().count());
             assertEquals(corpus.getStats().getSplitsOrThrow("train").getBytes(), text.getBytes(StandardCharsets.UTF_8).length);
@@ -216,7 +219,7 @@ class CorpusApiTest {
         byte[] elf = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0};
         expectStatus(Status.Code.INVALID_ARGUMENT, "looks binary", () -> client.ingest(CorpusSpec.newBuilder().setName(binary).build(),
                 text("good.txt", documents(10, 8)), new PreprocessClient.Upload("ls", dev.lmforge.api.v1.Channel.CHANNEL_UNSPECIFIED, elf)));
-        assertFalse(store.hasAny("corpora/" + binary + "/"), "a failed ingestion left objects behind");
+        assertFalse(store.hasAny(ArtifactLayout.shared().corpusPrefix(binary)), "a failed ingestion left objects behind");
         assertTrue(EventProbe.records(Topics.CORPUS_INGESTED, binary, new CorpusIngestedDeserializer(), Duration.ofSeconds(2)).isEmpty());
 
         byte[] latin1 = "caf\u00e9 cr\u00e8me\n".getBytes(StandardCharsets.ISO_8859_1);

@@ -1,6 +1,6 @@
 package dev.lmforge.tokenizer.events;
 
-import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.Dataset;
 import dev.lmforge.api.v1.TokensReady;
 import dev.lmforge.common.events.EventSender;
@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 
-import java.time.Instant;
 
 /** Publishes tokens.ready, keyed by dataset id, and waits for the broker's acknowledgement. */
 @ApplicationScoped
@@ -26,7 +25,6 @@ public class KafkaDatasetEvents implements DatasetEvents {
 
     @Override
     public void tokensReady(Dataset dataset) {
-        Instant now = Instant.now();
         TokensReady event = TokensReady.newBuilder()
                 .setSchemaVersion(SCHEMA_VERSION)
                 .setDatasetId(dataset.getDatasetId())
@@ -34,7 +32,7 @@ public class KafkaDatasetEvents implements DatasetEvents {
                 .setLocation(dataset.getLocation())
                 .setTokenizer(dataset.getTokenizer().toBuilder().clearModel())
                 .setVocabSize(dataset.getVocabSize())
-                .setReadyAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+                .setReadyAt(Timestamps.now())
                 .build();
         sender.send(dataset.getDatasetId(), event);
     }

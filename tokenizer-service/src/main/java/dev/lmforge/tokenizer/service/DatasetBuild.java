@@ -1,7 +1,7 @@
 package dev.lmforge.tokenizer.service;
 
+import com.google.protobuf.util.Timestamps;
 import dev.lmforge.common.text.Tokenizer;
-import com.google.protobuf.Timestamp;
 import dev.lmforge.api.v1.Corpus;
 import dev.lmforge.api.v1.Dataset;
 import dev.lmforge.api.v1.DatasetSplit;
@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -65,9 +64,8 @@ final class DatasetBuild {
         } finally {
             Files.deleteIfExists(train);
         }
-        Instant now = Instant.now();
         Dataset complete = dataset.setStatus(JobStatus.JOB_STATUS_COMPLETED).setPhase("").setProgress(1)
-                .setCompletedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+                .setCompletedAt(Timestamps.now())
                 .setBuildSeconds((System.nanoTime() - started) / 1e9).build();
         store.publish(complete);
         store.saveStatus(complete);

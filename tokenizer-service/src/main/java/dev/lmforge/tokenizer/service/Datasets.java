@@ -1,8 +1,9 @@
 package dev.lmforge.tokenizer.service;
 
+import com.google.protobuf.util.Timestamps;
+import dev.lmforge.common.paging.Paging;
 import dev.lmforge.common.text.Tokenizer;
 import com.google.protobuf.ByteString;
-import com.google.protobuf.Timestamp;
 import dev.lmforge.api.v1.Corpus;
 import dev.lmforge.api.v1.CreateDatasetRequest;
 import dev.lmforge.api.v1.Dataset;
@@ -19,7 +20,6 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,12 +122,11 @@ public class Datasets {
             running.remove(id, done);
             throw LmForgeException.alreadyExists("dataset '%s' already exists: delete it first or choose another id", id);
         }
-        Instant now = Instant.now();
         Dataset initial;
         try {
             initial = store.locate(Dataset.newBuilder().setDatasetId(id).setCorpusId(corpusId).setTokenizer(checked)
                     .setStatus(JobStatus.JOB_STATUS_IN_PROGRESS).setPhase("queued").setAuto(auto)
-                    .setCreatedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))).build();
+                    .setCreatedAt(Timestamps.now())).build();
             store.saveStatus(initial);
         } catch (RuntimeException e) {
             running.remove(id, done);
@@ -240,13 +239,8 @@ public class Datasets {
     }
 
     public DatasetStore.Page list(String pageToken, int pageSize, String corpusId) {
-        if (pageSize < 0 || pageSize > 100) {
-            throw LmForgeException.invalidArgument("page_size must be between 0 and 100, got %d", pageSize);
-        }
-        if (!pageToken.isEmpty() && !ResourceNames.isValid(pageToken)) {
-            throw LmForgeException.invalidArgument("page_token '%s' is not one this service returned", pageToken);
-        }
-        DatasetStore.Page page = store.list(pageToken, pageSize == 0 ? 20 : pageSize);
+        int size = Paging.pageSize(pageSize);
+        DatasetStore.Page page = store.list(Paging.startAfter(pageToken), size);
         if (corpusId.isEmpty()) {
             return page;
         }

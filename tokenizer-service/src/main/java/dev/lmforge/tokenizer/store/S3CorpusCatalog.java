@@ -3,6 +3,7 @@ package dev.lmforge.tokenizer.store;
 import dev.lmforge.api.v1.Corpus;
 import dev.lmforge.api.v1.S3Location;
 import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ArtifactStore;
 import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.common.store.S3Uri;
@@ -12,11 +13,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.InputStream;
 import java.util.Optional;
 
-/** Reads corpora as the preprocess-service publishes them: {@code corpora/{id}/manifest.json}, written last. */
+/** Reads corpora as the preprocess-service publishes them: complete once their manifest, written last, exists. */
 @ApplicationScoped
 public class S3CorpusCatalog implements CorpusCatalog {
 
     private final ArtifactStore store;
+    private final ArtifactLayout layout = ArtifactLayout.shared();
 
     public S3CorpusCatalog(ArtifactStore store) {
         this.store = store;
@@ -24,12 +26,12 @@ public class S3CorpusCatalog implements CorpusCatalog {
 
     @Override
     public Optional<Corpus> find(String corpusId) {
-        return store.read("corpora/" + corpusId + "/" + ArtifactStore.MANIFEST).map(json -> ProtoJson.merge(json, Corpus.newBuilder()).build());
+        return store.read(layout.corpusManifest(corpusId)).map(json -> ProtoJson.merge(json, Corpus.newBuilder()).build());
     }
 
     @Override
     public boolean hasObjects(String corpusId) {
-        return store.hasAny("corpora/" + corpusId + "/");
+        return store.hasAny(layout.corpusPrefix(corpusId));
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.lmforge.tokenizer.store;
 import dev.lmforge.api.v1.Dataset;
 import dev.lmforge.api.v1.S3Location;
 import dev.lmforge.common.store.AbortableOutputStream;
+import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ArtifactStore;
 import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.common.store.S3Uri;
@@ -17,48 +18,40 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Layout: {@code datasets/{id}/status.json} (from creation on), {@code tokenizer.model} or
- * {@code tokenizer.vocab}, {@code {split}-{n}.bin} shards, {@code meta.json} written last, and
- * {@code events/tokens.ready} once announced.
+ * A dataset is its status record (from creation on), its tokenizer ({@code tokenizer.model} or
+ * {@code tokenizer.vocab}) and {@code {split}-{n}.bin} shards, then its meta record written last, and
+ * a marker once tokens.ready went out. Keys: {@link ArtifactLayout}.
  */
 @ApplicationScoped
 public class S3DatasetStore implements DatasetStore {
 
-    static final String ROOT = "datasets/";
-    static final String STATUS = "status.json";
-    static final String META = "meta.json";
-    private static final String EVENT_MARKER = "events/tokens.ready";
-
     private final ArtifactStore store;
+    private final ArtifactLayout layout = ArtifactLayout.shared();
 
     public S3DatasetStore(ArtifactStore store) {
         this.store = store;
     }
 
-    private static String prefix(String datasetId) {
-        return ROOT + datasetId + "/";
-    }
-
     @Override
     public Optional<Dataset> find(String datasetId) {
-        Optional<byte[]> json = store.read(prefix(datasetId) + META).or(() -> store.read(prefix(datasetId) + STATUS));
+        Optional<byte[]> json = store.read(layout.datasetMeta(datasetId)).or(() -> store.read(layout.datasetStatus(datasetId)));
         return json.map(bytes -> ProtoJson.merge(bytes, Dataset.newBuilder()).build());
     }
 
     @Override
     public void saveStatus(Dataset dataset) {
-        store.put(prefix(dataset.getDatasetId()) + STATUS, ProtoJson.bytes(dataset), "application/json");
+        store.put(layout.datasetStatus(dataset.getDatasetId()), ProtoJson.bytes(dataset), "application/json");
     }
 
     @Override
     public Dataset.Builder locate(Dataset.Builder dataset) {
-        return dataset.setLocation(S3Location.newBuilder().setBucket(store.bucket()).setKey(store.key(prefix(dataset.getDatasetId()))));
+        return dataset.setLocation(S3Location.newBuilder().setBucket(store.bucket()).setKey(store.key(layout.datasetPrefix(dataset.getDatasetId()))));
     }
 
     @Override
     public S3Location putTokenizer(String datasetId, String fileName, byte[] content) {
-        store.put(prefix(datasetId) + fileName, content, "application/octet-stream");
-        return S3Location.newBuilder().setBucket(store.bucket()).setKey(store.key(prefix(datasetId) + fileName)).build();
+        store.put(layout.datasetFile(datasetId, fileName), content, "application/octet-stream");
+        return S3Location.newBuilder().setBucket(store.bucket()).setKey(store.key(layout.datasetFile(datasetId, fileName))).build();
     }
 
     @Override
@@ -83,23 +76,23 @@ public class S3DatasetStore implements DatasetStore {
 
     @Override
     public AbortableOutputStream openShard(String datasetId, String name) {
-        return store.create(prefix(datasetId) + name, "application/octet-stream");
+        return store.create(layout.datasetFile(datasetId, name), "application/octet-stream");
     }
 
     @Override
     public String shardKey(String datasetId, String name) {
-        return store.key(prefix(datasetId) + name);
+        return store.key(layout.datasetFile(datasetId, name));
     }
 
     @Override
     public void publish(Dataset dataset) {
-        store.publish(prefix(dataset.getDatasetId()), META, ProtoJson.bytes(dataset));
+        store.publish(layout.datasetPrefix(dataset.getDatasetId()), ArtifactLayout.DATASET_MARKER, ProtoJson.bytes(dataset));
     }
 
     @Override
     public void discardArtifacts(String datasetId) {
-        for (ArtifactStore.StoredObject o : store.list(prefix(datasetId))) {
-            if (!o.key().endsWith("/" + STATUS)) {
+        for (ArtifactStore.StoredObject o : store.list(layout.datasetPrefix(datasetId))) {
+            if (!o.key().equals(layout.datasetStatus(datasetId))) {
                 store.delete(o.key());
             }
         }
@@ -107,17 +100,17 @@ public class S3DatasetStore implements DatasetStore {
 
     @Override
     public boolean isEventSent(String datasetId) {
-        return store.exists(prefix(datasetId) + EVENT_MARKER);
+        return store.exists(layout.tokensReadyMarker(datasetId));
     }
 
     @Override
     public void markEventSent(String datasetId) {
-        store.put(prefix(datasetId) + EVENT_MARKER, Instant.now().toString().getBytes(StandardCharsets.UTF_8), "text/plain");
+        store.put(layout.tokensReadyMarker(datasetId), Instant.now().toString().getBytes(StandardCharsets.UTF_8), "text/plain");
     }
 
     @Override
     public Page list(String startAfter, int limit) {
-        ArtifactStore.Page page = store.publishedChildren(ROOT, STATUS, startAfter, limit);
+        ArtifactStore.Page page = store.publishedChildren(layout.datasetsPrefix(), ArtifactLayout.DATASET_STATUS, startAfter, limit);
         List<Dataset> datasets = new ArrayList<>();
         for (String id : page.names()) {
             find(id).ifPresent(datasets::add);
@@ -127,6 +120,6 @@ public class S3DatasetStore implements DatasetStore {
 
     @Override
     public int delete(String datasetId) {
-        return store.deletePrefix(prefix(datasetId), META);
+        return store.deletePrefix(layout.datasetPrefix(datasetId), ArtifactLayout.DATASET_MARKER);
     }
 }

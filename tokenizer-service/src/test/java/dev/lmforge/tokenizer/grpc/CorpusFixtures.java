@@ -4,6 +4,7 @@ import dev.lmforge.api.v1.Corpus;
 import dev.lmforge.api.v1.CorpusStats;
 import dev.lmforge.api.v1.S3Location;
 import dev.lmforge.api.v1.SplitStats;
+import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ArtifactStore;
 import dev.lmforge.common.store.ProtoJson;
 
@@ -41,18 +42,19 @@ final class CorpusFixtures {
 
     /** Publishes a corpus whose splits hold the given lines (manifest last, as the preprocess-service does). */
     static Corpus publish(ArtifactStore store, String id, Map<String, List<String>> splits) {
-        String prefix = "corpora/" + id + "/";
+        ArtifactLayout layout = ArtifactLayout.shared();
         Corpus.Builder corpus = Corpus.newBuilder().setCorpusId(id)
-                .setLocation(S3Location.newBuilder().setBucket(store.bucket()).setKey(store.key(prefix)));
+                .setLocation(S3Location.newBuilder().setBucket(store.bucket()).setKey(store.key(layout.corpusPrefix(id))));
         CorpusStats.Builder stats = CorpusStats.newBuilder();
         for (Map.Entry<String, List<String>> split : splits.entrySet()) {
             byte[] text = (String.join("\n", split.getValue()) + "\n").getBytes(StandardCharsets.UTF_8);
-            store.put(prefix + split.getKey() + ".txt", text, "text/plain");
-            corpus.putSplits(split.getKey(), S3Location.newBuilder().setBucket(store.bucket()).setKey(store.key(prefix + split.getKey() + ".txt")).build());
+            String path = layout.corpusSplit(id, split.getKey());
+            store.put(path, text, "text/plain");
+            corpus.putSplits(split.getKey(), S3Location.newBuilder().setBucket(store.bucket()).setKey(store.key(path)).build());
             stats.putSplits(split.getKey(), SplitStats.newBuilder().setLines(split.getValue().size()).setBytes(text.length).build());
         }
         Corpus c = corpus.setStats(stats).build();
-        store.publish(prefix, ArtifactStore.MANIFEST, ProtoJson.bytes(c));
+        store.publish(layout.corpusPrefix(id), ArtifactLayout.CORPUS_MARKER, ProtoJson.bytes(c));
         return c;
     }
 }

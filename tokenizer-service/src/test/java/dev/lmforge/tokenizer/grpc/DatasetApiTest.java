@@ -19,6 +19,7 @@ import dev.lmforge.api.v1.TokenizerSpec;
 import dev.lmforge.api.v1.TokensReady;
 import dev.lmforge.common.events.EventHeaders;
 import dev.lmforge.common.events.Topics;
+import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ArtifactStore;
 import dev.lmforge.common.store.S3Uri;
 import dev.lmforge.common.testing.EventProbe;
@@ -129,8 +130,8 @@ class DatasetApiTest {
         Dataset d = build(id, TokenizerSpec.newBuilder().setKind(TokenizerKind.TOKENIZER_KIND_WORD).setVocabSize(5000).build());
         assertEquals(JobStatus.JOB_STATUS_COMPLETED, d.getStatus());
         assertEquals(5000, d.getVocabSize());
-        assertTrue(store.exists("datasets/" + id + "/meta.json"));
-        assertTrue(store.exists("datasets/" + id + "/tokenizer.vocab"));
+        assertTrue(store.exists(ArtifactLayout.shared().datasetMeta(id)));
+        assertTrue(store.exists(ArtifactLayout.shared().datasetFile(id, "tokenizer.vocab")));
 
         int[] ids = shardIds(d, "validation");
         assertEquals(d.getSplitsOrThrow("validation").getTokens(), ids.length);
@@ -166,7 +167,7 @@ class DatasetApiTest {
             Dataset d = build(id, TokenizerSpec.newBuilder().setKind(kind).setVocabSize(2000).setByteFallback(true).build());
             assertEquals(JobStatus.JOB_STATUS_COMPLETED, d.getStatus(), d.getFailureReason());
             Path model = Files.createTempFile("model", ".model");
-            Files.write(model, store.read("datasets/" + id + "/tokenizer.model").orElseThrow());
+            Files.write(model, store.read(ArtifactLayout.shared().datasetFile(id, "tokenizer.model")).orElseThrow());
             // The platform normalises in Java (NFKC, spaces) before encoding; the model's normaliser is the identity.
             List<int[]> spm = Spm.encode(model, validation.stream().map(SentencePieceNormalizer::normalize).toList());
             int[] shard = shardIds(d, "validation");
@@ -254,7 +255,7 @@ class DatasetApiTest {
                 .setCorpusId(unique("nope")).setTokenizer(word).build()));
 
         String unfinished = unique("unfinished");
-        store.put("corpora/" + unfinished + "/train.txt", "half written".getBytes(StandardCharsets.UTF_8), "text/plain");
+        store.put(ArtifactLayout.shared().corpusSplit(unfinished, "train"), "half written".getBytes(StandardCharsets.UTF_8), "text/plain");
         expect(Status.Code.FAILED_PRECONDITION, "not ready", () -> datasets.createDataset(CreateDatasetRequest.newBuilder()
                 .setCorpusId(unfinished).setTokenizer(word).build()));
 
@@ -267,7 +268,7 @@ class DatasetApiTest {
         Dataset failed = datasets.getDataset(GetDatasetRequest.newBuilder().setDatasetId(tooLarge).build());
         assertEquals(JobStatus.JOB_STATUS_FAILED, failed.getStatus());
         assertEquals("INVALID_ARGUMENT", failed.getFailureCode());
-        assertEquals(List.of("datasets/" + tooLarge + "/status.json"), store.list("datasets/" + tooLarge + "/").stream()
+        assertEquals(List.of(ArtifactLayout.shared().datasetStatus(tooLarge)), store.list(ArtifactLayout.shared().datasetPrefix(tooLarge)).stream()
                 .map(ArtifactStore.StoredObject::key).toList(), "a failed build keeps its status and nothing else");
         assertTrue(EventProbe.records(Topics.TOKENS_READY, tooLarge, new TokensReadyDeserializer(), Duration.ofSeconds(2)).isEmpty());
 

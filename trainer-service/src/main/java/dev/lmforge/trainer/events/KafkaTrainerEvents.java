@@ -1,5 +1,6 @@
 package dev.lmforge.trainer.events;
 
+import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.ModelReady;
 import dev.lmforge.api.v1.TrainRequested;
 import dev.lmforge.api.v1.TrainingJob;
@@ -15,7 +16,6 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import java.time.Instant;
 
 /** train.requested and model.ready wait for the broker's acknowledgement; progress is sent and forgotten. */
 @ApplicationScoped
@@ -38,19 +38,17 @@ public class KafkaTrainerEvents implements TrainerEvents {
 
     @Override
     public void trainRequested(TrainingJobSpec spec) {
-        Instant now = Instant.now();
         requests.send(spec.getTrainingJobName(), TrainRequested.newBuilder().setSchemaVersion(SCHEMA_VERSION).setSpec(spec)
-                .setRequestedAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano())).build());
+                .setRequestedAt(Timestamps.now()).build());
     }
 
     @Override
     public void modelReady(TrainingJob job) {
-        Instant now = Instant.now();
         models.send(job.getSpec().getTrainingJobName(), ModelReady.newBuilder().setSchemaVersion(SCHEMA_VERSION)
                 .setTrainingJobName(job.getSpec().getTrainingJobName()).setDatasetId(job.getSpec().getDatasetId())
                 .setModelLocation(job.getModelLocation()).addAllFinalMetrics(job.getFinalMetricsList())
                 .setTuningJobName(job.getSpec().getTuningJobName()).setStudyName(job.getSpec().getStudyName())
-                .setReadyAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano())).build());
+                .setReadyAt(Timestamps.now()).build());
     }
 
     @Override

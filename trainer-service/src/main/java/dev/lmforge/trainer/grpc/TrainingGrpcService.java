@@ -11,6 +11,7 @@ import dev.lmforge.api.v1.TrainingProgress;
 import dev.lmforge.api.v1.TrainingServiceGrpc;
 import dev.lmforge.api.v1.WatchTrainingJobRequest;
 import dev.lmforge.common.grpc.GrpcErrors;
+import dev.lmforge.common.metrics.MetricNames;
 import dev.lmforge.trainer.service.TrainingJobs;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -49,8 +50,8 @@ public class TrainingGrpcService extends TrainingServiceGrpc.TrainingServiceImpl
     @Blocking
     public void listTrainingJobs(ListTrainingJobsRequest request, StreamObserver<ListTrainingJobsResponse> response) {
         unary(response, () -> {
-            TrainingJobs.Page page = jobs.list(request.getStatusEquals(), request.getNameContains(), request.getPageToken(), request.getPageSize());
-            return ListTrainingJobsResponse.newBuilder().addAllTrainingJobs(page.jobs()).setNextPageToken(page.nextPageToken()).build();
+            var page = jobs.list(request.getStatusEquals(), request.getNameContains(), request.getPageToken(), request.getPageSize());
+            return ListTrainingJobsResponse.newBuilder().addAllTrainingJobs(page.items()).setNextPageToken(page.nextPageToken()).build();
         });
     }
 
@@ -75,9 +76,9 @@ public class TrainingGrpcService extends TrainingServiceGrpc.TrainingServiceImpl
                     response.onNext(TrainingProgress.newBuilder().setTrainingJobName(request.getTrainingJobName()).setStatus(job.getStatus())
                             .setSecondaryStatus(job.getSecondaryStatus()).setEpoch(m.getEpoch()).setLoss(m.getTrainLoss())
                             .setTokensPerSecond(m.getTokensPerSecond())
-                            .addMetrics(metric("validation:loss", m.getValidationLoss()))
-                            .addMetrics(metric("validation:perplexity", m.getValidationPerplexity()))
-                            .addMetrics(metric("validation:bpc", m.getValidationBpc()))
+                            .addMetrics(metric(MetricNames.VALIDATION_LOSS, m.getValidationLoss()))
+                            .addMetrics(metric(MetricNames.VALIDATION_PERPLEXITY, m.getValidationPerplexity()))
+                            .addMetrics(metric(MetricNames.VALIDATION_BPC, m.getValidationBpc()))
                             .setMessage(String.format("epoch %d done", m.getEpoch())).build());
                 }
                 TrainingProgress now = job.getProgress().toBuilder().setTrainingJobName(request.getTrainingJobName())

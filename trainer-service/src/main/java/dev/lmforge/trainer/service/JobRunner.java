@@ -1,5 +1,7 @@
 package dev.lmforge.trainer.service;
 
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.Dataset;
 import dev.lmforge.api.v1.EpochMetrics;
 import dev.lmforge.api.v1.JobStatus;
@@ -11,6 +13,7 @@ import dev.lmforge.api.v1.TrainingJob;
 import dev.lmforge.api.v1.TrainingJobSpec;
 import dev.lmforge.api.v1.TrainingProgress;
 import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.common.metrics.MetricNames;
 import dev.lmforge.common.naming.ResourceNames;
 import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.trainer.internal.LatestCheckpoint;
@@ -24,7 +27,6 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -111,7 +113,7 @@ public class JobRunner {
         } catch (LmForgeException e) {
             if (e.kind() != LmForgeException.Kind.UNAVAILABLE) {
                 LOG.warnf("train.requested for %s rejected: %s", spec.getTrainingJobName(), e.getMessage());
-                TrainingJob rejected = TrainingJob.newBuilder().setSpec(spec).setCreationTime(TrainingJobs.timestamp(Instant.now())).build();
+                TrainingJob rejected = TrainingJob.newBuilder().setSpec(spec).setCreationTime(Timestamps.now()).build();
                 store.create(TrainingJobs.failed(rejected, e.getMessage()));
             }
             throw e;
@@ -153,7 +155,7 @@ public class JobRunner {
     private final class Attempt implements TrainingLoop.Hooks {
         private final String name;
         private TrainingJob.Builder job;
-        private final Instant started = Instant.now();
+        private final Timestamp started = Timestamps.now();
         private long lastStatus = System.nanoTime();
         private long lastLease = System.nanoTime();
         private long lastCheckpoint = System.nanoTime();
@@ -188,7 +190,7 @@ public class JobRunner {
                     checkpoint.map(c -> "attempt " + job.getAttempt() + " on " + trainerId + ", resuming from step " + c.getGlobalStep())
                             .orElse("attempt " + job.getAttempt() + " on " + trainerId));
             if (job.getTrainingStartTime().getSeconds() == 0) {
-                job.setTrainingStartTime(TrainingJobs.timestamp(started));
+                job.setTrainingStartTime(started);
             }
             Hyperparameters h = Hyperparameters.parse(job.getSpec().getHyperparametersMap());
 
@@ -292,7 +294,7 @@ public class JobRunner {
                     .setCorpusId(dataset.getCorpusId()).setTokenizerKind(dataset.getTokenizer().getKind()).setTokenizerFile(tokenizerFile)
                     .setVocabSize(dataset.getVocabSize()).setEosId(dataset.getEosId()).setUnkId(dataset.getUnkId())
                     .putAllHyperparameters(h.resolved()).addAllMetrics(finalMetrics).addAllEpochs(state.getEpochsList())
-                    .setCreatedAt(TrainingJobs.timestamp(Instant.now()));
+                    .setCreatedAt(Timestamps.now());
         }
 
         private void announce(TrainingJob done) {
@@ -316,9 +318,9 @@ public class JobRunner {
         }
 
         private void finish(TrainingJob ended) {
-            Instant now = Instant.now();
-            long seconds = Duration.between(started, now).toSeconds();
-            TrainingJob.Builder b = ended.toBuilder().setTrainingEndTime(TrainingJobs.timestamp(now))
+            Timestamp now = Timestamps.now();
+            long seconds = Timestamps.between(started, now).getSeconds();
+            TrainingJob.Builder b = ended.toBuilder().setTrainingEndTime(now)
                     .setTrainingTimeSeconds(ended.getTrainingTimeSeconds() + seconds)
                     .setBillableTimeSeconds(ended.getBillableTimeSeconds() + seconds).clearProgress();
             job = b;
@@ -368,7 +370,7 @@ public class JobRunner {
                         .setSecondaryStatus(job.getSecondaryStatus()).setEpoch(state.getEpochsCompleted() + 1).setTotalEpochs(h.epochs())
                         .setStep(done).setTotalSteps(totalSteps).setLoss(loss).setTokensPerSecond(tokensPerSecond)
                         .setEtaSeconds((totalSteps - done) / Math.max(1e-9, stepsPerSecond))
-                        .setTimestamp(TrainingJobs.timestamp(Instant.now())).build();
+                        .setTimestamp(Timestamps.now()).build();
                 job.setProgress(p).setTokensPerSecond(tokensPerSecond);
                 save();
             }
@@ -381,12 +383,12 @@ public class JobRunner {
             save();
             TrainingProgress.Builder p = TrainingProgress.newBuilder().setEpoch(m.getEpoch()).setStep(state.getGlobalStep())
                     .setLoss(m.getTrainLoss()).setTokensPerSecond(m.getTokensPerSecond())
-                    .addMetrics(Metric.newBuilder().setName("train:loss").setValue(m.getTrainLoss()))
-                    .addMetrics(Metric.newBuilder().setName("validation:loss").setValue(m.getValidationLoss()))
-                    .addMetrics(Metric.newBuilder().setName("validation:perplexity").setValue(m.getValidationPerplexity()))
-                    .addMetrics(Metric.newBuilder().setName("validation:bpc").setValue(m.getValidationBpc()));
+                    .addMetrics(Metric.newBuilder().setName(MetricNames.TRAIN_LOSS).setValue(m.getTrainLoss()))
+                    .addMetrics(Metric.newBuilder().setName(MetricNames.VALIDATION_LOSS).setValue(m.getValidationLoss()))
+                    .addMetrics(Metric.newBuilder().setName(MetricNames.VALIDATION_PERPLEXITY).setValue(m.getValidationPerplexity()))
+                    .addMetrics(Metric.newBuilder().setName(MetricNames.VALIDATION_BPC).setValue(m.getValidationBpc()));
             events.progress(p.setTrainingJobName(name).setStatus(job.getStatus()).setSecondaryStatus(job.getSecondaryStatus())
-                    .setTuningJobName(job.getSpec().getTuningJobName()).setTimestamp(TrainingJobs.timestamp(Instant.now()))
+                    .setTuningJobName(job.getSpec().getTuningJobName()).setTimestamp(Timestamps.now())
                     .setMessage(String.format("epoch %d: validation perplexity %.2f, %.3f bits per character", m.getEpoch(),
                             m.getValidationPerplexity(), m.getValidationBpc())).build());
             LOG.infof("training job %s: epoch %d, train loss %.4f, validation perplexity %.2f, bpc %.4f, %.0f tokens/s", name, m.getEpoch(),
@@ -401,7 +403,7 @@ public class JobRunner {
         @Override
         public boolean runtimeExceeded() {
             long max = job.getSpec().getStoppingCondition().getMaxRuntimeSeconds();
-            return max > 0 && Duration.between(started, Instant.now()).toSeconds() + job.getTrainingTimeSeconds() >= max;
+            return max > 0 && Timestamps.between(started, Timestamps.now()).getSeconds() + job.getTrainingTimeSeconds() >= max;
         }
 
         @Override
@@ -423,7 +425,7 @@ public class JobRunner {
         private void progressEvent(TrainingJob.Builder b, String message) {
             events.progress(TrainingProgress.newBuilder().setTrainingJobName(name).setStatus(b.getStatus())
                     .setSecondaryStatus(b.getSecondaryStatus()).setEpoch(b.getEpochsCompleted()).setTuningJobName(b.getSpec().getTuningJobName())
-                    .addAllMetrics(b.getFinalMetricsList()).setMessage(message).setTimestamp(TrainingJobs.timestamp(Instant.now())).build());
+                    .addAllMetrics(b.getFinalMetricsList()).setMessage(message).setTimestamp(Timestamps.now()).build());
         }
     }
 

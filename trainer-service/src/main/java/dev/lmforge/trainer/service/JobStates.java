@@ -1,11 +1,12 @@
 package dev.lmforge.trainer.service;
 
+import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.JobStatus;
 import dev.lmforge.api.v1.SecondaryStatus;
 import dev.lmforge.api.v1.SecondaryStatusTransition;
 import dev.lmforge.api.v1.TrainingJob;
+import dev.lmforge.common.naming.JobStatusNames;
 
-import java.time.Instant;
 
 /** SageMaker's status vocabulary and the secondary-status history of a job. */
 final class JobStates {
@@ -18,19 +19,12 @@ final class JobStates {
     }
 
     static String name(JobStatus status) {
-        return switch (status) {
-            case JOB_STATUS_IN_PROGRESS -> "InProgress";
-            case JOB_STATUS_COMPLETED -> "Completed";
-            case JOB_STATUS_FAILED -> "Failed";
-            case JOB_STATUS_STOPPING -> "Stopping";
-            case JOB_STATUS_STOPPED -> "Stopped";
-            default -> "Unknown";
-        };
+        return JobStatusNames.of(status).orElse("Unknown");
     }
 
     /** Ends the current secondary status and starts the next one, now. */
     static TrainingJob.Builder transition(TrainingJob.Builder job, SecondaryStatus next, String message) {
-        var now = TrainingJobs.timestamp(Instant.now());
+        var now = Timestamps.now();
         int last = job.getSecondaryStatusTransitionsCount() - 1;
         if (last >= 0 && !job.getSecondaryStatusTransitions(last).hasEndTime()) {
             job.setSecondaryStatusTransitions(last, job.getSecondaryStatusTransitions(last).toBuilder().setEndTime(now));

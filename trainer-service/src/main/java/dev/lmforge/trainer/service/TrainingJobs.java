@@ -1,17 +1,18 @@
 package dev.lmforge.trainer.service;
 
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.Dataset;
 import dev.lmforge.api.v1.JobStatus;
 import dev.lmforge.api.v1.SecondaryStatus;
 import dev.lmforge.api.v1.SecondaryStatusTransition;
 import dev.lmforge.api.v1.TrainingJob;
 import dev.lmforge.api.v1.TrainingJobSpec;
+import dev.lmforge.common.paging.Paging;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.naming.ResourceNames;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -77,8 +78,7 @@ public class TrainingJobs {
                             + "the trainer allows %.1f GiB: lower hidden_size, num_layers, embedding_dim, batch_size or bptt",
                     bytes / 1073741824.0, dataset.getVocabSize(), config.maxModelBytes() / 1073741824.0);
         }
-        Instant now = Instant.now();
-        Timestamp ts = timestamp(now);
+        Timestamp ts = Timestamps.now();
         return TrainingJob.newBuilder().setSpec(spec).setStatus(JobStatus.JOB_STATUS_IN_PROGRESS)
                 .setSecondaryStatus(SecondaryStatus.SECONDARY_STATUS_STARTING)
                 .addSecondaryStatusTransitions(SecondaryStatusTransition.newBuilder().setStatus(SecondaryStatus.SECONDARY_STATUS_STARTING)
@@ -92,16 +92,8 @@ public class TrainingJobs {
     }
 
     /** A page of jobs, newest first, filtered; the page token is an offset this method returned. */
-    public Page list(JobStatus statusEquals, String nameContains, String pageToken, int pageSize) {
-        if (pageSize < 0 || pageSize > 100) {
-            throw LmForgeException.invalidArgument("page_size must be between 0 and 100, got %d", pageSize);
-        }
-        int offset;
-        try {
-            offset = pageToken.isEmpty() ? 0 : Integer.parseInt(pageToken);
-        } catch (NumberFormatException e) {
-            throw LmForgeException.invalidArgument("page_token '%s' is not one this service returned", pageToken);
-        }
+    public Paging.Page<TrainingJob> list(JobStatus statusEquals, String nameContains, String pageToken, int pageSize) {
+        Paging.Window window = Paging.window(pageToken, pageSize);
         List<TrainingJob> all = new ArrayList<>();
         String after = null;
         do {
@@ -118,12 +110,7 @@ public class TrainingJobs {
         } while (after != null);
         all.sort(Comparator.comparing((TrainingJob j) -> j.getCreationTime().getSeconds())
                 .thenComparing(j -> j.getCreationTime().getNanos()).reversed());
-        int size = pageSize == 0 ? 20 : pageSize;
-        int end = Math.min(all.size(), offset + size);
-        return new Page(offset >= all.size() ? List.of() : all.subList(offset, end), end < all.size() ? Integer.toString(end) : "");
-    }
-
-    public record Page(List<TrainingJob> jobs, String nextPageToken) {
+        return window.slice(all);
     }
 
     /** Asks a running job to stop; the trainer running it notices within seconds. */
@@ -144,7 +131,4 @@ public class TrainingJobs {
                 SecondaryStatus.SECONDARY_STATUS_FAILED, reason).build();
     }
 
-    static Timestamp timestamp(Instant t) {
-        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
-    }
 }

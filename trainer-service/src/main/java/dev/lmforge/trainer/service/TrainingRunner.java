@@ -1,14 +1,15 @@
 package dev.lmforge.trainer.service;
 
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.EpochMetrics;
 import dev.lmforge.api.v1.Metric;
+import dev.lmforge.common.metrics.MetricNames;
 import dev.lmforge.trainer.internal.TrainingState;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import java.util.List;
 
 /** Training outside the service (SageMaker's container contract): the loop with local checkpoints, then the final metrics. */
@@ -70,22 +71,22 @@ public final class TrainingRunner {
         return new Result(result.state(), finalMetrics(model, result.state(), data));
     }
 
-    /** The metrics of a finished model, named as SageMaker names them ("validation:perplexity", "test:bpc", ...). */
+    /** The metrics of a finished model, named as SageMaker names them ({@link MetricNames}). */
     static List<Metric> finalMetrics(LanguageModel model, TrainingState state, TokenData data) {
         return finalMetrics(state.getEpochs(state.getEpochsCount() - 1), model.evaluateNats(data.test()), data);
     }
 
     static List<Metric> finalMetrics(EpochMetrics last, double testNats, TokenData data) {
         double testLoss = testNats / Math.max(1, data.test().length - 1);
-        Timestamp now = TrainingJobs.timestamp(Instant.now());
+        Timestamp now = Timestamps.now();
         return List.of(
-                metric("train:loss", last.getTrainLoss(), now),
-                metric("validation:loss", last.getValidationLoss(), now),
-                metric("validation:perplexity", last.getValidationPerplexity(), now),
-                metric("validation:bpc", last.getValidationBpc(), now),
-                metric("test:loss", testLoss, now),
-                metric("test:perplexity", Math.exp(testLoss), now),
-                metric("test:bpc", testNats / TrainingLoop.LN2 / Math.max(1, data.testCharacters()), now));
+                metric(MetricNames.TRAIN_LOSS, last.getTrainLoss(), now),
+                metric(MetricNames.VALIDATION_LOSS, last.getValidationLoss(), now),
+                metric(MetricNames.VALIDATION_PERPLEXITY, last.getValidationPerplexity(), now),
+                metric(MetricNames.VALIDATION_BPC, last.getValidationBpc(), now),
+                metric(MetricNames.TEST_LOSS, testLoss, now),
+                metric(MetricNames.TEST_PERPLEXITY, Math.exp(testLoss), now),
+                metric(MetricNames.TEST_BPC, testNats / TrainingLoop.LN2 / Math.max(1, data.testCharacters()), now));
     }
 
     private static Metric metric(String name, double value, Timestamp at) {

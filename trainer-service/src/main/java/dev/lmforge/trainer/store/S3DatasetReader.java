@@ -5,7 +5,7 @@ import dev.lmforge.api.v1.S3Location;
 import dev.lmforge.api.v1.Shard;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.store.ArtifactStore;
-import dev.lmforge.common.store.ProtoJson;
+import dev.lmforge.common.store.PublishedDatasets;
 import dev.lmforge.common.store.S3Uri;
 import dev.lmforge.trainer.service.DatasetReader;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,10 +26,7 @@ public class S3DatasetReader implements DatasetReader {
 
     @Override
     public Dataset dataset(String datasetId) {
-        return store.read("datasets/" + datasetId + "/meta.json").map(json -> ProtoJson.merge(json, Dataset.newBuilder()).build())
-                .orElseThrow(() -> store.exists("datasets/" + datasetId + "/status.json")
-                        ? LmForgeException.failedPrecondition("dataset '%s' is not ready: its build is still running or failed (see GetDataset)", datasetId)
-                        : LmForgeException.notFound("dataset '%s' does not exist", datasetId));
+        return PublishedDatasets.require(store, datasetId, Dataset.newBuilder()).build();
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.lmforge.api.v1.EpochMetrics;
 import dev.lmforge.api.v1.S3Location;
 import dev.lmforge.api.v1.TrainingJob;
 import dev.lmforge.common.store.AbortableOutputStream;
+import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ArtifactStore;
 import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.trainer.internal.LatestCheckpoint;
@@ -25,40 +26,33 @@ import java.util.stream.Stream;
 @ApplicationScoped
 public class S3JobStore implements JobStore {
 
-    static final String ROOT = "training-jobs/";
-    static final String STATUS = "status.json";
-    private static final String MODEL_READY_MARKER = "events/model.ready";
-
     private final ArtifactStore store;
+    private final ArtifactLayout layout = ArtifactLayout.shared();
 
     public S3JobStore(ArtifactStore store) {
         this.store = store;
     }
 
-    private static String prefix(String name) {
-        return ROOT + name + "/";
-    }
-
     @Override
     public Optional<TrainingJob> find(String name) {
-        return store.read(prefix(name) + STATUS).map(json -> ProtoJson.merge(json, TrainingJob.newBuilder()).build());
+        return store.read(layout.trainingJobStatus(name)).map(json -> ProtoJson.merge(json, TrainingJob.newBuilder()).build());
     }
 
     @Override
     public void create(TrainingJob job) {
         String name = job.getSpec().getTrainingJobName();
-        store.put(prefix(name) + "spec.json", ProtoJson.bytes(job.getSpec()), "application/json");
+        store.put(layout.trainingJobSpec(name), ProtoJson.bytes(job.getSpec()), "application/json");
         save(job);
     }
 
     @Override
     public void save(TrainingJob job) {
-        store.put(prefix(job.getSpec().getTrainingJobName()) + STATUS, ProtoJson.bytes(job), "application/json");
+        store.put(layout.trainingJobStatus(job.getSpec().getTrainingJobName()), ProtoJson.bytes(job), "application/json");
     }
 
     @Override
     public Page list(String startAfter, int limit) {
-        ArtifactStore.Page page = store.publishedChildren(ROOT, STATUS, startAfter, limit);
+        ArtifactStore.Page page = store.publishedChildren(layout.trainingJobsPrefix(), ArtifactLayout.TRAINING_JOB_STATUS, startAfter, limit);
         List<TrainingJob> jobs = new ArrayList<>();
         for (String name : page.names()) {
             find(name).ifPresent(jobs::add);
@@ -68,7 +62,7 @@ public class S3JobStore implements JobStore {
 
     @Override
     public Optional<Lease> lease(String name) {
-        return store.read(prefix(name) + "lease.json").map(bytes -> {
+        return store.read(layout.trainingJobLease(name)).map(bytes -> {
             String[] parts = new String(bytes, StandardCharsets.UTF_8).trim().split("\n");
             return new Lease(parts[0], Instant.parse(parts[1]));
         });
@@ -76,12 +70,12 @@ public class S3JobStore implements JobStore {
 
     @Override
     public void writeLease(String name, Lease lease) {
-        store.put(prefix(name) + "lease.json", (lease.owner() + "\n" + lease.renewed() + "\n").getBytes(StandardCharsets.UTF_8), "text/plain");
+        store.put(layout.trainingJobLease(name), (lease.owner() + "\n" + lease.renewed() + "\n").getBytes(StandardCharsets.UTF_8), "text/plain");
     }
 
     @Override
     public void releaseLease(String name) {
-        store.delete(prefix(name) + "lease.json");
+        store.delete(layout.trainingJobLease(name));
     }
 
     @Override
@@ -90,22 +84,22 @@ public class S3JobStore implements JobStore {
         for (EpochMetrics m : epochs) {
             lines.append(ProtoJson.compact(m)).append('\n');
         }
-        store.put(prefix(name) + "metrics.jsonl", lines.toString().getBytes(StandardCharsets.UTF_8), "application/x-ndjson");
+        store.put(layout.trainingJobMetrics(name), lines.toString().getBytes(StandardCharsets.UTF_8), "application/x-ndjson");
     }
 
     @Override
     public void saveCheckpoint(String name, Path dir, TrainingState state) {
-        String checkpoint = prefix(name) + String.format("checkpoints/step-%012d/", state.getGlobalStep());
+        String checkpoint = layout.checkpointPrefix(name, state.getGlobalStep());
         upload(dir, checkpoint);
         LatestCheckpoint latest = LatestCheckpoint.newBuilder().setPrefix(checkpoint).setGlobalStep(state.getGlobalStep()).setState(state).build();
         Optional<LatestCheckpoint> previous = latestCheckpoint(name);
-        store.put(prefix(name) + "checkpoints/latest.json", ProtoJson.bytes(latest), "application/json");
-        previous.filter(p -> !p.getPrefix().equals(checkpoint)).ifPresent(p -> store.deletePrefix(p.getPrefix(), "state.json"));
+        store.put(layout.latestCheckpoint(name), ProtoJson.bytes(latest), "application/json");
+        previous.filter(p -> !p.getPrefix().equals(checkpoint)).ifPresent(p -> store.deletePrefix(p.getPrefix(), ArtifactLayout.CHECKPOINT_MARKER));
     }
 
     @Override
     public Optional<LatestCheckpoint> latestCheckpoint(String name) {
-        return store.read(prefix(name) + "checkpoints/latest.json").map(json -> ProtoJson.merge(json, LatestCheckpoint.newBuilder()).build());
+        return store.read(layout.latestCheckpoint(name)).map(json -> ProtoJson.merge(json, LatestCheckpoint.newBuilder()).build());
     }
 
     @Override
@@ -115,10 +109,10 @@ public class S3JobStore implements JobStore {
 
     @Override
     public S3Location saveModel(String name, Path modelDir, byte[] manifest) {
-        String model = prefix(name) + "model/";
-        store.deletePrefix(model, ArtifactStore.MANIFEST);
+        String model = layout.modelPrefix(name);
+        store.deletePrefix(model, ArtifactLayout.MODEL_MARKER);
         upload(modelDir, model);
-        store.publish(model, ArtifactStore.MANIFEST, manifest);
+        store.publish(model, ArtifactLayout.MODEL_MARKER, manifest);
         return S3Location.newBuilder().setBucket(store.bucket()).setKey(store.key(model)).build();
     }
 
@@ -137,11 +131,11 @@ public class S3JobStore implements JobStore {
 
     @Override
     public boolean isModelReadySent(String name) {
-        return store.exists(prefix(name) + MODEL_READY_MARKER);
+        return store.exists(layout.modelReadyMarker(name));
     }
 
     @Override
     public void markModelReadySent(String name) {
-        store.put(prefix(name) + MODEL_READY_MARKER, Instant.now().toString().getBytes(StandardCharsets.UTF_8), "text/plain");
+        store.put(layout.modelReadyMarker(name), Instant.now().toString().getBytes(StandardCharsets.UTF_8), "text/plain");
     }
 }

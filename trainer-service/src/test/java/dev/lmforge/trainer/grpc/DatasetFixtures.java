@@ -7,6 +7,7 @@ import dev.lmforge.api.v1.S3Location;
 import dev.lmforge.api.v1.Shard;
 import dev.lmforge.api.v1.TokenizerKind;
 import dev.lmforge.api.v1.TokenizerSpec;
+import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.common.text.WordTokenizer;
 import dev.lmforge.common.store.ArtifactStore;
@@ -56,22 +57,22 @@ public final class DatasetFixtures {
         Path trainFile = Files.createTempFile("train", ".txt");
         Files.write(trainFile, train, StandardCharsets.UTF_8);
         WordTokenizer tokenizer = WordTokenizer.train(trainFile, vocabSize, 1);
-        String prefix = "datasets/" + id + "/";
-        store.put(prefix + WordTokenizer.FILE_NAME, tokenizer.serialize(), "text/plain");
+        ArtifactLayout layout = ArtifactLayout.shared();
+        store.put(layout.datasetFile(id, WordTokenizer.FILE_NAME), tokenizer.serialize(), "text/plain");
         Dataset.Builder d = Dataset.newBuilder().setDatasetId(id).setCorpusId("fixture").setStatus(JobStatus.JOB_STATUS_COMPLETED)
                 .setTokenizer(TokenizerSpec.newBuilder().setKind(TokenizerKind.TOKENIZER_KIND_WORD).setVocabSize(vocabSize))
                 .setVocabSize(tokenizer.vocabSize()).setEosId(tokenizer.eosId()).setUnkId(tokenizer.unknownId())
-                .setLocation(S3Location.newBuilder().setBucket(store.bucket()).setKey(store.key(prefix)))
-                .setTokenizerLocation(S3Location.newBuilder().setBucket(store.bucket()).setKey(store.key(prefix + WordTokenizer.FILE_NAME)));
-        putSplit(store, d, prefix, "train", train, tokenizer);
-        putSplit(store, d, prefix, "validation", valid, tokenizer);
-        putSplit(store, d, prefix, "test", test, tokenizer);
+                .setLocation(S3Location.newBuilder().setBucket(store.bucket()).setKey(store.key(layout.datasetPrefix(id))))
+                .setTokenizerLocation(S3Location.newBuilder().setBucket(store.bucket()).setKey(store.key(layout.datasetFile(id, WordTokenizer.FILE_NAME))));
+        putSplit(store, d, "train", train, tokenizer);
+        putSplit(store, d, "validation", valid, tokenizer);
+        putSplit(store, d, "test", test, tokenizer);
         Dataset dataset = d.build();
-        store.publish(prefix, "meta.json", ProtoJson.bytes(dataset));
+        store.publish(layout.datasetPrefix(id), ArtifactLayout.DATASET_MARKER, ProtoJson.bytes(dataset));
         return dataset;
     }
 
-    private static void putSplit(ArtifactStore store, Dataset.Builder d, String prefix, String split, List<String> lines, WordTokenizer t) {
+    private static void putSplit(ArtifactStore store, Dataset.Builder d, String split, List<String> lines, WordTokenizer t) {
         List<Integer> ids = new ArrayList<>();
         long characters = 0;
         for (String line : lines) {
@@ -83,7 +84,7 @@ public final class DatasetFixtures {
         }
         ByteBuffer b = ByteBuffer.allocate(ids.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
         ids.forEach(b::putInt);
-        String key = prefix + split + "-00000.bin";
+        String key = ArtifactLayout.shared().datasetFile(d.getDatasetId(), split + "-00000.bin");
         store.put(key, b.array(), "application/octet-stream");
         d.putSplits(split, DatasetSplit.newBuilder().setTokens(ids.size()).setCharacters(characters).setLines(lines.size())
                 .addShards(Shard.newBuilder().setKey(store.key(key)).setTokens(ids.size())).build());

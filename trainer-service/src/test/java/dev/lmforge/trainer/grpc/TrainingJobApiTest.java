@@ -16,6 +16,8 @@ import dev.lmforge.api.v1.TrainingServiceGrpc;
 import dev.lmforge.api.v1.WatchTrainingJobRequest;
 import dev.lmforge.common.events.ProtoEventSerializer;
 import dev.lmforge.common.events.Topics;
+import dev.lmforge.common.metrics.MetricNames;
+import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ArtifactStore;
 import dev.lmforge.common.testing.EventProbe;
 import dev.lmforge.common.testing.PoisonRecords;
@@ -134,7 +136,7 @@ class TrainingJobApiTest {
         assertEquals(2, job.getEpochsCount());
         assertTrue(job.getEpochs(1).getValidationLoss() < job.getEpochs(0).getValidationLoss() + 0.5);
         List<String> metrics = job.getFinalMetricsList().stream().map(Metric::getName).toList();
-        for (String m : List.of("validation:perplexity", "validation:bpc", "test:perplexity", "test:bpc")) {
+        for (String m : List.of(MetricNames.VALIDATION_PERPLEXITY, MetricNames.VALIDATION_BPC, MetricNames.TEST_PERPLEXITY, MetricNames.TEST_BPC)) {
             assertTrue(metrics.contains(m), m + " missing from " + metrics);
         }
         List<String> history = job.getSecondaryStatusTransitionsList().stream().map(t -> t.getStatus().name()).toList();
@@ -142,11 +144,11 @@ class TrainingJobApiTest {
                 "SECONDARY_STATUS_TRAINING", "SECONDARY_STATUS_UPLOADING", "SECONDARY_STATUS_COMPLETED"), history);
         assertTrue(job.getTrainingTimeSeconds() >= 0 && job.getBillableTimeSeconds() == job.getTrainingTimeSeconds());
 
-        String model = "training-jobs/" + name + "/model/";
-        for (String file : List.of("saved_model.pb", "tokenizer.vocab", ArtifactStore.MANIFEST)) {
-            assertTrue(store.exists(model + file), file + " missing from the model");
+        ArtifactLayout layout = ArtifactLayout.shared();
+        for (String file : List.of("saved_model.pb", "tokenizer.vocab", ArtifactLayout.MODEL_MARKER)) {
+            assertTrue(store.exists(layout.modelFile(name, file)), file + " missing from the model");
         }
-        assertTrue(store.exists("training-jobs/" + name + "/metrics.jsonl"));
+        assertTrue(store.exists(layout.trainingJobMetrics(name)));
         var events = EventProbe.records(Topics.MODEL_READY, name, new ModelReadyDeserializer(), Duration.ofSeconds(4));
         assertEquals(1, events.size(), "exactly one model.ready");
         ModelReady ready = events.get(0).value();
@@ -195,16 +197,16 @@ class TrainingJobApiTest {
         assertEquals(JobStatus.JOB_STATUS_STOPPING, stopping.getStatus());
         TrainingJob stopped = awaitEnd(name);
         assertEquals(JobStatus.JOB_STATUS_STOPPED, stopped.getStatus());
-        assertTrue(store.exists("training-jobs/" + name + "/checkpoints/latest.json"), "a stopped job keeps a checkpoint");
+        assertTrue(store.exists(ArtifactLayout.shared().latestCheckpoint(name)), "a stopped job keeps a checkpoint");
         assertTrue(EventProbe.records(Topics.MODEL_READY, name, new ModelReadyDeserializer(), Duration.ofSeconds(2)).isEmpty());
     }
 
     @Test
     void aCorruptCheckpointFailsTheJobWithAReason() throws Exception {
         String name = unique("corrupt");
-        String prefix = "training-jobs/" + name + "/checkpoints/";
-        store.put(prefix + "step-000000000007/variables.data-00000-of-00001", "garbage".getBytes(StandardCharsets.UTF_8), "application/octet-stream");
-        store.put(prefix + "latest.json", ("{\"prefix\": \"" + prefix + "step-000000000007/\", \"globalStep\": 7, \"state\": {\"globalStep\": 7}}")
+        String checkpoint = ArtifactLayout.shared().checkpointPrefix(name, 7);
+        store.put(checkpoint + "variables.data-00000-of-00001", "garbage".getBytes(StandardCharsets.UTF_8), "application/octet-stream");
+        store.put(ArtifactLayout.shared().latestCheckpoint(name), ("{\"prefix\": \"" + checkpoint + "\", \"globalStep\": 7, \"state\": {\"globalStep\": 7}}")
                 .getBytes(StandardCharsets.UTF_8), "application/json");
         try (KafkaProducer<String, TrainRequested> producer = new KafkaProducer<>(Map.of("bootstrap.servers", EventProbe.bootstrap()),
                 new StringSerializer(), (org.apache.kafka.common.serialization.Serializer) new ProtoEventSerializer())) {
@@ -229,7 +231,7 @@ class TrainingJobApiTest {
         expect(Status.Code.NOT_FOUND, "does not exist", () -> training.createTrainingJob(CreateTrainingJobRequest.newBuilder()
                 .setSpec(TrainingJobSpec.newBuilder().setTrainingJobName(unique("x")).setDatasetId(unique("nope"))).build()));
         String building = unique("building");
-        store.put("datasets/" + building + "/status.json", "{}".getBytes(StandardCharsets.UTF_8), "application/json");
+        store.put(ArtifactLayout.shared().datasetStatus(building), "{}".getBytes(StandardCharsets.UTF_8), "application/json");
         expect(Status.Code.FAILED_PRECONDITION, "not ready", () -> training.createTrainingJob(CreateTrainingJobRequest.newBuilder()
                 .setSpec(TrainingJobSpec.newBuilder().setTrainingJobName(unique("x")).setDatasetId(building)).build()));
         expect(Status.Code.INVALID_ARGUMENT, "hyperparameter hidden_size must be an integer in [1, 4096], got '0'",

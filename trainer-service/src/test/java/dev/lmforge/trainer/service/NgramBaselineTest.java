@@ -2,6 +2,7 @@ package dev.lmforge.trainer.service;
 
 import dev.lmforge.api.v1.EpochMetrics;
 import dev.lmforge.api.v1.Metric;
+import dev.lmforge.common.metrics.MetricNames;
 import dev.lmforge.trainer.model.KneserNeyModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +48,7 @@ class NgramBaselineTest {
         assertEquals(validNats / Math.log(2) / 9000, epoch.getValidationBpc(), 1e-12);
         assertTrue(epoch.getTrainLoss() > 0 && epoch.getTrainLoss() < epoch.getValidationLoss() * 1.2, epoch.toString());
         List<String> names = result.finalMetrics().stream().map(Metric::getName).toList();
-        assertEquals(List.of("train:loss", "validation:loss", "validation:perplexity", "validation:bpc", "test:loss", "test:perplexity", "test:bpc"), names);
+        assertEquals(List.of(MetricNames.TRAIN_LOSS, MetricNames.VALIDATION_LOSS, MetricNames.VALIDATION_PERPLEXITY, MetricNames.VALIDATION_BPC, MetricNames.TEST_LOSS, MetricNames.TEST_PERPLEXITY, MetricNames.TEST_BPC), names);
         assertEquals(testNats / Math.log(2) / 7000, result.finalMetrics().get(6).getValue(), 1e-12);
         assertEquals(Math.exp(testNats / 1500), result.finalMetrics().get(5).getValue(), 1e-9);
 

@@ -15,6 +15,8 @@ import dev.lmforge.api.v1.TrainingJob;
 import dev.lmforge.api.v1.TrainingJobSpec;
 import dev.lmforge.api.v1.TrainingProgress;
 import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.common.metrics.MetricNames;
+import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.trainer.internal.LatestCheckpoint;
 import dev.lmforge.trainer.internal.TrainingState;
@@ -54,7 +56,7 @@ class NgramJobTest {
     private final Map<String, int[]> splits = Map.of("train", stream(6000, 1), "validation", stream(800, 2), "test", stream(700, 3));
     private final Dataset dataset = Dataset.newBuilder().setDatasetId("d").setCorpusId("c").setVocabSize(VOCAB).setEosId(EOS).setUnkId(1)
             .setTokenizer(TokenizerSpec.newBuilder().setKind(TokenizerKind.TOKENIZER_KIND_WORD))
-            .setTokenizerLocation(S3Location.newBuilder().setKey("datasets/d/tokenizer.vocab"))
+            .setTokenizerLocation(S3Location.newBuilder().setKey(ArtifactLayout.shared().datasetFile("d", "tokenizer.vocab")))
             .putSplits("train", DatasetSplit.newBuilder().setTokens(6000).setCharacters(30_000).build())
             .putSplits("validation", DatasetSplit.newBuilder().setTokens(800).setCharacters(4000).build())
             .putSplits("test", DatasetSplit.newBuilder().setTokens(700).setCharacters(3500).build()).build();
@@ -153,9 +155,9 @@ class NgramJobTest {
         EpochMetrics epoch = job.getEpochs(0);
         double validNats = KneserNeyModel.fit(splits.get("train"), VOCAB, 3).evaluateNats(withEos(splits.get("validation")));
         assertEquals(validNats / Math.log(2) / 4000, epoch.getValidationBpc(), 1e-12, "the LSTM's bits per character");
-        assertEquals(List.of("train:loss", "validation:loss", "validation:perplexity", "validation:bpc", "test:loss", "test:perplexity", "test:bpc"),
+        assertEquals(List.of(MetricNames.TRAIN_LOSS, MetricNames.VALIDATION_LOSS, MetricNames.VALIDATION_PERPLEXITY, MetricNames.VALIDATION_BPC, MetricNames.TEST_LOSS, MetricNames.TEST_PERPLEXITY, MetricNames.TEST_BPC),
                 job.getFinalMetricsList().stream().map(Metric::getName).toList());
-        assertTrue(progress.stream().anyMatch(p -> p.getEpoch() == 1 && p.getMetricsList().stream().anyMatch(m -> m.getName().equals("validation:bpc"))));
+        assertTrue(progress.stream().anyMatch(p -> p.getEpoch() == 1 && p.getMetricsList().stream().anyMatch(m -> m.getName().equals(MetricNames.VALIDATION_BPC))));
         assertEquals(1, ready.size());
 
         ModelCard card = ProtoJson.merge(store.manifest, ModelCard.newBuilder()).build();
@@ -302,7 +304,7 @@ class NgramJobTest {
                 throw new UncheckedIOException(e);
             }
             this.manifest = manifest;
-            return S3Location.newBuilder().setKey("training-jobs/" + name + "/model/").build();
+            return S3Location.newBuilder().setKey(ArtifactLayout.shared().modelPrefix(name)).build();
         }
 
         public boolean isModelReadySent(String name) {

@@ -40,8 +40,8 @@ public class TuningGrpcService extends TuningServiceGrpc.TuningServiceImplBase {
     @Blocking
     public void listTuningJobs(ListTuningJobsRequest request, StreamObserver<ListTuningJobsResponse> response) {
         unary(response, () -> {
-            TuningJobs.Page page = jobs.list(request.getStatusEquals(), request.getNameContains(), request.getPageToken(), request.getPageSize());
-            return ListTuningJobsResponse.newBuilder().addAllTuningJobs(page.jobs()).setNextPageToken(page.nextPageToken()).build();
+            var page = jobs.list(request.getStatusEquals(), request.getNameContains(), request.getPageToken(), request.getPageSize());
+            return ListTuningJobsResponse.newBuilder().addAllTuningJobs(page.items()).setNextPageToken(page.nextPageToken()).build();
         });
     }
 

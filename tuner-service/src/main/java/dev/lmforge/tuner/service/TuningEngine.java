@@ -1,5 +1,6 @@
 package dev.lmforge.tuner.service;
 
+import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.EarlyStopping;
 import dev.lmforge.api.v1.EpochMetrics;
 import dev.lmforge.api.v1.JobStatus;
@@ -12,6 +13,8 @@ import dev.lmforge.api.v1.Trial;
 import dev.lmforge.api.v1.TuningJob;
 import dev.lmforge.api.v1.TuningJobSpec;
 import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.common.metrics.MetricNames;
+import dev.lmforge.common.naming.JobStatusNames;
 import dev.lmforge.tuner.strategy.Assignment;
 import dev.lmforge.tuner.strategy.BayesianOptimization;
 import dev.lmforge.tuner.strategy.Hyperband;
@@ -206,10 +209,10 @@ public class TuningEngine {
         List<Double> out = new ArrayList<>();
         for (EpochMetrics m : tj.getEpochsList()) {
             switch (metric) {
-                case "validation:loss" -> out.add(m.getValidationLoss());
-                case "validation:perplexity" -> out.add(m.getValidationPerplexity());
-                case "validation:bpc" -> out.add(m.getValidationBpc());
-                case "train:loss" -> out.add(m.getTrainLoss());
+                case MetricNames.VALIDATION_LOSS -> out.add(m.getValidationLoss());
+                case MetricNames.VALIDATION_PERPLEXITY -> out.add(m.getValidationPerplexity());
+                case MetricNames.VALIDATION_BPC -> out.add(m.getValidationBpc());
+                case MetricNames.TRAIN_LOSS -> out.add(m.getTrainLoss());
                 default -> {
                     return List.of();
                 }
@@ -293,7 +296,7 @@ public class TuningEngine {
         Map<String, String> hp = new TreeMap<>(spec.getStaticHyperparametersMap());
         hp.putAll(SearchSpaces.hyperparameters(a));
         Trial trial = Trial.newBuilder().setTrainingJobName(trialName).putAllHyperparameters(hp).setStatus(JobStatus.JOB_STATUS_IN_PROGRESS)
-                .setResource(a.resource()).setStrategyTag(a.tag()).setCreationTime(TuningJobs.now()).build();
+                .setResource(a.resource()).setStrategyTag(a.tag()).setCreationTime(Timestamps.now()).build();
         job.addTrials(trial);
         save(job.build());
         try {
@@ -308,7 +311,7 @@ public class TuningEngine {
     }
 
     private static void finish(TuningJob.Builder job, JobStatus status) {
-        job.setStatus(status).setEndTime(TuningJobs.now());
+        job.setStatus(status).setEndTime(Timestamps.now());
         LOG.infof("tuning job %s: %s after %d trials", job.getSpec().getTuningJobName(), status, job.getTrialsCount());
     }
 
@@ -317,10 +320,8 @@ public class TuningEngine {
         Map<String, Integer> counts = new TreeMap<>();
         for (Trial t : job.getTrialsList()) {
             String key = switch (t.getStatus()) {
-                case JOB_STATUS_IN_PROGRESS -> "InProgress";
-                case JOB_STATUS_COMPLETED -> "Completed";
-                case JOB_STATUS_FAILED -> "Failed";
-                case JOB_STATUS_STOPPED -> t.getEarlyStopped() ? "EarlyStopped" : "Stopped";
+                case JOB_STATUS_IN_PROGRESS, JOB_STATUS_COMPLETED, JOB_STATUS_FAILED -> JobStatusNames.of(t.getStatus()).orElseThrow();
+                case JOB_STATUS_STOPPED -> t.getEarlyStopped() ? "EarlyStopped" : JobStatusNames.of(t.getStatus()).orElseThrow();
                 default -> "Other";
             };
             counts.merge(key, 1, Integer::sum);

@@ -1,6 +1,6 @@
 package dev.lmforge.tuner.service;
 
-import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.EarlyStopping;
 import dev.lmforge.api.v1.JobStatus;
 import dev.lmforge.api.v1.ObjectiveType;
@@ -8,11 +8,12 @@ import dev.lmforge.api.v1.TrainingJobSpec;
 import dev.lmforge.api.v1.TuningJob;
 import dev.lmforge.api.v1.TuningJobSpec;
 import dev.lmforge.api.v1.TuningStrategy;
+import dev.lmforge.common.metrics.MetricNames;
+import dev.lmforge.common.paging.Paging;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.naming.ResourceNames;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -25,9 +26,6 @@ import java.util.TreeMap;
 @ApplicationScoped
 public class TuningJobs {
 
-    /** The metrics a training job reports; the first four after every epoch too. */
-    static final List<String> METRICS = List.of("validation:loss", "validation:perplexity", "validation:bpc", "train:loss",
-            "test:loss", "test:perplexity", "test:bpc");
     static final int MAX_JOBS = 500;
 
     private final TuningStore store;
@@ -45,7 +43,7 @@ public class TuningJobs {
         if (store.find(spec.getTuningJobName()).isPresent()) {
             throw LmForgeException.alreadyExists("tuning job '%s' already exists: job names are unique", spec.getTuningJobName());
         }
-        TuningJob job = TuningJob.newBuilder().setSpec(spec).setStatus(JobStatus.JOB_STATUS_IN_PROGRESS).setCreationTime(now()).build();
+        TuningJob job = TuningJob.newBuilder().setSpec(spec).setStatus(JobStatus.JOB_STATUS_IN_PROGRESS).setCreationTime(Timestamps.now()).build();
         store.create(job);
         engine.start(job);
         return job;
@@ -66,9 +64,9 @@ public class TuningJobs {
                 throw LmForgeException.invalidArgument("hyperparameter '%s' is both static and tuned: give it one way", fixed);
             }
         }
-        if (!METRICS.contains(spec.getObjective().getMetricName())) {
+        if (!MetricNames.ALL.contains(spec.getObjective().getMetricName())) {
             throw LmForgeException.invalidArgument("objective metric '%s' is not one the trainer emits: %s",
-                    spec.getObjective().getMetricName(), String.join(", ", METRICS));
+                    spec.getObjective().getMetricName(), String.join(", ", MetricNames.ALL));
         }
         if (spec.getObjective().getType() == ObjectiveType.OBJECTIVE_TYPE_UNSPECIFIED) {
             throw LmForgeException.invalidArgument("objective type is required: OBJECTIVE_TYPE_MINIMIZE or OBJECTIVE_TYPE_MAXIMIZE");
@@ -82,7 +80,7 @@ public class TuningJobs {
         if (spec.getMaxParallelJobs() < 1 || spec.getMaxParallelJobs() > spec.getMaxJobs()) {
             throw LmForgeException.invalidArgument("max_parallel_jobs must be between 1 and max_jobs (%d), got %d", spec.getMaxJobs(), spec.getMaxParallelJobs());
         }
-        if (spec.getEarlyStopping() == EarlyStopping.EARLY_STOPPING_AUTO && spec.getObjective().getMetricName().startsWith("test:")) {
+        if (spec.getEarlyStopping() == EarlyStopping.EARLY_STOPPING_AUTO && !MetricNames.PER_EPOCH.contains(spec.getObjective().getMetricName())) {
             throw LmForgeException.invalidArgument("early stopping Auto needs an objective reported after every epoch (validation:* or train:loss), not %s",
                     spec.getObjective().getMetricName());
         }
@@ -113,26 +111,13 @@ public class TuningJobs {
                 .orElseThrow(() -> LmForgeException.notFound("tuning job '%s' does not exist", name));
     }
 
-    public record Page(List<TuningJob> jobs, String nextPageToken) {
-    }
-
-    public Page list(JobStatus statusEquals, String nameContains, String pageToken, int pageSize) {
-        if (pageSize < 0 || pageSize > 100) {
-            throw LmForgeException.invalidArgument("page_size must be between 0 and 100, got %d", pageSize);
-        }
-        int offset;
-        try {
-            offset = pageToken.isEmpty() ? 0 : Integer.parseInt(pageToken);
-        } catch (NumberFormatException e) {
-            throw LmForgeException.invalidArgument("page_token '%s' is not one this service returned", pageToken);
-        }
+    public Paging.Page<TuningJob> list(JobStatus statusEquals, String nameContains, String pageToken, int pageSize) {
+        Paging.Window window = Paging.window(pageToken, pageSize);
         List<TuningJob> all = store.all().stream()
                 .filter(j -> statusEquals == JobStatus.JOB_STATUS_UNSPECIFIED || j.getStatus() == statusEquals)
                 .filter(j -> j.getSpec().getTuningJobName().toLowerCase(Locale.ROOT).contains(nameContains.toLowerCase(Locale.ROOT)))
                 .sorted(Comparator.comparing((TuningJob j) -> j.getCreationTime().getSeconds()).reversed()).toList();
-        int size = pageSize == 0 ? 20 : pageSize;
-        int end = Math.min(all.size(), offset + size);
-        return new Page(offset >= all.size() ? List.of() : all.subList(offset, end), end < all.size() ? Integer.toString(end) : "");
+        return window.slice(all);
     }
 
     /** Stopping: running trials are stopped, and the job ends Stopped when none runs any more. */
@@ -141,8 +126,4 @@ public class TuningJobs {
         return engine.requestStop(name);
     }
 
-    public static Timestamp now() {
-        Instant t = Instant.now();
-        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
-    }
 }

@@ -1,5 +1,6 @@
 package dev.lmforge.tuner.store;
 
+import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.CreateTrainingJobRequest;
 import dev.lmforge.api.v1.Dataset;
 import dev.lmforge.api.v1.StopTrainingJobRequest;
@@ -9,7 +10,9 @@ import dev.lmforge.api.v1.TrainingJobSpec;
 import dev.lmforge.api.v1.TrainingServiceGrpc;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.events.EventSender;
+import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ArtifactStore;
+import dev.lmforge.common.store.PublishedDatasets;
 import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.tuner.service.TunerConfig;
 import dev.lmforge.tuner.service.Trials;
@@ -21,7 +24,6 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.jboss.logging.Logger;
 
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -47,15 +49,12 @@ public class S3Trials implements Trials {
 
     @Override
     public Optional<TrainingJob> find(String trainingJobName) {
-        return store.read("training-jobs/" + trainingJobName + "/status.json").map(json -> ProtoJson.merge(json, TrainingJob.newBuilder()).build());
+        return store.read(ArtifactLayout.shared().trainingJobStatus(trainingJobName)).map(json -> ProtoJson.merge(json, TrainingJob.newBuilder()).build());
     }
 
     @Override
     public Dataset dataset(String datasetId) {
-        return store.read("datasets/" + datasetId + "/meta.json").map(json -> ProtoJson.merge(json, Dataset.newBuilder()).build())
-                .orElseThrow(() -> store.exists("datasets/" + datasetId + "/status.json")
-                        ? LmForgeException.failedPrecondition("dataset '%s' is not ready: its build is still running or failed", datasetId)
-                        : LmForgeException.notFound("dataset '%s' does not exist", datasetId));
+        return PublishedDatasets.require(store, datasetId, Dataset.newBuilder()).build();
     }
 
     @Override
@@ -75,9 +74,8 @@ public class S3Trials implements Trials {
 
     @Override
     public void request(TrainingJobSpec spec) {
-        Instant now = Instant.now();
         requests.send(spec.getTrainingJobName(), TrainRequested.newBuilder().setSchemaVersion(1).setSpec(spec)
-                .setRequestedAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano())).build());
+                .setRequestedAt(Timestamps.now()).build());
     }
 
     @Override

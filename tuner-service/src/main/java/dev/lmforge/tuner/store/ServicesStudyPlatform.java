@@ -18,6 +18,7 @@ import dev.lmforge.api.v1.TrainingJobSpec;
 import dev.lmforge.api.v1.TuningJob;
 import dev.lmforge.api.v1.TuningJobSpec;
 import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ArtifactStore;
 import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.tuner.service.Trials;
@@ -126,7 +127,7 @@ public class ServicesStudyPlatform implements StudyPlatform {
 
     @Override
     public OptionalLong parameters(String trainingJobName) {
-        return store.read("training-jobs/" + trainingJobName + "/model/" + ArtifactStore.MANIFEST)
+        return store.read(ArtifactLayout.shared().modelManifest(trainingJobName))
                 .map(json -> OptionalLong.of(ProtoJson.merge(json, ModelCard.newBuilder()).getParameters())).orElse(OptionalLong.empty());
     }
 

@@ -1,5 +1,6 @@
 package dev.lmforge.tuner.study;
 
+import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.Corpus;
 import dev.lmforge.api.v1.JobStatus;
 import dev.lmforge.api.v1.Study;
@@ -8,7 +9,6 @@ import dev.lmforge.api.v1.StudySpec;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.naming.ResourceNames;
 import dev.lmforge.tuner.service.TunerConfig;
-import dev.lmforge.tuner.service.TuningJobs;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -83,7 +83,7 @@ public class Studies {
         }
         StudySpec resolved = spec.getBudget() == StudyBudget.STUDY_BUDGET_UNSPECIFIED ? spec.toBuilder().setBudget(StudyBudget.STUDY_BUDGET_SMALL).build() : spec;
         Study study = Study.newBuilder().setSpec(resolved).setStatus(JobStatus.JOB_STATUS_IN_PROGRESS).setPhase("planning")
-                .setCreationTime(TuningJobs.now()).build();
+                .setCreationTime(Timestamps.now()).build();
         store.save(study);
         launch(study);
         return study;

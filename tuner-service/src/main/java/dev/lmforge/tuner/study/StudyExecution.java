@@ -1,5 +1,6 @@
 package dev.lmforge.tuner.study;
 
+import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.Corpus;
 import dev.lmforge.api.v1.ContinuousParameterRange;
 import dev.lmforge.api.v1.Dataset;
@@ -19,7 +20,7 @@ import dev.lmforge.api.v1.TuningJob;
 import dev.lmforge.api.v1.TuningJobSpec;
 import dev.lmforge.api.v1.TuningObjective;
 import dev.lmforge.api.v1.TuningStrategy;
-import dev.lmforge.tuner.service.TuningJobs;
+import dev.lmforge.common.metrics.MetricNames;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -79,7 +80,7 @@ public final class StudyExecution {
             study.setSummary(report.summary()).setReportLocation(store.reportLocation(name)).clearReportFiles().addAllReportFiles(files.keySet())
                     .setStatus(failed.isEmpty() ? JobStatus.JOB_STATUS_COMPLETED : JobStatus.JOB_STATUS_FAILED)
                     .setFailureReason(failed.isEmpty() ? "" : "runs that did not complete, shown as such in the report: " + String.join("; ", failed))
-                    .setPhase("").setEndTime(TuningJobs.now());
+                    .setPhase("").setEndTime(Timestamps.now());
             save();
             LOG.infof("study %s: %s, report at %s", name, study.getStatus(), study.getReportLocation().getKey());
         } catch (InterruptedException e) {
@@ -87,7 +88,7 @@ public final class StudyExecution {
         } catch (RuntimeException e) {
             LOG.errorf(e, "study %s failed", name);
             study.setStatus(JobStatus.JOB_STATUS_FAILED).setFailureReason(e.getMessage() == null ? e.toString() : e.getMessage())
-                    .setPhase("").setEndTime(TuningJobs.now());
+                    .setPhase("").setEndTime(Timestamps.now());
             save();
         }
         return study.build();
@@ -196,7 +197,7 @@ public final class StudyExecution {
                         .setScalingType(ScalingType.SCALING_TYPE_LOGARITHMIC))
                 .build();
         return TuningJobSpec.newBuilder().setTuningJobName(run.resource()).setDatasetId(dataset.getDatasetId()).putAllStaticHyperparameters(fixed)
-                .setRanges(ranges).setObjective(TuningObjective.newBuilder().setMetricName("validation:bpc").setType(ObjectiveType.OBJECTIVE_TYPE_MINIMIZE))
+                .setRanges(ranges).setObjective(TuningObjective.newBuilder().setMetricName(MetricNames.VALIDATION_BPC).setType(ObjectiveType.OBJECTIVE_TYPE_MINIMIZE))
                 .setStrategy(TuningStrategy.TUNING_STRATEGY_BAYESIAN).setMaxJobs(b.tuningTrials()).setMaxParallelJobs(b.tuningParallel())
                 .setEarlyStopping(EarlyStopping.EARLY_STOPPING_OFF).setRandomSeed(1).build();
     }

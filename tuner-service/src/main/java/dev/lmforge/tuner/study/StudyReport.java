@@ -6,6 +6,7 @@ import dev.lmforge.api.v1.ParameterImportance;
 import dev.lmforge.api.v1.TrainingJob;
 import dev.lmforge.api.v1.Trial;
 import dev.lmforge.api.v1.TuningJob;
+import dev.lmforge.common.metrics.MetricNames;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -162,8 +163,8 @@ public final class StudyReport {
         s.append(String.format(Locale.ROOT, "| bits per character of the original validation text | %s | %s (lower bound: the stop words are not encoded) |%n",
                 bpcLink(REFERENCE), link(StudyPlan.NO_STOPWORDS_LSTM, perOriginalChar, "%.4f")));
         s.append(String.format(Locale.ROOT, "| perplexity per token (not comparable: other tokens) | %s | %s |%n%n",
-                link(REFERENCE, r.metric(REFERENCE, "validation:perplexity").orElse(Double.NaN), "%.1f"),
-                link(StudyPlan.NO_STOPWORDS_LSTM, r.metric(StudyPlan.NO_STOPWORDS_LSTM, "validation:perplexity").orElse(Double.NaN), "%.1f")));
+                link(REFERENCE, r.metric(REFERENCE, MetricNames.VALIDATION_PERPLEXITY).orElse(Double.NaN), "%.1f"),
+                link(StudyPlan.NO_STOPWORDS_LSTM, r.metric(StudyPlan.NO_STOPWORDS_LSTM, MetricNames.VALIDATION_PERPLEXITY).orElse(Double.NaN), "%.1f")));
         s.append(String.format(Locale.ROOT, "Removing stop words took out %,d words, %.1f %% of the corpus's %,d, and %.1f %% of the validation "
                 + "characters. **The two bpc numbers are not directly comparable: each model predicts a different text.** The model without "
                 + "stop words never has to predict \"the\", \"of\" or \"and\", the easiest words there are, so it spends fewer bits in total; "
@@ -206,7 +207,7 @@ public final class StudyReport {
                     d.getDatasetId(), v.getTokens(), (double) v.getTokens() / Math.max(1, v.getCharacters()),
                     e.getKey().equals("word") ? String.format(Locale.ROOT, "%.2f %% (%,d tokens are <unk>)", 100 * v.getUnknownRate(), v.getUnknownTokens())
                             : String.format(Locale.ROOT, "%.2f %% (byte fallback)", 100 * v.getUnknownRate()),
-                    parameters(run), link(run, r.metric(run, "validation:perplexity").orElse(Double.NaN), "%.1f"), bpcLink(run)));
+                    parameters(run), link(run, r.metric(run, MetricNames.VALIDATION_PERPLEXITY).orElse(Double.NaN), "%.1f"), bpcLink(run)));
             if (r.bpc(run).isPresent()) {
                 chart.put(e.getKey(), r.bpc(run).getAsDouble());
                 if (best == null || r.bpc(run).getAsDouble() < r.bpc(runs.get(best)).getAsDouble()) {
@@ -385,7 +386,7 @@ public final class StudyReport {
         for (Map.Entry<String, String> e : runs.entrySet()) {
             String run = e.getValue();
             s.append(String.format(Locale.ROOT, "| %s | [%s](#%s) | %s | %s | %s |%n", e.getKey(), job(run), anchor(run), parameters(run),
-                    link(run, r.metric(run, "validation:perplexity").orElse(Double.NaN), "%.1f"), bpcLink(run)));
+                    link(run, r.metric(run, MetricNames.VALIDATION_PERPLEXITY).orElse(Double.NaN), "%.1f"), bpcLink(run)));
             r.bpc(run).ifPresent(v -> chart.put(run, v));
         }
         if (!chart.isEmpty()) {

@@ -5,6 +5,7 @@ import dev.lmforge.api.v1.Dataset;
 import dev.lmforge.api.v1.Metric;
 import dev.lmforge.api.v1.TrainingJob;
 import dev.lmforge.api.v1.TuningJob;
+import dev.lmforge.common.metrics.MetricNames;
 
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +15,7 @@ import java.util.OptionalDouble;
 public record StudyResults(StudyPlan plan, Corpus corpus, Optional<Corpus> stopwordFree, Map<String, Dataset> datasets,
         Map<String, TrainingJob> jobs, Optional<TuningJob> tuning, Map<String, Long> parameters) {
 
-    /** A final metric of a completed job ("validation:bpc", ...). */
+    /** A final metric of a completed job ({@link MetricNames}). */
     public OptionalDouble metric(String runId, String name) {
         TrainingJob job = jobs.get(runId);
         if (job == null) {
@@ -24,6 +25,6 @@ public record StudyResults(StudyPlan plan, Corpus corpus, Optional<Corpus> stopw
     }
 
     public OptionalDouble bpc(String runId) {
-        return metric(runId, "validation:bpc");
+        return metric(runId, MetricNames.VALIDATION_BPC);
     }
 }

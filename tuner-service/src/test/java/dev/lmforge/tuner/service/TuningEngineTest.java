@@ -18,6 +18,7 @@ import dev.lmforge.api.v1.TuningJobSpec;
 import dev.lmforge.api.v1.TuningObjective;
 import dev.lmforge.api.v1.TuningStrategy;
 import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.common.metrics.MetricNames;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -127,7 +128,7 @@ class TuningEngineTest {
                 int epoch = j.getEpochsCount() + 1;
                 j.addEpochs(EpochMetrics.newBuilder().setEpoch(epoch).setValidationPerplexity(value * (1 + 1.0 / epoch)));
                 if (epoch == Integer.parseInt(j.getSpec().getHyperparametersOrDefault("epochs", "3"))) {
-                    j.setStatus(JobStatus.JOB_STATUS_COMPLETED).addFinalMetrics(Metric.newBuilder().setName("validation:perplexity").setValue(value));
+                    j.setStatus(JobStatus.JOB_STATUS_COMPLETED).addFinalMetrics(Metric.newBuilder().setName(MetricNames.VALIDATION_PERPLEXITY).setValue(value));
                 }
             }
         }
@@ -139,7 +140,7 @@ class TuningEngineTest {
                         .addContinuous(ContinuousParameterRange.newBuilder().setName("learning_rate").setMinValue(0.01).setMaxValue(10)
                                 .setScalingType(ScalingType.SCALING_TYPE_LOGARITHMIC))
                         .addInteger(IntegerParameterRange.newBuilder().setName("hidden_size").setMinValue(16).setMaxValue(256)))
-                .setObjective(TuningObjective.newBuilder().setMetricName("validation:perplexity").setType(ObjectiveType.OBJECTIVE_TYPE_MINIMIZE))
+                .setObjective(TuningObjective.newBuilder().setMetricName(MetricNames.VALIDATION_PERPLEXITY).setType(ObjectiveType.OBJECTIVE_TYPE_MINIMIZE))
                 .setStrategy(strategy).setMaxJobs(maxJobs).setMaxParallelJobs(parallel).setRandomSeed(7).build();
     }
 

@@ -15,6 +15,8 @@ import dev.lmforge.api.v1.TrainingJobSpec;
 import dev.lmforge.api.v1.Trial;
 import dev.lmforge.api.v1.TuningJob;
 import dev.lmforge.api.v1.TuningJobSpec;
+import dev.lmforge.common.metrics.MetricNames;
+import dev.lmforge.common.store.ArtifactLayout;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,7 +39,7 @@ final class FakeStudyPlatform implements StudyPlatform, StudyStore {
     Set<String> failingRuns = Set.of();
 
     FakeStudyPlatform(String corpusId) {
-        S3Location loc = S3Location.newBuilder().setBucket("lmforge").setKey("corpora/" + corpusId + "/x.txt").build();
+        S3Location loc = S3Location.newBuilder().setBucket("lmforge").setKey(ArtifactLayout.shared().corpusSplit(corpusId, "x")).build();
         corpora.put(corpusId, Corpus.newBuilder().setCorpusId(corpusId).putSplits("train", loc).putSplits("validation", loc).putSplits("test", loc)
                 .setStats(CorpusStats.newBuilder().setWords(100_000).setVocabularySize(9_000)).build());
     }
@@ -85,8 +87,8 @@ final class FakeStudyPlatform implements StudyPlatform, StudyStore {
         }
         double bpc = bpc(run, spec.getHyperparametersMap());
         jobs.put(spec.getTrainingJobName(), TrainingJob.newBuilder().setSpec(spec).setStatus(JobStatus.JOB_STATUS_COMPLETED)
-                .addFinalMetrics(Metric.newBuilder().setName("validation:bpc").setValue(bpc))
-                .addFinalMetrics(Metric.newBuilder().setName("validation:perplexity").setValue(Math.pow(2, bpc * 5))).build());
+                .addFinalMetrics(Metric.newBuilder().setName(MetricNames.VALIDATION_BPC).setValue(bpc))
+                .addFinalMetrics(Metric.newBuilder().setName(MetricNames.VALIDATION_PERPLEXITY).setValue(Math.pow(2, bpc * 5))).build());
     }
 
     private static double bpc(String run, Map<String, String> h) {
@@ -158,6 +160,6 @@ final class FakeStudyPlatform implements StudyPlatform, StudyStore {
 
     @Override
     public S3Location reportLocation(String study) {
-        return S3Location.newBuilder().setBucket("lmforge").setKey("studies/" + study + "/report/").build();
+        return S3Location.newBuilder().setBucket("lmforge").setKey(ArtifactLayout.shared().studyReportPrefix(study)).build();
     }
 }

@@ -1,0 +1,196 @@
+package dev.lmforge.common.store;
+
+import java.util.Locale;
+
+/**
+ * Where every artifact lives in the {@link ArtifactStore}, as paths relative to its root prefix. The
+ * services read each other's artifacts, so this is the one place that knows the key layout: no key
+ * is spelt anywhere else. Prefixes end with '/'.
+ *
+ * <p>Every path starts at {@link #collection}: a per-tenant layout is a second instance whose
+ * collections sit under the tenant, and no caller builds a key itself. Today there is only the
+ * {@link #shared()} layout, whose keys must not change: existing buckets hold data under them.
+ */
+public final class ArtifactLayout {
+
+    /** The marker that publishes a corpus; corpora are listed by it. */
+    public static final String CORPUS_MARKER = ArtifactStore.MANIFEST;
+    /** The marker that publishes a dataset (its Dataset message, written last). */
+    public static final String DATASET_MARKER = "meta.json";
+    /** A dataset's status record, there from creation on; datasets are listed by it. */
+    public static final String DATASET_STATUS = "status.json";
+    /** A training job's record; training jobs are listed by it. */
+    public static final String TRAINING_JOB_STATUS = "status.json";
+    /** The marker that publishes a checkpoint. */
+    public static final String CHECKPOINT_MARKER = "state.json";
+    /** The marker that publishes a model (its ModelCard, written last). */
+    public static final String MODEL_MARKER = ArtifactStore.MANIFEST;
+    /** A tuning job's record; tuning jobs are listed by it. */
+    public static final String TUNING_JOB_STATE = "state.json";
+    /** A study's record; studies are listed by it. */
+    public static final String STUDY_RECORD = "study.json";
+
+    private static final ArtifactLayout SHARED = new ArtifactLayout();
+
+    private ArtifactLayout() {
+    }
+
+    /** The platform's single namespace, the only layout so far. */
+    public static ArtifactLayout shared() {
+        return SHARED;
+    }
+
+    private String collection(String name) {
+        return name + "/";
+    }
+
+    // Corpora: written by the preprocess-service, read by the tokenizer-service.
+
+    public String corporaPrefix() {
+        return collection("corpora");
+    }
+
+    public String corpusPrefix(String corpusId) {
+        return corporaPrefix() + corpusId + "/";
+    }
+
+    /** A split's text, {@code train}, {@code validation} or {@code test}. */
+    public String corpusSplit(String corpusId, String split) {
+        return corpusPrefix(corpusId) + split + ".txt";
+    }
+
+    public String corpusStats(String corpusId) {
+        return corpusPrefix(corpusId) + "stats.json";
+    }
+
+    public String corpusManifest(String corpusId) {
+        return corpusPrefix(corpusId) + CORPUS_MARKER;
+    }
+
+    /** Present once corpus.ingested went out. */
+    public String corpusIngestedMarker(String corpusId) {
+        return corpusPrefix(corpusId) + "events/corpus.ingested";
+    }
+
+    // Datasets: written by the tokenizer-service, read by the trainer and the tuner.
+
+    public String datasetsPrefix() {
+        return collection("datasets");
+    }
+
+    public String datasetPrefix(String datasetId) {
+        return datasetsPrefix() + datasetId + "/";
+    }
+
+    public String datasetStatus(String datasetId) {
+        return datasetPrefix(datasetId) + DATASET_STATUS;
+    }
+
+    public String datasetMeta(String datasetId) {
+        return datasetPrefix(datasetId) + DATASET_MARKER;
+    }
+
+    /** A file of a dataset: its tokenizer or a token shard. */
+    public String datasetFile(String datasetId, String fileName) {
+        return datasetPrefix(datasetId) + fileName;
+    }
+
+    /** Present once tokens.ready went out. */
+    public String tokensReadyMarker(String datasetId) {
+        return datasetPrefix(datasetId) + "events/tokens.ready";
+    }
+
+    // Training jobs and their models: written by the trainer, read by the tuner and the inference-service.
+
+    public String trainingJobsPrefix() {
+        return collection("training-jobs");
+    }
+
+    public String trainingJobPrefix(String jobName) {
+        return trainingJobsPrefix() + jobName + "/";
+    }
+
+    public String trainingJobSpec(String jobName) {
+        return trainingJobPrefix(jobName) + "spec.json";
+    }
+
+    public String trainingJobStatus(String jobName) {
+        return trainingJobPrefix(jobName) + TRAINING_JOB_STATUS;
+    }
+
+    public String trainingJobLease(String jobName) {
+        return trainingJobPrefix(jobName) + "lease.json";
+    }
+
+    /** One JSON line per epoch. */
+    public String trainingJobMetrics(String jobName) {
+        return trainingJobPrefix(jobName) + "metrics.jsonl";
+    }
+
+    public String checkpointPrefix(String jobName, long globalStep) {
+        return trainingJobPrefix(jobName) + String.format(Locale.ROOT, "checkpoints/step-%012d/", globalStep);
+    }
+
+    public String latestCheckpoint(String jobName) {
+        return trainingJobPrefix(jobName) + "checkpoints/latest.json";
+    }
+
+    /** A model is named after the training job that exported it. */
+    public String modelPrefix(String jobName) {
+        return trainingJobPrefix(jobName) + "model/";
+    }
+
+    public String modelManifest(String jobName) {
+        return modelPrefix(jobName) + MODEL_MARKER;
+    }
+
+    /** A file of a model, by its path inside the model directory. */
+    public String modelFile(String jobName, String relativePath) {
+        return modelPrefix(jobName) + relativePath;
+    }
+
+    /** Present once model.ready went out. */
+    public String modelReadyMarker(String jobName) {
+        return trainingJobPrefix(jobName) + "events/model.ready";
+    }
+
+    // Tuning jobs and studies: the tuner-service's own.
+
+    public String tuningJobsPrefix() {
+        return collection("tuning-jobs");
+    }
+
+    public String tuningJobSpec(String jobName) {
+        return tuningJobsPrefix() + jobName + "/spec.json";
+    }
+
+    public String tuningJobState(String jobName) {
+        return tuningJobsPrefix() + jobName + "/" + TUNING_JOB_STATE;
+    }
+
+    public String studiesPrefix() {
+        return collection("studies");
+    }
+
+    public String studyRecord(String studyName) {
+        return studiesPrefix() + studyName + "/" + STUDY_RECORD;
+    }
+
+    public String studyReportPrefix(String studyName) {
+        return studiesPrefix() + studyName + "/report/";
+    }
+
+    public String studyReportFile(String studyName, String fileName) {
+        return studyReportPrefix(studyName) + fileName;
+    }
+
+    // Endpoints: the inference-service's own.
+
+    public String endpointsPrefix() {
+        return collection("endpoints");
+    }
+
+    public String endpoint(String endpointName) {
+        return endpointsPrefix() + endpointName + ".json";
+    }
+}
