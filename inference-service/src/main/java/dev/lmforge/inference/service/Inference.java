@@ -214,7 +214,11 @@ public class Inference {
             Thread.currentThread().interrupt();
             throw LmForgeException.unavailable("interrupted", e);
         } catch (ExecutionException e) {
-            throw LmForgeException.unavailable("the model failed: " + e.getCause().getMessage(), e.getCause());
+            // The batcher fails a request with an LmForgeException (its status) or with the model's own failure (internal).
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException("the model failed: " + e.getCause(), e.getCause());
         }
     }
 }

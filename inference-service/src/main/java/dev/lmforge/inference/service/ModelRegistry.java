@@ -243,6 +243,13 @@ public class ModelRegistry {
         return endpoints.values().stream().anyMatch(e -> loaded.containsKey(e.getModelVersion()));
     }
 
+    /** Loaded versions whose batcher lost a worker and is restarting it, with what happened. */
+    public Map<String, String> batcherCrashes() {
+        Map<String, String> crashes = new java.util.TreeMap<>();
+        loaded.forEach((version, model) -> model.batcher.crash().ifPresent(crash -> crashes.put(version, crash)));
+        return crashes;
+    }
+
     /** At start-up: the endpoints this service had, and their models. */
     public void restore() {
         for (Endpoint e : store.endpoints()) {

@@ -18,14 +18,14 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /** The registry's ports faked for tests without TensorFlow or S3: the europarl-a fixture's card and tokenizer, a runtime of zeros. */
-final class ServiceFakes {
+public final class ServiceFakes {
 
-    static final Path FIXTURE = Path.of("src/test/resources/models/europarl-a");
+    public static final Path FIXTURE = Path.of("src/test/resources/models/europarl-a");
 
     private ServiceFakes() {
     }
 
-    static final class FakeStore implements ModelStore {
+    public static final class FakeStore implements ModelStore {
         final List<Endpoint> saved = new ArrayList<>();
         final java.util.Map<String, ModelCard> cards = new java.util.HashMap<>();
 
@@ -66,13 +66,13 @@ final class ServiceFakes {
         }
     }
 
-    static final class FakeRuntime implements LanguageModelRuntime {
+    public static final class FakeRuntime implements LanguageModelRuntime {
         final int vocab;
         /** Thrown, one per forward pass, by the next passes. */
-        final Queue<Error> failures = new ConcurrentLinkedQueue<>();
+        public final Queue<Error> failures = new ConcurrentLinkedQueue<>();
         volatile boolean closed;
 
-        FakeRuntime(int vocab) {
+        public FakeRuntime(int vocab) {
             this.vocab = vocab;
         }
 
@@ -121,7 +121,7 @@ final class ServiceFakes {
         }
     }
 
-    static InferenceConfig config() throws IOException {
+    public static InferenceConfig config() throws IOException {
         String cache = Files.createTempDirectory("models").toString();
         return new InferenceConfig() {
             public int maxBatchSize() { return 8; }
