@@ -145,8 +145,8 @@ public class ModelRegistry {
     public Endpoint setEndpoint(Endpoint endpoint) {
         ResourceNames.requireValid("endpoint name", endpoint.getName());
         ResourceNames.requireValid("model version", endpoint.getModelVersion());
-        if (endpoint.getCanaryWeight() < 0 || endpoint.getCanaryWeight() > 1) {
-            throw LmForgeException.invalidArgument("canary_weight must lie in [0, 1], got %s", endpoint.getCanaryWeight());
+        if (!(endpoint.getCanaryWeight() >= 0 && endpoint.getCanaryWeight() <= 1)) { // NaN included
+            throw LmForgeException.invalidArgument("canary_weight must be a number in [0, 1], got %s", endpoint.getCanaryWeight());
         }
         if (endpoint.getCanaryModelVersion().isEmpty() && endpoint.getCanaryWeight() > 0) {
             throw LmForgeException.invalidArgument("canary_weight %s needs a canary_model_version", endpoint.getCanaryWeight());
