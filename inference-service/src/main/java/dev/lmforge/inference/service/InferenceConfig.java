@@ -23,8 +23,8 @@ public interface InferenceConfig {
 
     /**
      * Positions (sequences × tokens, padding included) whose log-probabilities over the whole
-     * vocabulary one forward pass holds at most: its memory is this × vocabulary × 4 bytes, twice
-     * (TensorFlow's output and its Java copy). A sequence longer than this is read one token at a time.
+     * vocabulary one forward pass holds at most: this × vocabulary × 4 bytes in TensorFlow, and twice
+     * that on the Java heap while it is copied out. A sequence longer than this is read one token at a time.
      */
     @WithDefault("1024")
     int maxForwardPositions();
