@@ -33,6 +33,7 @@ public class DjlTensorFlowRuntimeFactory implements RuntimeFactory {
 
     @Override
     public LanguageModelRuntime open(Path modelDir, ModelCard card) throws IOException {
-        return new DjlTensorFlowRuntime(modelDir, card.getVocabSize(), card.getNumLayers(), card.getHiddenSize(), config.predictors());
+        return new DjlTensorFlowRuntime(modelDir, card.getVocabSize(), card.getNumLayers(), card.getHiddenSize(), config.predictors(),
+                config.maxForwardPositions());
     }
 }

@@ -2,7 +2,8 @@ package dev.lmforge.inference.engine;
 
 /**
  * A served language model as the serving logic sees it, whatever runs it (DJL's TensorFlow engine
- * here). Implementations are thread-safe.
+ * here). Implementations are thread-safe, and the memory of a call is bounded whatever the length
+ * of its sequences (it grows with their length only by what it returns).
  */
 public interface LanguageModelRuntime extends AutoCloseable {
 

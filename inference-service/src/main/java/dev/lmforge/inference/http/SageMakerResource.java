@@ -20,6 +20,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -59,7 +60,7 @@ public class SageMakerResource {
             String task = String.valueOf(body.getOrDefault("task", body.containsKey("prompt") ? "generate" : "predict"));
             String endpoint = String.valueOf(body.getOrDefault("endpoint", ""));
             String json = switch (task) {
-                case "predict" -> print(inference.predict(endpoint, text(body, "text"), null, ((Number) body.getOrDefault("top_k", body.getOrDefault("topK", 5))).intValue()));
+                case "predict" -> print(inference.predict(endpoint, text(body, "text"), null, integer(body.getOrDefault("top_k", body.getOrDefault("topK", 5)), "top_k")));
                 case "score" -> print(inference.score(endpoint, text(body, "text")));
                 case "generate" -> generate(body);
                 default -> throw LmForgeException.invalidArgument("task must be predict, score or generate, not '%s'", task);
@@ -74,15 +75,34 @@ public class SageMakerResource {
                 default -> 503;
             };
             return Response.status(status).entity(Map.of("error", e.kind().name(), "message", e.getMessage())).type(MediaType.APPLICATION_JSON).build();
-        } catch (ClassCastException | InvalidProtocolBufferException | JsonProcessingException e) {
+        } catch (InvalidProtocolBufferException | JsonProcessingException e) {
             return Response.status(400).entity(Map.of("error", "INVALID_ARGUMENT", "message", "malformed request: " + e.getMessage()))
+                    .type(MediaType.APPLICATION_JSON).build();
+        } catch (RuntimeException e) { // the model's own failure: gRPC's INTERNAL
+            return Response.status(500).entity(Map.of("error", "INTERNAL", "message", String.valueOf(e.getMessage())))
                     .type(MediaType.APPLICATION_JSON).build();
         }
     }
 
-    private String generate(Map<String, Object> body) throws InvalidProtocolBufferException, JsonProcessingException {
+    /** A JSON number that is a whole int; its range is the domain's to check. */
+    private static int integer(Object value, String field) {
+        if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+                && n.doubleValue() >= Integer.MIN_VALUE && n.doubleValue() <= Integer.MAX_VALUE) {
+            return n.intValue();
+        }
+        throw LmForgeException.invalidArgument("%s must be a whole number, got %s", field, value);
+    }
+
+    private String generate(Map<String, Object> body) throws JsonProcessingException {
         GenerateRequest.Builder request = GenerateRequest.newBuilder();
-        JsonFormat.parser().ignoringUnknownFields().merge(json.writeValueAsString(body), request);
+        JsonFormat.Parser parser = JsonFormat.parser().ignoringUnknownFields();
+        for (Map.Entry<String, Object> field : body.entrySet()) { // one at a time, so that a bad value's message names its field
+            try {
+                parser.merge(json.writeValueAsString(Collections.singletonMap(field.getKey(), field.getValue())), request);
+            } catch (InvalidProtocolBufferException e) {
+                throw LmForgeException.invalidArgument("%s is not valid: %s", field.getKey(), e.getMessage());
+            }
+        }
         List<GenerateResponse> tokens = new ArrayList<>();
         inference.generate(request.build(), tokens::add);
         StringBuilder text = new StringBuilder();

@@ -1,10 +1,13 @@
 package dev.lmforge.inference.service;
 
+import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.inference.engine.LanguageModelRuntime;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -17,8 +20,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * sequences (right-padded; the LSTM reads left to right, so padding never changes a real position).
  * Unlike a fixed timeout, a request waits for company only while others are in flight, so a lone
  * client pays no batching delay; under load, requests that queue during a forward pass go together.
+ *
+ * <p>A batch that fails, even with an Error such as OutOfMemoryError, fails only its own requests.
+ * A worker that dies anyway fails what it held, is replaced after {@link #RESTART_DELAY}, and
+ * {@link #crash()} reports it until then; while no worker is alive, requests fail at once
+ * (UNAVAILABLE) instead of waiting.
  */
 final class DynamicBatcher implements AutoCloseable {
+
+    /** How long a dead worker's replacement waits: memory pressure gets a moment to clear, and readiness shows the crash meanwhile. */
+    static final Duration RESTART_DELAY = Duration.ofSeconds(1);
+
+    private static final Logger LOG = Logger.getLogger(DynamicBatcher.class);
 
     enum Kind { NEXT_TOKEN, TOKEN_SCORES }
 
@@ -27,24 +40,27 @@ final class DynamicBatcher implements AutoCloseable {
 
     private final LanguageModelRuntime runtime;
     private final ModelMeters meters;
+    private final String name;
     private final int maxBatch;
     private final long maxWaitNanos;
     private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
     /** Requests submitted and not answered yet, queued or running. */
     private final AtomicInteger outstanding = new AtomicInteger();
-    private final List<Thread> workers = new ArrayList<>();
+    private final Thread[] workers;
+    /** Workers that died and whose replacement does not serve yet. */
+    private final AtomicInteger dead = new AtomicInteger();
+    private volatile Throwable lastCrash;
     private volatile boolean closed;
 
     DynamicBatcher(LanguageModelRuntime runtime, int maxBatch, Duration maxWait, int workers, String name, ModelMeters meters) {
         this.runtime = runtime;
         this.meters = meters;
+        this.name = name;
         this.maxBatch = Math.max(1, maxBatch);
         this.maxWaitNanos = maxWait.toNanos();
-        for (int i = 0; i < workers; i++) {
-            Thread t = new Thread(this::loop, "batcher-" + name + "-" + i);
-            t.setDaemon(true);
-            t.start();
-            this.workers.add(t);
+        this.workers = new Thread[Math.max(1, workers)];
+        for (int slot = 0; slot < this.workers.length; slot++) {
+            startWorker(slot, false);
         }
     }
 
@@ -58,50 +74,84 @@ final class DynamicBatcher implements AutoCloseable {
         return submit(Kind.TOKEN_SCORES, ids);
     }
 
+    /** Why a worker is down, while one is (it is being restarted). */
+    Optional<String> crash() {
+        Throwable cause = lastCrash;
+        return dead.get() > 0 && cause != null ? Optional.of(describe(cause)) : Optional.empty();
+    }
+
+    private static String describe(Throwable crash) {
+        return "a batcher worker died (" + crash + ") and restarts within " + RESTART_DELAY.toMillis() + " ms";
+    }
+
     private CompletableFuture<float[]> submit(Kind kind, int[] ids) {
         CompletableFuture<float[]> f = new CompletableFuture<>();
         if (closed) {
-            f.completeExceptionally(new IllegalStateException("the model was unloaded"));
-        } else {
-            outstanding.incrementAndGet();
-            f.whenComplete((r, e) -> outstanding.decrementAndGet());
-            queue.add(new Task(kind, ids, f));
+            f.completeExceptionally(unloaded());
+            return f;
+        }
+        outstanding.incrementAndGet();
+        f.whenComplete((r, e) -> outstanding.decrementAndGet());
+        queue.add(new Task(kind, ids, f));
+        // Checked after queueing (a dying worker counts itself before draining): one of the two sees the task.
+        if (dead.get() == workers.length) {
+            failQueued();
         }
         return f;
     }
 
-    private void loop() {
+    private synchronized void startWorker(int slot, boolean replacing) {
+        if (closed) {
+            return;
+        }
+        Thread t = new Thread(() -> work(slot, replacing), "batcher-" + name + "-" + slot);
+        t.setDaemon(true);
+        workers[slot] = t;
+        t.start();
+    }
+
+    private void work(int slot, boolean replacing) {
         List<Task> batch = new ArrayList<>(maxBatch);
-        while (!closed) {
-            try {
-                Task first = queue.poll(1, TimeUnit.SECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                long deadline = System.nanoTime() + maxWaitNanos;
-                while (batch.size() < maxBatch) {
-                    Task next = queue.poll();
-                    if (next == null) {
-                        long left = deadline - System.nanoTime();
-                        // Wait for company only when other requests are in flight: a lone request never waits.
-                        if (left <= 0 || outstanding.get() <= batch.size()) {
-                            break;
-                        }
-                        next = queue.poll(left, TimeUnit.NANOSECONDS);
-                        if (next == null) {
-                            break;
-                        }
-                    }
-                    batch.add(next);
-                }
-                run(batch, Kind.NEXT_TOKEN);
-                run(batch, Kind.TOKEN_SCORES);
-            } catch (InterruptedException e) {
-                return;
-            } finally {
-                batch.clear();
+        try {
+            if (replacing) {
+                Thread.sleep(RESTART_DELAY.toMillis());
+                dead.decrementAndGet();
+                LOG.infof("model %s: batcher worker %d restarted", name, slot);
             }
+            serve(batch);
+        } catch (Throwable t) {
+            if (!closed) { // an interrupt when closed is the way out
+                died(slot, batch, t);
+            }
+        }
+    }
+
+    private void serve(List<Task> batch) throws InterruptedException {
+        while (!closed) {
+            Task first = queue.poll(1, TimeUnit.SECONDS);
+            if (first == null) {
+                continue;
+            }
+            batch.add(first);
+            long deadline = System.nanoTime() + maxWaitNanos;
+            while (batch.size() < maxBatch) {
+                Task next = queue.poll();
+                if (next == null) {
+                    long left = deadline - System.nanoTime();
+                    // Wait for company only when other requests are in flight: a lone request never waits.
+                    if (left <= 0 || outstanding.get() <= batch.size()) {
+                        break;
+                    }
+                    next = queue.poll(left, TimeUnit.NANOSECONDS);
+                    if (next == null) {
+                        break;
+                    }
+                }
+                batch.add(next);
+            }
+            run(batch, Kind.NEXT_TOKEN);
+            run(batch, Kind.TOKEN_SCORES);
+            batch.clear();
         }
     }
 
@@ -110,8 +160,8 @@ final class DynamicBatcher implements AutoCloseable {
         if (tasks.isEmpty()) {
             return;
         }
+        int width = tasks.stream().mapToInt(t -> t.ids().length).max().orElse(1);
         try {
-            int width = tasks.stream().mapToInt(t -> t.ids().length).max().orElse(1);
             int[][] ids = new int[tasks.size()][width];
             int[] lengths = new int[tasks.size()];
             for (int i = 0; i < tasks.size(); i++) {
@@ -125,19 +175,57 @@ final class DynamicBatcher implements AutoCloseable {
             for (int i = 0; i < tasks.size(); i++) {
                 tasks.get(i).result().complete(out[i]);
             }
-        } catch (RuntimeException e) {
-            tasks.forEach(t -> t.result().completeExceptionally(e));
+        } catch (OutOfMemoryError e) {
+            RuntimeException failure = LmForgeException.resourceExhausted(
+                    "model %s ran out of memory on a batch of %d sequences of up to %d tokens (%s); retry, or send shorter texts",
+                    name, tasks.size(), width, e.getMessage());
+            tasks.forEach(t -> t.result().completeExceptionally(failure));
+        } catch (Throwable e) { // whatever the model throws fails this batch, never the worker
+            RuntimeException failure = new IllegalStateException("model " + name + " failed on a batch of " + tasks.size() + " sequences: " + e, e);
+            tasks.forEach(t -> t.result().completeExceptionally(failure));
         }
+    }
+
+    /** A worker died outside a batch's own handling (say, out of memory again while failing it): nobody may wait for it. */
+    private void died(int slot, List<Task> held, Throwable cause) {
+        lastCrash = cause;
+        int deadNow = dead.incrementAndGet();
+        try {
+            LOG.errorf(cause, "model %s: batcher worker %d died; restarting it in %s", name, slot, RESTART_DELAY);
+            LmForgeException failure = LmForgeException.unavailable("model " + name + ": " + describe(cause) + "; retry", cause);
+            held.forEach(t -> t.result().completeExceptionally(failure));
+            if (deadNow == workers.length) {
+                failQueued();
+            }
+        } finally {
+            startWorker(slot, true);
+        }
+    }
+
+    private void failQueued() {
+        Task t;
+        while ((t = queue.poll()) != null) {
+            t.result().completeExceptionally(LmForgeException.unavailable(
+                    "model " + name + " has no live batcher worker: " + describe(lastCrash) + "; retry", null));
+        }
+    }
+
+    private static LmForgeException unloaded() {
+        return LmForgeException.unavailable("the model was unloaded; retry", null);
     }
 
     /** Stops taking work; what is queued fails, what is running finishes. */
     @Override
     public void close() {
-        closed = true;
+        synchronized (this) {
+            closed = true;
+            for (Thread t : workers) {
+                t.interrupt();
+            }
+        }
         Task t;
         while ((t = queue.poll()) != null) {
-            t.result().completeExceptionally(new IllegalStateException("the model was unloaded"));
+            t.result().completeExceptionally(unloaded());
         }
-        workers.forEach(Thread::interrupt);
     }
 }

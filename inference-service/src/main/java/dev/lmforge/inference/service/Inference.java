@@ -24,6 +24,8 @@ import java.util.function.Consumer;
 public class Inference {
 
     private static final double LN2 = Math.log(2);
+    /** Beyond this, sampling is practically uniform over the vocabulary: a larger value is a mistake, not a choice. */
+    static final double MAX_TEMPERATURE = 10;
 
     private final ModelRegistry registry;
     private final InferenceConfig config;
@@ -46,6 +48,10 @@ public class Inference {
             if (tokenIds != null) {
                 if (tokenIds.length == 0) {
                     throw LmForgeException.invalidArgument("token_ids is empty");
+                }
+                if (tokenIds.length > config.maxTokenIds()) {
+                    throw LmForgeException.invalidArgument("token_ids has %d ids; the limit is %d (lmforge.inference.max-token-ids)",
+                            tokenIds.length, config.maxTokenIds());
                 }
                 for (int id : tokenIds) {
                     if (id < 0 || id >= vocab) {
@@ -96,25 +102,28 @@ public class Inference {
 
     /** Generates token by token with the stateful signature, handing each token to {@code sink} as it comes. */
     public void generate(GenerateRequest request, Consumer<GenerateResponse> sink) {
+        // NaN fails every comparison: each range is checked as "inside", never as "not outside".
         int maxTokens = request.getMaxTokens() == 0 ? config.defaultGenerateTokens() : request.getMaxTokens();
-        if (maxTokens < 0 || maxTokens > config.maxGenerateTokens()) {
-            throw LmForgeException.invalidArgument("max_tokens must be between 1 and %d, got %d", config.maxGenerateTokens(), request.getMaxTokens());
+        if (!(maxTokens >= 1 && maxTokens <= config.maxGenerateTokens())) {
+            throw LmForgeException.invalidArgument("max_tokens must be between 1 and %d (lmforge.inference.max-generate-tokens; 0: %d), got %d",
+                    config.maxGenerateTokens(), config.defaultGenerateTokens(), request.getMaxTokens());
         }
-        if (request.getTemperature() < 0) {
-            throw LmForgeException.invalidArgument("temperature must be >= 0 (0: greedy), got %s", request.getTemperature());
+        if (!(request.getTemperature() >= 0 && request.getTemperature() <= MAX_TEMPERATURE)) {
+            throw LmForgeException.invalidArgument("temperature must be a number in [0, %s] (0: greedy), got %s", MAX_TEMPERATURE, request.getTemperature());
+        }
+        if (!(request.getTopP() >= 0 && request.getTopP() <= 1)) {
+            throw LmForgeException.invalidArgument("top_p must be a number in [0, 1] (0 or 1: no limit), got %s", request.getTopP());
         }
         double topP = request.getTopP() == 0 ? 1 : request.getTopP();
-        if (topP < 0 || topP > 1) {
-            throw LmForgeException.invalidArgument("top_p must lie in (0, 1], got %s", request.getTopP());
-        }
         if (request.getTopK() < 0) {
-            throw LmForgeException.invalidArgument("top_k must be >= 0 (0: no limit), got %d", request.getTopK());
+            throw LmForgeException.invalidArgument("top_k must be between 0 (no limit) and the vocabulary size, got %d", request.getTopK());
         }
         long start = System.nanoTime();
         LoadedModel m = registry.acquire(request.getEndpoint());
         try {
             if (request.getTopK() > m.codec.vocabSize()) {
-                throw LmForgeException.invalidArgument("top_k must not exceed the vocabulary size %d, got %d", m.codec.vocabSize(), request.getTopK());
+                throw LmForgeException.invalidArgument("top_k must be between 0 (no limit) and the vocabulary size %d, got %d",
+                        m.codec.vocabSize(), request.getTopK());
             }
             int[] prompt = request.getPrompt().isEmpty() ? new int[0] : m.codec.encode(requireText(request.getPrompt(), "prompt"));
             long seed = request.getSeed() != 0 ? request.getSeed() : System.nanoTime();
@@ -175,7 +184,8 @@ public class Inference {
             throw LmForgeException.invalidArgument("%s is empty", field);
         }
         if (text.length() > config.maxTextChars()) {
-            throw LmForgeException.invalidArgument("%s has %d characters; the limit is %d", field, text.length(), config.maxTextChars());
+            throw LmForgeException.invalidArgument("%s has %d characters; the limit is %d (lmforge.inference.max-text-chars)",
+                    field, text.length(), config.maxTextChars());
         }
         return text;
     }
@@ -214,7 +224,11 @@ public class Inference {
             Thread.currentThread().interrupt();
             throw LmForgeException.unavailable("interrupted", e);
         } catch (ExecutionException e) {
-            throw LmForgeException.unavailable("the model failed: " + e.getCause().getMessage(), e.getCause());
+            // The batcher fails a request with an LmForgeException (its status) or with the model's own failure (internal).
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException("the model failed: " + e.getCause(), e.getCause());
         }
     }
 }

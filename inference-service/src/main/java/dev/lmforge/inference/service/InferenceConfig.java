@@ -21,9 +21,21 @@ public interface InferenceConfig {
     @WithDefault("2")
     int predictors();
 
+    /**
+     * Positions (sequences × tokens, padding included) whose log-probabilities over the whole
+     * vocabulary one forward pass holds at most: this × vocabulary × 4 bytes in TensorFlow, and twice
+     * that on the Java heap while it is copied out. A sequence longer than this is read one token at a time.
+     */
+    @WithDefault("1024")
+    int maxForwardPositions();
+
     /** Characters of text (prompt, text to score or predict from) per request. */
     @WithDefault("20000")
     int maxTextChars();
+
+    /** Token ids that a Predict call may send instead of a text. */
+    @WithDefault("20000")
+    int maxTokenIds();
 
     /** Tokens a Generate call may ask for. */
     @WithDefault("1024")

@@ -146,8 +146,8 @@ public class ModelRegistry {
     public Endpoint setEndpoint(Endpoint endpoint) {
         ResourceNames.requireValid("endpoint name", endpoint.getName());
         ResourceNames.requireValid("model version", endpoint.getModelVersion());
-        if (endpoint.getCanaryWeight() < 0 || endpoint.getCanaryWeight() > 1) {
-            throw LmForgeException.invalidArgument("canary_weight must lie in [0, 1], got %s", endpoint.getCanaryWeight());
+        if (!(endpoint.getCanaryWeight() >= 0 && endpoint.getCanaryWeight() <= 1)) { // NaN included
+            throw LmForgeException.invalidArgument("canary_weight must be a number in [0, 1], got %s", endpoint.getCanaryWeight());
         }
         if (endpoint.getCanaryModelVersion().isEmpty() && endpoint.getCanaryWeight() > 0) {
             throw LmForgeException.invalidArgument("canary_weight %s needs a canary_model_version", endpoint.getCanaryWeight());
@@ -242,6 +242,13 @@ public class ModelRegistry {
     /** True once at least one endpoint can serve. */
     public boolean serving() {
         return endpoints.values().stream().anyMatch(e -> loaded.containsKey(e.getModelVersion()));
+    }
+
+    /** Loaded versions whose batcher lost a worker and is restarting it, with what happened. */
+    public Map<String, String> batcherCrashes() {
+        Map<String, String> crashes = new java.util.TreeMap<>();
+        loaded.forEach((version, model) -> model.batcher.crash().ifPresent(crash -> crashes.put(version, crash)));
+        return crashes;
     }
 
     /** At start-up: the endpoints this service had, and their models. */

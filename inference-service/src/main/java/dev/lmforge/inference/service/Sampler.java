@@ -36,10 +36,11 @@ final class Sampler {
         Arrays.sort(order, (a, b) -> Float.compare(logProbs[b], logProbs[a]));
         int k = topK > 0 ? Math.min(topK, n) : n;
         double[] weights = new double[k];
-        double max = logProbs[order[0]] / temperature;
+        double max = logProbs[order[0]];
         double total = 0;
         for (int i = 0; i < k; i++) {
-            weights[i] = Math.exp(logProbs[order[i]] / temperature - max);
+            // Subtract before dividing: at a tiny temperature each quotient alone overflows to -∞, and -∞ - -∞ is NaN.
+            weights[i] = Math.exp((logProbs[order[i]] - max) / temperature);
             total += weights[i];
         }
         int keep = k;

@@ -14,12 +14,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The trainer's SavedModel (exported by dev.lmforge.trainer.model.ServingFixture) through DJL's
- * TensorFlow engine: both signatures load, agree with each other, and batching with padding
- * changes no real position.
+ * TensorFlow engine: both signatures load, agree with each other, batching with padding changes no
+ * real position, and reading in bounded chunks gives what one whole pass gives.
  */
 class DjlTensorFlowRuntimeTest {
 
     static final Path MODEL = Path.of("src/test/resources/models/europarl-a");
+    /** Positions per forward pass that every sequence here fits in: one stateless pass, as before chunking. */
+    private static final int WHOLE = 1024;
     private static DjlTensorFlowRuntime runtime;
     private static int vocab;
 
@@ -27,7 +29,7 @@ class DjlTensorFlowRuntimeTest {
     static void load() throws Exception {
         ModelCard card = ProtoJson.merge(Files.readAllBytes(MODEL.resolve("manifest.json")), ModelCard.newBuilder()).build();
         vocab = card.getVocabSize();
-        runtime = new DjlTensorFlowRuntime(MODEL, vocab, card.getNumLayers(), card.getHiddenSize(), 2);
+        runtime = new DjlTensorFlowRuntime(MODEL, vocab, card.getNumLayers(), card.getHiddenSize(), 2, WHOLE);
     }
 
     @AfterAll
@@ -62,7 +64,7 @@ class DjlTensorFlowRuntimeTest {
         Path bigram = Path.of("src/test/resources/models/europarl-bigram");
         ModelCard card = ProtoJson.merge(Files.readAllBytes(bigram.resolve("manifest.json")), ModelCard.newBuilder()).build();
         assertEquals(0, card.getNumLayers());
-        try (DjlTensorFlowRuntime model = new DjlTensorFlowRuntime(bigram, card.getVocabSize(), card.getNumLayers(), card.getHiddenSize(), 1)) {
+        try (DjlTensorFlowRuntime model = new DjlTensorFlowRuntime(bigram, card.getVocabSize(), card.getNumLayers(), card.getHiddenSize(), 1, WHOLE)) {
             float[][] afterSeven = model.nextTokenLogProbs(new int[][] {{1, 5, 7}, {9, 12, 7}}, new int[] {3, 3});
             for (int v = 0; v < card.getVocabSize(); v++) {
                 assertEquals(afterSeven[0][v], afterSeven[1][v], 1e-5, "only the previous token counts");
@@ -93,5 +95,35 @@ class DjlTensorFlowRuntimeTest {
         assertEquals(2, scores[0].length);
         assertEquals(5, scores[1].length);
         assertTrue(scores[1][4] < 0);
+    }
+
+    @Test
+    void chunkedReadingAgreesWithOneWholePass() throws Exception {
+        ModelCard card = ProtoJson.merge(Files.readAllBytes(MODEL.resolve("manifest.json")), ModelCard.newBuilder()).build();
+        int chunk = 8;
+        int[] longSeq = new int[50]; // several chunks: stepped through the stateful signature
+        for (int i = 0; i < longSeq.length; i++) {
+            longSeq[i] = (i * 37 + 11) % vocab;
+        }
+        int[][] batch = {longSeq, java.util.Arrays.copyOf(new int[] {1, 30, 31, 32, 33}, 50), java.util.Arrays.copyOf(new int[] {1, 8, 9}, 50),
+                java.util.Arrays.copyOf(new int[] {1, 40}, 50)};
+        int[] lengths = {50, 5, 3, 2}; // the short ones share passes of at most 8 positions
+        try (DjlTensorFlowRuntime chunked = new DjlTensorFlowRuntime(MODEL, vocab, card.getNumLayers(), card.getHiddenSize(), 1, chunk)) {
+            float[][] whole = runtime.tokenLogProbs(batch, lengths);
+            float[][] inChunks = chunked.tokenLogProbs(batch, lengths);
+            for (int s = 0; s < batch.length; s++) {
+                assertEquals(lengths[s] - 1, inChunks[s].length);
+                for (int p = 0; p < whole[s].length; p++) {
+                    assertEquals(whole[s][p], inChunks[s][p], 1e-4, "sequence " + s + ", position " + p);
+                }
+            }
+            float[][] nextWhole = runtime.nextTokenLogProbs(batch, lengths);
+            float[][] nextInChunks = chunked.nextTokenLogProbs(batch, lengths);
+            for (int s = 0; s < batch.length; s++) {
+                for (int v = 0; v < vocab; v++) {
+                    assertEquals(nextWhole[s][v], nextInChunks[s][v], 1e-4, "sequence " + s + ", token " + v);
+                }
+            }
+        }
     }
 }

@@ -49,6 +49,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -204,6 +205,9 @@ class InferenceApiTest {
                 () -> api.score(ScoreRequest.newBuilder().setEndpoint(endpoint).setText(" ").build()));
         assertStatus(Status.Code.INVALID_ARGUMENT, "temperature", () -> generate(GenerateRequest.newBuilder().setPrompt("the").setTemperature(-1)));
         assertStatus(Status.Code.INVALID_ARGUMENT, "top_p", () -> generate(GenerateRequest.newBuilder().setPrompt("the").setTopP(1.5)));
+        assertStatus(Status.Code.INVALID_ARGUMENT, "temperature must be a number in [0, 10.0]",
+                () -> generate(GenerateRequest.newBuilder().setPrompt("the").setTemperature(Double.NaN)));
+        assertStatus(Status.Code.INVALID_ARGUMENT, "top_p must be a number in [0, 1]", () -> generate(GenerateRequest.newBuilder().setPrompt("the").setTopP(Double.NaN)));
         assertStatus(Status.Code.INVALID_ARGUMENT, "max_tokens", () -> generate(GenerateRequest.newBuilder().setPrompt("the").setMaxTokens(100_000)));
         assertStatus(Status.Code.NOT_FOUND, "does not exist", () -> api.setEndpointModel(SetEndpointModelRequest.newBuilder()
                 .setEndpoint(Endpoint.newBuilder().setName(endpoint).setModelVersion("no-such-job")).build()));
@@ -305,6 +309,8 @@ class InferenceApiTest {
                 .when().post("/invocations").then().statusCode(400).body("error", equalTo("INVALID_ARGUMENT"));
         given().contentType("application/json").body(Map.of("task", "predict", "endpoint", "nope", "text", "the"))
                 .when().post("/invocations").then().statusCode(404);
+        given().contentType("application/json").body(Map.of("endpoint", endpoint, "prompt", "the", "temperature", "NaN"))
+                .when().post("/invocations").then().statusCode(400).body("message", containsString("temperature must be a number in [0, 10.0]"));
     }
 
     private void setEndpoint(String name, String version) {

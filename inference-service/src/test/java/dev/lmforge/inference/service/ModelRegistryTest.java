@@ -1,24 +1,15 @@
 package dev.lmforge.inference.service;
 
 import dev.lmforge.api.v1.Endpoint;
-import dev.lmforge.api.v1.ModelCard;
 import dev.lmforge.api.v1.ModelState;
-import dev.lmforge.api.v1.S3Location;
 import dev.lmforge.common.errors.LmForgeException;
-import dev.lmforge.common.store.ProtoJson;
-import dev.lmforge.inference.engine.LanguageModelRuntime;
 import dev.lmforge.inference.engine.RuntimeFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -34,10 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ModelRegistryTest {
 
-    private static final Path FIXTURE = Path.of("src/test/resources/models/europarl-a");
     private final CountDownLatch loadGate = new CountDownLatch(1);
-    private final List<FakeRuntime> opened = new ArrayList<>();
-    private final FakeStore store = new FakeStore();
+    private final List<ServiceFakes.FakeRuntime> opened = new ArrayList<>();
+    private final ServiceFakes.FakeStore store = new ServiceFakes.FakeStore();
     private ModelRegistry registry;
 
     @AfterEach
@@ -51,7 +41,7 @@ class ModelRegistryTest {
     @Test
     void restoredEndpointsAnswerUnavailableUntilTheirModelIsLoaded() throws Exception {
         store.saved.add(Endpoint.newBuilder().setName("default").setModelVersion("job-1").build());
-        registry = new ModelRegistry(store, gatedRuntimes(), new TextCodecs(), config(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        registry = new ModelRegistry(store, gatedRuntimes(), new TextCodecs(), ServiceFakes.config(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         registry.restore();
 
         LmForgeException early = assertThrows(LmForgeException.class, () -> registry.acquire("default"));
@@ -70,7 +60,7 @@ class ModelRegistryTest {
     @Test
     void aRetiredVersionClosesAfterItsLastRequest() throws Exception {
         loadGate.countDown();
-        registry = new ModelRegistry(store, gatedRuntimes(), new TextCodecs(), config(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        registry = new ModelRegistry(store, gatedRuntimes(), new TextCodecs(), ServiceFakes.config(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         registry.setEndpoint(Endpoint.newBuilder().setName("e").setModelVersion("job-1").build());
         LoadedModel inFlight = registry.acquire("e");
         registry.setEndpoint(Endpoint.newBuilder().setName("e").setModelVersion("job-2").build());
@@ -87,7 +77,7 @@ class ModelRegistryTest {
     void anNgramModelIsRefusedWithTheReason() throws Exception {
         loadGate.countDown();
         store.cards.put("kn-1", store.card("job-1").toBuilder().clearSignatures().putHyperparameters("model", "kneser_ney").build());
-        registry = new ModelRegistry(store, gatedRuntimes(), new TextCodecs(), config(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        registry = new ModelRegistry(store, gatedRuntimes(), new TextCodecs(), ServiceFakes.config(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         assertEquals(ModelState.MODEL_STATE_FAILED, registry.load("kn-1").get(30, TimeUnit.SECONDS).getState());
         LmForgeException refused = assertThrows(LmForgeException.class,
                 () -> registry.setEndpoint(Endpoint.newBuilder().setName("e").setModelVersion("kn-1").build()));
@@ -104,105 +94,9 @@ class ModelRegistryTest {
             } catch (InterruptedException e) {
                 throw new IOException(e);
             }
-            FakeRuntime r = new FakeRuntime(card.getVocabSize());
+            ServiceFakes.FakeRuntime r = new ServiceFakes.FakeRuntime(card.getVocabSize());
             opened.add(r);
             return r;
-        };
-    }
-
-    private static final class FakeStore implements ModelStore {
-        final List<Endpoint> saved = new ArrayList<>();
-        final java.util.Map<String, ModelCard> cards = new java.util.HashMap<>();
-
-        @Override
-        public ModelCard card(String version) {
-            if (cards.containsKey(version)) {
-                return cards.get(version);
-            }
-            try {
-                return ProtoJson.merge(Files.readAllBytes(FIXTURE.resolve("manifest.json")), ModelCard.newBuilder()).build();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public S3Location location(String version) {
-            return S3Location.newBuilder().setBucket("fake").setKey(version).build();
-        }
-
-        @Override
-        public void download(String version, Path into) {
-            try {
-                Files.copy(FIXTURE.resolve("tokenizer.vocab"), into.resolve("tokenizer.vocab"));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public List<Endpoint> endpoints() {
-            return List.copyOf(saved);
-        }
-
-        @Override
-        public void saveEndpoint(Endpoint endpoint) {
-            saved.add(endpoint);
-        }
-    }
-
-    private static final class FakeRuntime implements LanguageModelRuntime {
-        final int vocab;
-        volatile boolean closed;
-
-        FakeRuntime(int vocab) {
-            this.vocab = vocab;
-        }
-
-        @Override
-        public int vocabSize() {
-            return vocab;
-        }
-
-        @Override
-        public float[][] nextTokenLogProbs(int[][] ids, int[] lengths) {
-            return new float[ids.length][vocab];
-        }
-
-        @Override
-        public float[][] tokenLogProbs(int[][] ids, int[] lengths) {
-            return new float[ids.length][0];
-        }
-
-        @Override
-        public State initialState() {
-            return new State() {
-            };
-        }
-
-        @Override
-        public Step step(int tokenId, State state) {
-            return new Step(new float[vocab], state);
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-        }
-    }
-
-    private static InferenceConfig config() throws IOException {
-        String cache = Files.createTempDirectory("models").toString();
-        return new InferenceConfig() {
-            public int maxBatchSize() { return 8; }
-            public Duration maxBatchWait() { return Duration.ofMillis(1); }
-            public int predictors() { return 1; }
-            public int maxTextChars() { return 1000; }
-            public int maxGenerateTokens() { return 10; }
-            public int defaultGenerateTokens() { return 5; }
-            public String promoteOnReady() { return "default"; }
-            public Optional<String> tensorflowLibraryPath() { return Optional.empty(); }
-            public String modelCache() { return cache; }
         };
     }
 }
