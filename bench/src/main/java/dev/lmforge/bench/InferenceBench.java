@@ -98,7 +98,7 @@ public final class InferenceBench {
         int[] ids = new int[CONTEXT.length + 1];
         ids[0] = card.getEosId();
         System.arraycopy(CONTEXT, 0, ids, 1, CONTEXT.length);
-        try (DjlTensorFlowRuntime runtime = new DjlTensorFlowRuntime(modelDir, card.getVocabSize(), card.getNumLayers(), card.getHiddenSize(), 1)) {
+        try (DjlTensorFlowRuntime runtime = new DjlTensorFlowRuntime(modelDir, card.getVocabSize(), card.getNumLayers(), card.getHiddenSize(), 1, ids.length)) {
             for (int i = 0; i < 300; i++) {
                 runtime.nextTokenLogProbs(new int[][] {ids}, new int[] {ids.length});
             }
