@@ -34,6 +34,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -53,6 +54,8 @@ public class TuningEngine {
     private final Trials trials;
     private final TunerConfig config;
     private final Map<String, TuningJob> active = new ConcurrentHashMap<>();
+    /** Trials found at start-up that no trainer knows of: requested again on their job's next advance. */
+    private final Set<String> requestAgain = ConcurrentHashMap.newKeySet();
 
     public TuningEngine(TuningStore store, Trials trials, TunerConfig config) {
         this.store = store;
@@ -65,6 +68,10 @@ public class TuningEngine {
         for (TuningJob j : store.all()) {
             if (j.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS || j.getStatus() == JobStatus.JOB_STATUS_STOPPING) {
                 active.put(j.getSpec().getTuningJobName(), j);
+                // A trial is recorded before it is requested: a tuner killed in between left one that no trainer knows of.
+                j.getTrialsList().stream()
+                        .filter(t -> t.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS && trials.find(t.getTrainingJobName()).isEmpty())
+                        .forEach(t -> requestAgain.add(t.getTrainingJobName()));
             }
         }
     }
@@ -180,6 +187,9 @@ public class TuningEngine {
             }
             Optional<TrainingJob> record = trials.find(t.getTrainingJobName());
             if (record.isEmpty()) {
+                if (requestAgain.remove(t.getTrainingJobName())) {
+                    request(spec, t);
+                }
                 continue;
             }
             TrainingJob tj = record.get();
@@ -300,14 +310,29 @@ public class TuningEngine {
         job.addTrials(trial);
         save(job.build());
         try {
-            trials.request(TrainingJobSpec.newBuilder().setTrainingJobName(trialName).setDatasetId(spec.getDatasetId())
-                    .putAllHyperparameters(hp).setTuningJobName(spec.getTuningJobName()).build());
+            trials.request(trialSpec(spec, trial));
             LOG.infof("tuning job %s: trial %s with %s", spec.getTuningJobName(), trialName, hp);
         } catch (RuntimeException e) {
             int last = job.getTrialsCount() - 1;
             job.setTrials(last, trial.toBuilder().setStatus(JobStatus.JOB_STATUS_FAILED)
                     .setFailureReason("the train.requested event could not be published: " + e.getMessage()));
         }
+    }
+
+    /** A recorded trial's request, sent again (a trainer takes a job name once, so a duplicate does nothing). */
+    private void request(TuningJobSpec spec, Trial trial) {
+        try {
+            trials.request(trialSpec(spec, trial));
+            LOG.infof("tuning job %s: trial %s requested again after a restart", spec.getTuningJobName(), trial.getTrainingJobName());
+        } catch (RuntimeException e) {
+            requestAgain.add(trial.getTrainingJobName());
+            LOG.warnf("tuning job %s: trial %s could not be requested again (%s); next tick", spec.getTuningJobName(), trial.getTrainingJobName(), e.getMessage());
+        }
+    }
+
+    private static TrainingJobSpec trialSpec(TuningJobSpec spec, Trial trial) {
+        return TrainingJobSpec.newBuilder().setTrainingJobName(trial.getTrainingJobName()).setDatasetId(spec.getDatasetId())
+                .putAllHyperparameters(trial.getHyperparametersMap()).setTuningJobName(spec.getTuningJobName()).build();
     }
 
     private static void finish(TuningJob.Builder job, JobStatus status) {

@@ -63,12 +63,17 @@ class TuningEngineTest {
         }
     }
 
+    static final class ProcessKilled extends Error {
+    }
+
     /** Requested trials run for a few ticks, one epoch a tick, then complete with the objective's value. */
     static final class SimulatedTrainer implements Trials {
         final Map<String, TrainingJob.Builder> jobs = new LinkedHashMap<>();
         final List<String> requested = new ArrayList<>();
         final List<String> stopped = new ArrayList<>();
         final List<Map<String, String>> checked = new ArrayList<>();
+        /** The tuner process "dies" (an Error nothing catches) when it is about to request this trial. */
+        String dieOnRequest;
         final ToDoubleFunction<Map<String, String>> objective;
         int maxRunning;
 
@@ -107,6 +112,10 @@ class TuningEngineTest {
 
         @Override
         public void request(TrainingJobSpec spec) {
+            if (spec.getTrainingJobName().equals(dieOnRequest)) {
+                dieOnRequest = null;
+                throw new ProcessKilled();
+            }
             requested.add(spec.getTrainingJobName());
             jobs.put(spec.getTrainingJobName(), TrainingJob.newBuilder().setSpec(spec).setStatus(JobStatus.JOB_STATUS_IN_PROGRESS));
         }
@@ -220,6 +229,25 @@ class TuningEngineTest {
         assertEquals(6, trainer.requested.size());
         assertEquals(trainer.requested.stream().distinct().count(), trainer.requested.size());
         assertTrue(before >= 3);
+    }
+
+    @Test
+    void aTunerKilledBetweenRecordingATrialAndRequestingItLeavesNoPhantomTrial() {
+        trainer.dieOnRequest = "killed-003";
+        assertThrows(ProcessKilled.class, () -> {
+            jobs.create(spec("killed", TuningStrategy.TUNING_STRATEGY_RANDOM, 5, 3));
+        });
+        assertEquals(3, store.find("killed").orElseThrow().getTrialsCount(), "the third trial was recorded");
+        assertEquals(List.of("killed-001", "killed-002"), trainer.requested, "but never requested");
+
+        engine = new TuningEngine(store, trainer, config);
+        jobs = new TuningJobs(store, trainer, engine);
+        engine.restore();
+        TuningJob done = runToEnd("killed");
+        assertEquals(JobStatus.JOB_STATUS_COMPLETED, done.getStatus());
+        assertEquals(5, done.getTrialsCount());
+        assertEquals(5, (int) done.getTrialCountsByStatusOrThrow("Completed"), "the recorded trial ran after the restart");
+        assertEquals(List.of("killed-001", "killed-002", "killed-003", "killed-004", "killed-005"), trainer.requested.stream().sorted().toList());
     }
 
     @Test
