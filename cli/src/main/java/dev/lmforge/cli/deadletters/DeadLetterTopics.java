@@ -159,7 +159,8 @@ public class DeadLetterTopics {
     }
 
     private List<String> topics() {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap, "default.api.timeout.ms", (int) TIMEOUT.toMillis()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap,
+                "default.api.timeout.ms", (int) TIMEOUT.toMillis(), "request.timeout.ms", (int) TIMEOUT.toMillis() / 2))) {
             return admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).stream().filter(t -> t.startsWith(TOPIC_PREFIX)).toList();
         } catch (Exception e) {
             throw new IllegalStateException("Kafka at " + bootstrap + " cannot be reached (is it running? try ./lmforge up): " + e.getMessage(), e);
