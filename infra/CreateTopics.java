@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 
-/** Creates the topics of topics.properties (name=partitions) that do not exist yet. Run with `java -cp 'kafka jars' CreateTopics.java BOOTSTRAP FILE`. */
+/**
+ * Creates the topics of topics.properties (name=partitions, or name=partitions compact) that do not
+ * exist yet. Run with `java -cp 'kafka jars' CreateTopics.java BOOTSTRAP FILE`.
+ */
 public class CreateTopics {
     public static void main(String[] args) throws Exception {
         Properties topics = new Properties();
@@ -21,7 +24,12 @@ public class CreateTopics {
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30000))) {
             List<NewTopic> wanted = new ArrayList<>();
             for (String name : topics.stringPropertyNames()) {
-                wanted.add(new NewTopic(name, Integer.parseInt(topics.getProperty(name).trim()), (short) 1));
+                String[] spec = topics.getProperty(name).trim().split("\\s+");
+                NewTopic topic = new NewTopic(name, Integer.parseInt(spec[0]), (short) 1);
+                if (spec.length > 1 && spec[1].equals("compact")) {
+                    topic.configs(Map.of("cleanup.policy", "compact"));
+                }
+                wanted.add(topic);
             }
             var result = admin.createTopics(wanted);
             for (var e : result.values().entrySet()) {

@@ -96,11 +96,15 @@ const serviceConfig = services.map((s) => join(root, s, "src/main/resources/appl
 const configFiles = [...serviceConfig, join(root, "common/src/main/resources/META-INF/microprofile-config.properties")];
 
 function topicChecks(objects) {
-  const declared = Object.fromEntries(objects.filter((o) => o.kind === "KafkaTopic").map((t) => [t.spec.topicName, String(t.spec.partitions)]));
+  const kafkaTopics = objects.filter((o) => o.kind === "KafkaTopic");
+  const declared = Object.fromEntries(kafkaTopics.map((t) => [t.spec.topicName, String(t.spec.partitions)]));
+  const compacted = new Set(kafkaTopics.filter((t) => t.spec.config?.["cleanup.policy"] === "compact").map((t) => t.spec.topicName));
   checks++;
-  for (const [name, partitions] of Object.entries(topics)) {
+  for (const [name, spec] of Object.entries(topics)) {
+    const [partitions, policy] = spec.split(/\s+/);
     if (declared[name] === undefined) fail("local KafkaTopics", `topic ${name} of infra/topics.properties has no KafkaTopic`);
     else if (declared[name] !== partitions) fail("local KafkaTopics", `topic ${name} has ${declared[name]} partitions, infra/topics.properties says ${partitions}`);
+    else if ((policy === "compact") !== compacted.has(name)) fail("local KafkaTopics", `topic ${name}: cleanup.policy compact in one of infra/topics.properties and its KafkaTopic only`);
   }
   for (const name of Object.keys(declared)) {
     if (topics[name] === undefined) fail("local KafkaTopics", `KafkaTopic ${name} is not in infra/topics.properties`);

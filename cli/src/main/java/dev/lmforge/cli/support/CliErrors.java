@@ -31,6 +31,10 @@ public class CliErrors {
             if (s.getCode() == Status.Code.UNAVAILABLE && s.getDescription() != null && s.getDescription().startsWith("io exception")) {
                 return "UNAVAILABLE: the service cannot be reached (is it running? try ./lmforge up)";
             }
+            if (s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+                return "DEADLINE_EXCEEDED: the service did not answer in time (LMFORGE_CLI_CALL_DEADLINE, LMFORGE_CLI_SLOW_CALL_DEADLINE); "
+                        + "it may still be working: look with list or describe before you try again";
+            }
             return s.getCode() + ": " + (s.getDescription() == null ? "" : s.getDescription());
         }
         return e.getMessage() == null ? e.toString() : e.getMessage();

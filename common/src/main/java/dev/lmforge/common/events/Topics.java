@@ -12,6 +12,8 @@ public final class Topics {
     public static final String TRAIN_REQUESTED = "lmforge.train.requested";
     public static final String MODEL_READY = "lmforge.model.ready";
     public static final String TRAINING_PROGRESS = "lmforge.training.progress";
+    /** Compacted: the latest change of each endpoint, read by every inference replica. */
+    public static final String ENDPOINTS = "lmforge.endpoints";
 
     private Topics() {
     }

@@ -16,6 +16,7 @@ import dev.lmforge.api.v1.SetEndpointModelRequest;
 import dev.lmforge.api.v1.UnloadModelRequest;
 import dev.lmforge.common.grpc.GrpcErrors;
 import dev.lmforge.inference.service.Inference;
+import dev.lmforge.inference.service.Endpoints;
 import dev.lmforge.inference.service.ModelRegistry;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -30,8 +31,10 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
 
     private final Inference inference;
     private final ModelRegistry registry;
+    private final Endpoints endpoints;
 
-    public InferenceGrpcService(Inference inference, ModelRegistry registry) {
+    public InferenceGrpcService(Inference inference, ModelRegistry registry, Endpoints endpoints) {
+        this.endpoints = endpoints;
         this.inference = inference;
         this.registry = registry;
     }
@@ -84,7 +87,7 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
     @Override
     @Blocking
     public void setEndpointModel(SetEndpointModelRequest request, StreamObserver<Endpoint> response) {
-        unary(response, () -> registry.setEndpoint(request.getEndpoint()));
+        unary(response, () -> endpoints.set(request.getEndpoint()));
     }
 
     @Override

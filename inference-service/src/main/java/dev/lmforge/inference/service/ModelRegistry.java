@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -159,6 +160,10 @@ public class ModelRegistry {
         store.saveEndpoint(endpoint);
         endpoints.put(endpoint.getName(), endpoint);
         return endpoint;
+    }
+
+    public Optional<Endpoint> endpoint(String name) {
+        return Optional.ofNullable(endpoints.get(name));
     }
 
     private void requireAvailable(String version) {

@@ -6,6 +6,7 @@ import dev.lmforge.api.v1.S3Location;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** Models as the trainer publishes them, and the endpoints this service keeps (S3 in the service). */
 public interface ModelStore {
@@ -19,6 +20,8 @@ public interface ModelStore {
     void download(String version, Path into);
 
     List<Endpoint> endpoints();
+
+    Optional<Endpoint> endpoint(String name);
 
     void saveEndpoint(Endpoint endpoint);
 }

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Models as the trainer exports them, named after their training job (manifest written last), and this service's endpoints. */
 @ApplicationScoped
@@ -50,6 +51,11 @@ public class S3ModelStore implements ModelStore {
             store.read(o.key()).ifPresent(json -> out.add(ProtoJson.merge(json, Endpoint.newBuilder()).build()));
         }
         return out;
+    }
+
+    @Override
+    public Optional<Endpoint> endpoint(String name) {
+        return store.read(layout.endpoint(name)).map(json -> ProtoJson.merge(json, Endpoint.newBuilder()).build());
     }
 
     @Override

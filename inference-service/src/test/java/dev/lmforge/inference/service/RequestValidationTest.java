@@ -55,11 +55,12 @@ class RequestValidationTest {
     @BeforeAll
     static void serve() throws Exception {
         InferenceConfig config = ServiceFakes.config(); // max-generate-tokens 10, max-text-chars 1000, max-token-ids 100
-        registry = new ModelRegistry(new ServiceFakes.FakeStore(), (dir, card) -> new ServiceFakes.FakeRuntime(card.getVocabSize()),
+        ServiceFakes.FakeStore store = new ServiceFakes.FakeStore();
+        registry = new ModelRegistry(store, (dir, card) -> new ServiceFakes.FakeRuntime(card.getVocabSize()),
                 new TextCodecs(), config, new SimpleMeterRegistry());
         registry.setEndpoint(Endpoint.newBuilder().setName("e").setModelVersion("job-1").build());
         Inference inference = new Inference(registry, config);
-        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(new InferenceGrpcService(inference, registry)).build().start();
+        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(new InferenceGrpcService(inference, registry, new Endpoints(registry, store, endpoint -> { }))).build().start();
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
         api = InferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.MINUTES);
         http = new SageMakerResource(inference, registry, new ObjectMapper());

@@ -61,6 +61,11 @@ public final class ServiceFakes {
         }
 
         @Override
+        public java.util.Optional<Endpoint> endpoint(String name) {
+            return saved.stream().filter(e -> e.getName().equals(name)).reduce((older, newer) -> newer);
+        }
+
+        @Override
         public void saveEndpoint(Endpoint endpoint) {
             saved.add(endpoint);
         }

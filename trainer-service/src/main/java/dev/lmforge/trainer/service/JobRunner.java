@@ -96,7 +96,11 @@ public class JobRunner {
             }
             new Attempt(job).run();
         } finally {
-            store.releaseLease(name);
+            // An attempt that lost its lease leaves the new holder's lease alone.
+            int attempt = job.getAttempt() + 1;
+            if (store.lease(name).map(l -> l.heldBy(trainerId, attempt)).orElse(false)) {
+                store.releaseLease(name);
+            }
         }
     }
 
@@ -128,8 +132,8 @@ public class JobRunner {
             boolean free = lease.isEmpty() || lease.get().owner().equals(trainerId)
                     || lease.get().renewed().plus(config.leaseExpiry()).isBefore(Instant.now());
             if (free) {
-                store.writeLease(name, new JobStore.Lease(trainerId, Instant.now()));
                 TrainingJob current = store.find(name).orElse(job);
+                store.writeLease(name, new JobStore.Lease(trainerId, Instant.now(), current.getAttempt() + 1));
                 if (lease.isPresent()) {
                     // A lease is released whenever an attempt ends, even by an exception: one left behind
                     // means the trainer that held it died.
@@ -144,6 +148,13 @@ public class JobRunner {
             if (JobStates.terminal(job.getStatus())) {
                 return null;
             }
+        }
+    }
+
+    /** This attempt's lease belongs to another attempt now. */
+    private static final class LeaseLost extends RuntimeException {
+        LeaseLost(String message) {
+            super(message);
         }
     }
 
@@ -237,7 +248,7 @@ public class JobRunner {
                     ModelCard card = card(dataset, h, finalMetrics, result.state(), modelDir).setParameters(model.parameterCount())
                             .setNumLayers(h.numLayers()).setHiddenSize(h.hiddenSize())
                             .addSignatures("serving_default").addSignatures("stateful").build();
-                    return complete(finalMetrics, store.saveModel(name, modelDir, ProtoJson.bytes(card)),
+                    return complete(finalMetrics, saveModel(modelDir, card),
                             result.outcome() == TrainingLoop.Outcome.EARLY_STOPPED
                                     ? "stopped early: no better validation loss for " + h.earlyStoppingPatience() + " epochs" : "training complete");
                 }
@@ -254,7 +265,7 @@ public class JobRunner {
             Path modelDir = work.resolve("model");
             NgramBaseline.write(result.model(), modelDir);
             ModelCard card = card(dataset, h, result.finalMetrics(), result.state(), modelDir).setParameters(result.model().ngramCount()).build();
-            return complete(result.finalMetrics(), store.saveModel(name, modelDir, ProtoJson.bytes(card)),
+            return complete(result.finalMetrics(), saveModel(modelDir, card),
                     String.format("%,d n-grams counted", result.model().ngramCount()));
         }
 
@@ -297,8 +308,14 @@ public class JobRunner {
                     .setCreatedAt(Timestamps.now());
         }
 
+        private S3Location saveModel(Path modelDir, ModelCard card) {
+            requireLease();
+            return store.saveModel(name, modelDir, ProtoJson.bytes(card));
+        }
+
         private void announce(TrainingJob done) {
             try {
+                requireLease();
                 events.modelReady(done);
                 store.markModelReadySent(name);
             } catch (RuntimeException e) {
@@ -308,6 +325,10 @@ public class JobRunner {
         }
 
         private void fail(Throwable t) {
+            if (t instanceof LeaseLost lost) {
+                LOG.warnf("training job %s: %s; this attempt stops and writes nothing more", name, lost.getMessage());
+                return;
+            }
             String reason = t instanceof LmForgeException ? t.getMessage() : t.getClass().getSimpleName() + ": " + t.getMessage();
             LOG.errorf(t instanceof LmForgeException ? null : t, "training job %s failed: %s", name, reason);
             try {
@@ -324,6 +345,7 @@ public class JobRunner {
                     .setTrainingTimeSeconds(ended.getTrainingTimeSeconds() + seconds)
                     .setBillableTimeSeconds(ended.getBillableTimeSeconds() + seconds).clearProgress();
             job = b;
+            requireLease();
             store.save(b.build());
             progressEvent(b, JobStates.name(b.getStatus()));
             LOG.infof("training job %s: %s", name, JobStates.name(b.getStatus()));
@@ -347,7 +369,21 @@ public class JobRunner {
                     JobStates.transition(job, SecondaryStatus.SECONDARY_STATUS_STOPPING, "stop requested");
                 });
             }
+            requireLease();
             store.save(job.build());
+        }
+
+        /**
+         * Fencing: a trainer too slow to renew its lease (a long pause, a partition) may find that
+         * another trainer took the job over. Every write checks the lease first, so such a stale
+         * attempt stops instead of overwriting the new attempt's status, checkpoints or model.
+         */
+        private void requireLease() {
+            Optional<JobStore.Lease> lease = store.lease(name);
+            if (lease.isEmpty() || !lease.get().heldBy(trainerId, job.getAttempt())) {
+                throw new LeaseLost(lease.map(l -> "the lease was taken over by " + l.owner() + " (attempt " + l.attempt() + ")")
+                        .orElse("the lease was released by someone else"));
+            }
         }
 
         // ---- TrainingLoop.Hooks ----
@@ -357,7 +393,8 @@ public class JobRunner {
             long now = System.nanoTime();
             if (now - lastLease > config.leaseRenewal().toNanos()) {
                 lastLease = now;
-                store.writeLease(name, new JobStore.Lease(trainerId, Instant.now()));
+                requireLease();
+                store.writeLease(name, new JobStore.Lease(trainerId, Instant.now(), job.getAttempt()));
                 save();
             }
             if (now - lastStatus > config.statusInterval().toNanos()) {
@@ -379,6 +416,7 @@ public class JobRunner {
         @Override
         public void onEpoch(TrainingState state, EpochMetrics m) {
             job.clearEpochs().addAllEpochs(state.getEpochsList()).setEpochsCompleted(state.getEpochsCompleted());
+            requireLease();
             store.writeMetrics(name, state.getEpochsList());
             save();
             TrainingProgress.Builder p = TrainingProgress.newBuilder().setEpoch(m.getEpoch()).setStep(state.getGlobalStep())
@@ -417,6 +455,7 @@ public class JobRunner {
         public void checkpoint(TrainingState state) {
             Path dir = work.resolve("checkpoint-" + state.getGlobalStep());
             model.saveCheckpoint(dir);
+            requireLease();
             store.saveCheckpoint(name, dir, state);
             deleteQuietly(dir);
             lastCheckpoint = System.nanoTime();

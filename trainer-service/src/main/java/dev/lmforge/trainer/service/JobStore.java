@@ -28,8 +28,15 @@ public interface JobStore {
     /** Jobs in name order after {@code startAfter}, at most {@code limit}. */
     Page list(String startAfter, int limit);
 
-    /** Who runs a job, and when they last said so. */
-    record Lease(String owner, Instant renewed) {
+    /**
+     * Who runs a job, and when they last said so. {@code attempt} fences the holder: an attempt writes
+     * only while the lease names its trainer and its attempt number (0 in leases written before fencing).
+     */
+    record Lease(String owner, Instant renewed, int attempt) {
+
+        public boolean heldBy(String trainer, int attemptNumber) {
+            return owner.equals(trainer) && attempt == attemptNumber;
+        }
     }
 
     Optional<Lease> lease(String name);

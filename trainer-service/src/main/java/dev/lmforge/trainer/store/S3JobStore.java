@@ -64,13 +64,13 @@ public class S3JobStore implements JobStore {
     public Optional<Lease> lease(String name) {
         return store.read(layout.trainingJobLease(name)).map(bytes -> {
             String[] parts = new String(bytes, StandardCharsets.UTF_8).trim().split("\n");
-            return new Lease(parts[0], Instant.parse(parts[1]));
+            return new Lease(parts[0], Instant.parse(parts[1]), parts.length > 2 ? Integer.parseInt(parts[2]) : 0);
         });
     }
 
     @Override
     public void writeLease(String name, Lease lease) {
-        store.put(layout.trainingJobLease(name), (lease.owner() + "\n" + lease.renewed() + "\n").getBytes(StandardCharsets.UTF_8), "text/plain");
+        store.put(layout.trainingJobLease(name), (lease.owner() + "\n" + lease.renewed() + "\n" + lease.attempt() + "\n").getBytes(StandardCharsets.UTF_8), "text/plain");
     }
 
     @Override

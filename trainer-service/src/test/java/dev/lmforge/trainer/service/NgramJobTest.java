@@ -61,6 +61,9 @@ class NgramJobTest {
             .putSplits("validation", DatasetSplit.newBuilder().setTokens(800).setCharacters(4000).build())
             .putSplits("test", DatasetSplit.newBuilder().setTokens(700).setCharacters(3500).build()).build();
     private final MemoryStore store = new MemoryStore();
+    /** What happens elsewhere while the job reads its dataset. */
+    private Runnable whileReadingTokens = () -> {
+    };
     private final List<TrainingProgress> progress = new CopyOnWriteArrayList<>();
     private final List<TrainingJob> ready = new CopyOnWriteArrayList<>();
     private final DatasetReader datasets = new DatasetReader() {
@@ -69,6 +72,7 @@ class NgramJobTest {
         }
 
         public int[] tokens(Dataset d, String split, long maxTokens) {
+            whileReadingTokens.run();
             return Arrays.copyOf(splits.get(split), (int) Math.min(maxTokens, splits.get(split).length));
         }
 
@@ -174,7 +178,7 @@ class NgramJobTest {
         TrainingJobSpec spec = TrainingJobSpec.newBuilder().setTrainingJobName("kn-crashing").setDatasetId("d")
                 .putHyperparameters("model", "kneser_ney").build();
         store.create(jobs.validate(spec).toBuilder().setStatus(JobStatus.JOB_STATUS_IN_PROGRESS).setCrashes(2).setTrainerId("trainer-0").build());
-        store.writeLease("kn-crashing", new JobStore.Lease("trainer-0", Instant.now().minus(Duration.ofMinutes(5))));
+        store.writeLease("kn-crashing", new JobStore.Lease("trainer-0", Instant.now().minus(Duration.ofMinutes(5)), 1));
 
         runner.run(spec);
 
@@ -194,7 +198,7 @@ class NgramJobTest {
         TrainingJobSpec spec = TrainingJobSpec.newBuilder().setTrainingJobName("kn-resumed").setDatasetId("d")
                 .putHyperparameters("model", "kneser_ney").build();
         store.create(jobs.validate(spec).toBuilder().setStatus(JobStatus.JOB_STATUS_IN_PROGRESS).setTrainerId("trainer-0").build());
-        store.writeLease("kn-resumed", new JobStore.Lease("trainer-0", Instant.now().minus(Duration.ofMinutes(5))));
+        store.writeLease("kn-resumed", new JobStore.Lease("trainer-0", Instant.now().minus(Duration.ofMinutes(5)), 1));
 
         runner.run(spec);
 
@@ -202,6 +206,23 @@ class NgramJobTest {
         assertEquals(JobStatus.JOB_STATUS_COMPLETED, job.getStatus(), job.getFailureReason());
         assertEquals(1, job.getCrashes());
         assertEquals(1, ready.size());
+    }
+
+    @Test
+    void anAttemptWhoseLeaseWasTakenOverWritesNothingMore() throws Exception {
+        TrainingJobSpec spec = TrainingJobSpec.newBuilder().setTrainingJobName("kn-fenced").setDatasetId("d")
+                .putHyperparameters("model", "kneser_ney").build();
+        // This trainer stalls while reading its data; another one finds the lease expired and takes the job over.
+        whileReadingTokens = () -> store.writeLease("kn-fenced", new JobStore.Lease("trainer-2", Instant.now(), 2));
+
+        runner.run(spec);
+
+        TrainingJob job = store.find("kn-fenced").orElseThrow();
+        assertEquals(JobStatus.JOB_STATUS_IN_PROGRESS, job.getStatus(), "the stale attempt neither completes nor fails the job");
+        assertEquals(SecondaryStatus.SECONDARY_STATUS_DOWNLOADING, job.getSecondaryStatus(), "its last write came before the takeover");
+        assertTrue(ready.isEmpty(), "no model.ready");
+        assertTrue(store.modelFiles.isEmpty(), "no model");
+        assertEquals("trainer-2", store.lease("kn-fenced").orElseThrow().owner(), "the new holder keeps its lease");
     }
 
     @Test

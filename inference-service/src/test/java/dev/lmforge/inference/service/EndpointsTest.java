@@ -1,0 +1,82 @@
+package dev.lmforge.inference.service;
+
+import dev.lmforge.api.v1.Endpoint;
+import dev.lmforge.common.errors.LmForgeException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Two replicas over one store: a change made on one is announced, and the other follows the record. */
+class EndpointsTest {
+
+    private final ServiceFakes.FakeStore store = new ServiceFakes.FakeStore();
+    private final List<Endpoint> announced = new ArrayList<>();
+    private final ModelRegistry registryOne;
+    private final ModelRegistry registryTwo;
+    private final Endpoints one;
+    private final Endpoints two;
+
+    EndpointsTest() throws Exception {
+        registryOne = registry();
+        registryTwo = registry();
+        one = new Endpoints(registryOne, store, announced::add);
+        two = new Endpoints(registryTwo, store, announced::add);
+    }
+
+    @AfterEach
+    void stop() {
+        registryOne.stop();
+        registryTwo.stop();
+    }
+
+    @Test
+    void aChangeOnOneReplicaIsFollowedByTheOther() {
+        Endpoint e = Endpoint.newBuilder().setName("e").setModelVersion("job-1").build();
+        one.set(e);
+        assertEquals(List.of(e), announced);
+
+        for (Endpoint change : announced) {
+            one.follow(change.getName());
+            two.follow(change.getName());
+        }
+        assertEquals(e, registryTwo.endpoint("e").orElseThrow());
+        LoadedModel served = registryTwo.acquire("e");
+        served.release();
+        assertEquals("job-1", served.version);
+
+        Endpoint moved = e.toBuilder().setModelVersion("job-2").build();
+        two.set(moved);
+        one.follow("e");
+        two.follow("e");
+        assertEquals(moved, registryOne.endpoint("e").orElseThrow());
+        assertEquals(moved, registryTwo.endpoint("e").orElseThrow());
+
+        one.follow("no-record-anywhere");
+        assertTrue(registryOne.endpoint("no-record-anywhere").isEmpty(), "an endpoint without a record changes nothing");
+    }
+
+    @Test
+    void aChangeThatCannotBeAnnouncedIsRecordedAndSaysSo() {
+        Endpoints unannounced = new Endpoints(registryOne, store, endpoint -> {
+            throw LmForgeException.unavailable("Kafka is unavailable", null);
+        });
+        LmForgeException e = assertThrows(LmForgeException.class,
+                () -> unannounced.set(Endpoint.newBuilder().setName("e").setModelVersion("job-1").build()));
+        assertEquals(LmForgeException.Kind.UNAVAILABLE, e.kind());
+        assertTrue(e.getMessage().contains("call SetEndpointModel again"), e.getMessage());
+        assertEquals("job-1", registryOne.endpoint("e").orElseThrow().getModelVersion(), "switched here");
+        assertEquals("job-1", store.endpoint("e").orElseThrow().getModelVersion(), "and recorded for the others' next start");
+    }
+
+    private ModelRegistry registry() throws Exception {
+        return new ModelRegistry(store, (dir, card) -> new ServiceFakes.FakeRuntime(card.getVocabSize()), new TextCodecs(), ServiceFakes.config(),
+                new SimpleMeterRegistry());
+    }
+}
