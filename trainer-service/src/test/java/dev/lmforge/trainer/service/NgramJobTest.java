@@ -62,6 +62,7 @@ class NgramJobTest {
             .putSplits("test", DatasetSplit.newBuilder().setTokens(700).setCharacters(3500).build()).build();
     private final MemoryStore store = new MemoryStore();
     private final List<TrainingProgress> progress = new CopyOnWriteArrayList<>();
+    private final List<TrainingJob> staged = new CopyOnWriteArrayList<>();
     private final List<TrainingJob> ready = new CopyOnWriteArrayList<>();
     private final DatasetReader datasets = new DatasetReader() {
         public Dataset dataset(String id) {
@@ -80,8 +81,12 @@ class NgramJobTest {
         public void trainRequested(TrainingJobSpec spec) {
         }
 
-        public void modelReady(TrainingJob job) {
-            ready.add(job);
+        public void stageModelReady(TrainingJob completed) {
+            staged.add(completed);
+        }
+
+        public void sendModelReady(String trainingJobName) {
+            staged.stream().filter(j -> j.getSpec().getTrainingJobName().equals(trainingJobName)).forEach(ready::add);
         }
 
         public void progress(TrainingProgress p) {
@@ -307,11 +312,8 @@ class NgramJobTest {
             return S3Location.newBuilder().setKey(ArtifactLayout.shared().modelPrefix(name)).build();
         }
 
-        public boolean isModelReadySent(String name) {
+        public boolean hasLegacyModelReadyMarker(String name) {
             return false;
-        }
-
-        public void markModelReadySent(String name) {
         }
     }
 }
