@@ -116,7 +116,7 @@ public class Outbox {
         store.delete(entry(topic, key));
     }
 
-    @Scheduled(every = "${lmforge.outbox.drain-interval:10s}", delayed = "${lmforge.outbox.first-drain-delay:2s}",
+    @Scheduled(every = "${lmforge.outbox.drain-interval:10s}", delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduledDrain() {
         drain();
