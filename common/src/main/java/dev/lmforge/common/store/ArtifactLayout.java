@@ -30,6 +30,8 @@ public final class ArtifactLayout {
     /** A study's record; studies are listed by it. */
     public static final String STUDY_RECORD = "study.json";
 
+    private static final String OUTBOX_ENTRY_SUFFIX = ".pb";
+
     private static final ArtifactLayout SHARED = new ArtifactLayout();
 
     private ArtifactLayout() {
@@ -67,7 +69,7 @@ public final class ArtifactLayout {
         return corpusPrefix(corpusId) + CORPUS_MARKER;
     }
 
-    /** Present once corpus.ingested went out. */
+    /** Present once corpus.ingested went out, for data written before the outbox (read once, when the outbox stages what was pending). */
     public String corpusIngestedMarker(String corpusId) {
         return corpusPrefix(corpusId) + "events/corpus.ingested";
     }
@@ -95,7 +97,7 @@ public final class ArtifactLayout {
         return datasetPrefix(datasetId) + fileName;
     }
 
-    /** Present once tokens.ready went out. */
+    /** Present once tokens.ready went out, for data written before the outbox (read once, when the outbox stages what was pending). */
     public String tokensReadyMarker(String datasetId) {
         return datasetPrefix(datasetId) + "events/tokens.ready";
     }
@@ -149,7 +151,7 @@ public final class ArtifactLayout {
         return modelPrefix(jobName) + relativePath;
     }
 
-    /** Present once model.ready went out. */
+    /** Present once model.ready went out, for data written before the outbox (read once, when the outbox stages what was pending). */
     public String modelReadyMarker(String jobName) {
         return trainingJobPrefix(jobName) + "events/model.ready";
     }
@@ -182,6 +184,28 @@ public final class ArtifactLayout {
 
     public String studyReportFile(String studyName, String fileName) {
         return studyReportPrefix(studyName) + fileName;
+    }
+
+    // The outbox: the events each service has still to send (dev.lmforge.common.events.outbox.Outbox).
+
+    /** The pending events of one service on one topic, one object per event. */
+    public String outboxPrefix(String service, String topic) {
+        return collection("outbox") + service + "/" + topic + "/";
+    }
+
+    /** One pending event: its protobuf bytes, named after its record key. */
+    public String outboxEntry(String service, String topic, String key) {
+        return outboxPrefix(service, topic) + key + OUTBOX_ENTRY_SUFFIX;
+    }
+
+    /** The record key of an entry under {@link #outboxPrefix}. */
+    public String outboxKey(String service, String topic, String entryPath) {
+        return entryPath.substring(outboxPrefix(service, topic).length(), entryPath.length() - OUTBOX_ENTRY_SUFFIX.length());
+    }
+
+    /** Present once the events left pending under the per-artifact markers of before are staged in the outbox. */
+    public String outboxLegacyStaged(String service, String topic) {
+        return collection("outbox") + service + "/legacy-staged/" + topic;
     }
 
     // Endpoints: the inference-service's own.

@@ -167,6 +167,30 @@ public class ArtifactStore {
         return all;
     }
 
+    /**
+     * At most {@code limit} (up to 1000) objects under a prefix, in key order, after the path
+     * {@code startAfter} (exclusive; null for the first page); keys relative to the root.
+     */
+    public List<StoredObject> list(String pathPrefix, String startAfter, int limit) {
+        return call("listing " + key(pathPrefix), () -> {
+            ListObjectsV2Request.Builder request = ListObjectsV2Request.builder().bucket(bucket).prefix(key(pathPrefix)).maxKeys(limit);
+            if (startAfter != null) {
+                request.startAfter(key(startAfter));
+            }
+            List<StoredObject> page = new ArrayList<>();
+            for (S3Object o : s3.listObjectsV2(request.build()).contents()) {
+                page.add(new StoredObject(o.key().substring(root.length()), o.size()));
+            }
+            return page;
+        });
+    }
+
+    /** How many objects lie under a prefix, counted page by page without holding them. */
+    public long count(String pathPrefix) {
+        return call("listing " + key(pathPrefix),
+                () -> s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(key(pathPrefix))).contents().stream().count());
+    }
+
     /** Every object under any S3 prefix reachable with the platform's credentials, full keys. */
     public List<StoredObject> list(S3Uri prefix) {
         return call("listing " + prefix, () -> {

@@ -72,6 +72,14 @@ class ArtifactLayoutTest {
     }
 
     @Test
+    void outbox() {
+        assertEquals("outbox/svc/lmforge.t/", layout.outboxPrefix("svc", "lmforge.t"));
+        assertEquals("outbox/svc/lmforge.t/k1.pb", layout.outboxEntry("svc", "lmforge.t", "k1"));
+        assertEquals("k1", layout.outboxKey("svc", "lmforge.t", layout.outboxEntry("svc", "lmforge.t", "k1")));
+        assertEquals("outbox/svc/legacy-staged/lmforge.t", layout.outboxLegacyStaged("svc", "lmforge.t"));
+    }
+
+    @Test
     void markersAreTheFilesTheLayoutNames() {
         assertEquals(layout.corpusPrefix("x") + ArtifactLayout.CORPUS_MARKER, layout.corpusManifest("x"));
         assertEquals(layout.datasetPrefix("x") + ArtifactLayout.DATASET_MARKER, layout.datasetMeta("x"));

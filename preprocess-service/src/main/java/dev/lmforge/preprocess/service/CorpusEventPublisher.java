@@ -2,9 +2,15 @@ package dev.lmforge.preprocess.service;
 
 import dev.lmforge.api.v1.Corpus;
 
-/** Announces a complete corpus (on Kafka in the service). */
+/** Announces complete corpora on corpus.ingested, through the outbox (Kafka and S3 in the service). */
 public interface CorpusEventPublisher {
 
-    /** Returns once the broker has acknowledged the event; throws UNAVAILABLE if it does not. */
-    void corpusIngested(Corpus corpus);
+    /** Records the corpus's event as pending; called before the corpus is published, so a crash after that still announces it. */
+    void stageCorpusIngested(Corpus corpus);
+
+    /** Sends the staged event; returns once the broker has acknowledged it, throws UNAVAILABLE (it stays pending) if not. */
+    void sendCorpusIngested(String corpusId);
+
+    /** Drops the staged event of a corpus that is not kept. */
+    void withdrawCorpusIngested(String corpusId);
 }

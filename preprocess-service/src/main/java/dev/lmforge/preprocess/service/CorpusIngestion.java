@@ -22,8 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Ingests corpora: validates the spec, runs the cleaning pipeline into the store, publishes the
- * corpus (manifest last), then announces it. An ingestion either ends with a complete corpus and
- * exactly one acknowledged corpus.ingested event, or leaves nothing behind and emits nothing.
+ * corpus (manifest last, its corpus.ingested staged in the outbox just before), then announces it. An
+ * ingestion either ends with a complete corpus and an acknowledged corpus.ingested event, or leaves
+ * nothing behind and emits nothing; a crash after the manifest leaves the event to the outbox's drain.
  */
 @ApplicationScoped
 public class CorpusIngestion {
@@ -38,8 +39,6 @@ public class CorpusIngestion {
     private final PreprocessConfig config;
     private final MeterRegistry metrics;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    /** Published corpora whose event is not known to have gone out (see {@link #retryPendingEvents()}). */
-    private final Set<String> pendingEvents = ConcurrentHashMap.newKeySet();
 
     public CorpusIngestion(CorpusStore store, CorpusEventPublisher events, ImportSources importSources,
             LanguageIdentifier languages, StopWords stopWords, PreprocessConfig config, MeterRegistry metrics) {
@@ -126,40 +125,46 @@ public class CorpusIngestion {
                 .setCreatedAt(Timestamps.now()))
                 .build();
         try {
+            events.stageCorpusIngested(corpus);
             store.publish(corpus);
         } catch (RuntimeException e) {
-            discard(id);
+            if (discard(id)) {
+                withdrawEvent(id);
+            }
             throw e;
         }
         try {
-            events.corpusIngested(corpus);
+            events.sendCorpusIngested(id);
         } catch (RuntimeException e) {
-            discard(id);
+            // A corpus that could not be discarded stays published, and its event pending for the outbox's drain.
+            if (discard(id)) {
+                withdrawEvent(id);
+            }
             throw new LmForgeException(LmForgeException.Kind.UNAVAILABLE,
                     "corpus '" + id + "' was not kept: its corpus.ingested event could not be published (" + e.getMessage() + ")", e);
         }
-        markEventSent(id);
         LOG.infof("corpus %s ingested: %d documents, %d lines, %d words in %.1f s", id, corpus.getStats().getDocuments(),
                 corpus.getStats().getLines(), corpus.getStats().getWords(), corpus.getStats().getSeconds());
         return corpus;
     }
 
-    private void markEventSent(String id) {
+    private void withdrawEvent(String id) {
         try {
-            store.markEventSent(id);
-            pendingEvents.remove(id);
+            events.withdrawCorpusIngested(id);
         } catch (RuntimeException e) {
-            // The event went out; at worst it goes out once more after a restart (consumers are idempotent).
-            LOG.warnf("corpus %s: could not record that its event was sent: %s", id, e.getMessage());
+            // The outbox's drain drops it: the corpus is gone.
+            LOG.warnf("corpus %s: could not withdraw its pending event: %s", id, e.getMessage());
         }
     }
 
-    private void discard(String id) {
+    /** True if nothing of the corpus is left. */
+    private boolean discard(String id) {
         try {
             store.delete(id);
+            return true;
         } catch (RuntimeException e) {
-            LOG.warnf("corpus %s: could not remove the unfinished corpus (it has no manifest, so it is not visible): %s",
-                    id, e.getMessage());
+            LOG.warnf("corpus %s: could not remove the unfinished corpus: %s", id, e.getMessage());
+            return false;
         }
     }
 
@@ -183,33 +188,8 @@ public class CorpusIngestion {
         if (!store.hasObjects(corpusId)) {
             throw LmForgeException.notFound("corpus '%s' does not exist", corpusId);
         }
-        pendingEvents.remove(corpusId);
-        return store.delete(corpusId);
-    }
-
-    /** After a crash between publishing a corpus and announcing it: finds such corpora to announce. */
-    public void findPendingEvents() {
-        String after = null;
-        do {
-            CorpusStore.Page page = store.list(after, 100);
-            for (Corpus c : page.corpora()) {
-                if (!store.isEventSent(c.getCorpusId())) {
-                    pendingEvents.add(c.getCorpusId());
-                }
-            }
-            after = page.nextStartAfter();
-        } while (after != null);
-    }
-
-    /** Announces the corpora found by {@link #findPendingEvents()}; returns how many are still pending. */
-    public int retryPendingEvents() {
-        for (String id : Set.copyOf(pendingEvents)) {
-            store.find(id).ifPresentOrElse(corpus -> {
-                events.corpusIngested(corpus);
-                LOG.infof("corpus %s: published its corpus.ingested event after a restart", id);
-                markEventSent(id);
-            }, () -> pendingEvents.remove(id));
-        }
-        return pendingEvents.size();
+        int deleted = store.delete(corpusId);
+        withdrawEvent(corpusId);
+        return deleted;
     }
 }

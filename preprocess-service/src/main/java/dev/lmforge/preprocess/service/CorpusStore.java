@@ -24,9 +24,8 @@ public interface CorpusStore {
     /** Writes stats.json, then the manifest last: from then on the corpus is complete. */
     void publish(Corpus corpus);
 
-    boolean isEventSent(String corpusId);
-
-    void markEventSent(String corpusId);
+    /** Whether corpus.ingested was recorded as sent by the per-corpus marker used before the outbox. */
+    boolean hasLegacyEventSentMarker(String corpusId);
 
     /** Published corpora in id order, after {@code startAfter} (exclusive), at most {@code limit}. */
     Page list(String startAfter, int limit);

@@ -42,10 +42,6 @@ public interface PreprocessConfig {
     @WithDefault("30s")
     java.time.Duration eventAckTimeout();
 
-    /** How often events that could not be published (Kafka down, a crash) are retried. */
-    @WithDefault("30s")
-    String eventRetryInterval();
-
     default CorpusPipeline.Settings pipelineSettings() {
         return new CorpusPipeline.Settings(maxLineBytes(), maxDocumentChars(), batchDocuments(), maxExactVocabulary(),
                 languageSampleEvery(), maxLanguageSamples(), topWords());

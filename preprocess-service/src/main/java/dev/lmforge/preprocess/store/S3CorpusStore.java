@@ -10,15 +10,13 @@ import dev.lmforge.preprocess.service.CorpusStore;
 import dev.lmforge.preprocess.service.Split;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * A corpus is its three splits and stats, then its manifest (the Corpus message) written last; a
- * marker records that corpus.ingested went out. Keys: {@link ArtifactLayout}.
+ * marker (written before the outbox) records that corpus.ingested went out. Keys: {@link ArtifactLayout}.
  */
 @ApplicationScoped
 public class S3CorpusStore implements CorpusStore {
@@ -63,13 +61,8 @@ public class S3CorpusStore implements CorpusStore {
     }
 
     @Override
-    public boolean isEventSent(String corpusId) {
+    public boolean hasLegacyEventSentMarker(String corpusId) {
         return store.exists(layout.corpusIngestedMarker(corpusId));
-    }
-
-    @Override
-    public void markEventSent(String corpusId) {
-        store.put(layout.corpusIngestedMarker(corpusId), Instant.now().toString().getBytes(StandardCharsets.UTF_8), "text/plain");
     }
 
     @Override

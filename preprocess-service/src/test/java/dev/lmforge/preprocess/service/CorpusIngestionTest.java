@@ -28,8 +28,8 @@ class CorpusIngestionTest {
     /** Keeps published corpora in memory; the split text goes nowhere. */
     static final class MemoryStore implements CorpusStore {
         final Map<String, Corpus> published = new TreeMap<>();
-        final List<String> eventsSent = new ArrayList<>();
         final List<String> deleted = new ArrayList<>();
+        boolean deleteFails;
 
         @Override
         public Optional<Corpus> find(String corpusId) {
@@ -65,13 +65,8 @@ class CorpusIngestionTest {
         }
 
         @Override
-        public boolean isEventSent(String corpusId) {
-            return eventsSent.contains(corpusId);
-        }
-
-        @Override
-        public void markEventSent(String corpusId) {
-            eventsSent.add(corpusId);
+        public boolean hasLegacyEventSentMarker(String corpusId) {
+            return false;
         }
 
         @Override
@@ -81,21 +76,39 @@ class CorpusIngestionTest {
 
         @Override
         public int delete(String corpusId) {
+            if (deleteFails) {
+                throw LmForgeException.unavailable("S3 is unreachable", null);
+            }
             deleted.add(corpusId);
             return published.remove(corpusId) == null ? 0 : 1;
         }
     }
 
-    static final class Events implements CorpusEventPublisher {
+    /** The outbox faked: what is staged, sent and withdrawn. */
+    final class Events implements CorpusEventPublisher {
+        final List<String> staged = new ArrayList<>();
         final List<String> sent = new ArrayList<>();
+        final List<String> withdrawn = new ArrayList<>();
         boolean down;
 
         @Override
-        public void corpusIngested(Corpus corpus) {
+        public void stageCorpusIngested(Corpus corpus) {
+            assertFalse(store.published.containsKey(corpus.getCorpusId()), "staged before the corpus is published");
+            staged.add(corpus.getCorpusId());
+        }
+
+        @Override
+        public void sendCorpusIngested(String corpusId) {
+            assertTrue(staged.contains(corpusId));
             if (down) {
                 throw LmForgeException.unavailable("Kafka did not acknowledge the event within 30 s", null);
             }
-            sent.add(corpus.getCorpusId());
+            sent.add(corpusId);
+        }
+
+        @Override
+        public void withdrawCorpusIngested(String corpusId) {
+            withdrawn.add(corpusId);
         }
     }
 
@@ -115,8 +128,8 @@ class CorpusIngestionTest {
     void aCompleteIngestionPublishesThenAnnouncesOnce() {
         Corpus c = ingestion.ingest(CorpusSpec.newBuilder().setName("c1").build(), oneFile("one\ntwo\nthree"));
         assertEquals("c1", c.getCorpusId());
+        assertEquals(List.of("c1"), events.staged);
         assertEquals(List.of("c1"), events.sent);
-        assertEquals(List.of("c1"), store.eventsSent);
         var e = assertThrows(LmForgeException.class, () -> ingestion.ingest(CorpusSpec.newBuilder().setName("c1").build(), oneFile("x")));
         assertEquals(LmForgeException.Kind.ALREADY_EXISTS, e.kind());
         assertEquals(List.of("c1"), events.sent);
@@ -130,20 +143,25 @@ class CorpusIngestionTest {
         assertTrue(e.getMessage().contains("was not kept"), e.getMessage());
         assertFalse(store.published.containsKey("c2"));
         assertTrue(events.sent.isEmpty());
+        assertEquals(List.of("c2"), events.withdrawn);
     }
 
     @Test
-    void aCorpusPublishedButNotAnnouncedBeforeACrashIsAnnouncedLater() {
-        Corpus orphan = Corpus.newBuilder().setCorpusId("crashed").build();
-        store.publish(orphan);
-        ingestion.findPendingEvents();
+    void aCorpusThatCannotBeDiscardedKeepsItsEventPendingForTheOutbox() {
         events.down = true;
-        assertThrows(LmForgeException.class, ingestion::retryPendingEvents);
-        events.down = false;
-        assertEquals(0, ingestion.retryPendingEvents());
-        assertEquals(List.of("crashed"), events.sent);
-        assertEquals(0, ingestion.retryPendingEvents());
-        assertEquals(List.of("crashed"), events.sent, "announced once, not on every retry");
+        store.deleteFails = true;
+        var e = assertThrows(LmForgeException.class, () -> ingestion.ingest(CorpusSpec.newBuilder().setName("c4").build(), oneFile("text")));
+        assertEquals(LmForgeException.Kind.UNAVAILABLE, e.kind());
+        assertTrue(store.published.containsKey("c4"));
+        assertEquals(List.of("c4"), events.staged);
+        assertTrue(events.withdrawn.isEmpty(), "the drain announces the corpus that stayed");
+    }
+
+    @Test
+    void deletingACorpusWithdrawsItsPendingEvent() {
+        ingestion.ingest(CorpusSpec.newBuilder().setName("c5").build(), oneFile("text"));
+        ingestion.delete("c5");
+        assertEquals(List.of("c5"), events.withdrawn);
     }
 
     @Test
@@ -151,6 +169,7 @@ class CorpusIngestionTest {
         var e = assertThrows(LmForgeException.class, () -> ingestion.ingest(CorpusSpec.newBuilder().setName("c3").build(), oneFile("\n\n")));
         assertEquals(LmForgeException.Kind.INVALID_ARGUMENT, e.kind());
         assertTrue(store.deleted.contains("c3"));
+        assertTrue(events.staged.isEmpty());
         assertTrue(events.sent.isEmpty());
     }
 
@@ -164,6 +183,5 @@ class CorpusIngestionTest {
         public int topWords() { return 10; }
         public int uploadBufferBytes() { return 1 << 20; }
         public Duration eventAckTimeout() { return Duration.ofSeconds(1); }
-        public String eventRetryInterval() { return "30s"; }
     }
 }

@@ -32,17 +32,19 @@ final class DatasetBuild {
     private final DatasetStore store;
     private final CorpusCatalog corpora;
     private final TokenizerConfig config;
+    private final DatasetEvents events;
     private Dataset.Builder dataset;
     private long lastStatus;
 
-    DatasetBuild(DatasetStore store, CorpusCatalog corpora, TokenizerConfig config, Dataset initial) {
+    DatasetBuild(DatasetStore store, CorpusCatalog corpora, TokenizerConfig config, DatasetEvents events, Dataset initial) {
         this.store = store;
         this.corpora = corpora;
+        this.events = events;
         this.config = config;
         this.dataset = initial.toBuilder();
     }
 
-    /** Runs the build; returns the complete dataset (published, not yet announced). */
+    /** Runs the build; returns the complete dataset (published, its tokens.ready staged but not sent). */
     Dataset run(Corpus corpus) throws IOException {
         long started = System.nanoTime();
         Path train = Files.createTempFile("lmforge-train-", ".txt");
@@ -67,6 +69,7 @@ final class DatasetBuild {
         Dataset complete = dataset.setStatus(JobStatus.JOB_STATUS_COMPLETED).setPhase("").setProgress(1)
                 .setCompletedAt(Timestamps.now())
                 .setBuildSeconds((System.nanoTime() - started) / 1e9).build();
+        events.stageTokensReady(complete);
         store.publish(complete);
         store.saveStatus(complete);
         return complete;

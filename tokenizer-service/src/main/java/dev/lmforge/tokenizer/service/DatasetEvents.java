@@ -2,9 +2,15 @@ package dev.lmforge.tokenizer.service;
 
 import dev.lmforge.api.v1.Dataset;
 
-/** Announces a complete dataset (on Kafka in the service). */
+/** Announces complete datasets on tokens.ready, through the outbox (Kafka and S3 in the service). */
 public interface DatasetEvents {
 
-    /** Returns once the broker has acknowledged tokens.ready; throws UNAVAILABLE if it does not. */
-    void tokensReady(Dataset dataset);
+    /** Records the dataset's event as pending; called before the dataset is published, so a crash after that still announces it. */
+    void stageTokensReady(Dataset complete);
+
+    /** Sends the staged event; returns once the broker has acknowledged it, throws UNAVAILABLE (it stays pending) if not. */
+    void sendTokensReady(String datasetId);
+
+    /** Drops the staged event of a dataset that is deleted. */
+    void withdrawTokensReady(String datasetId);
 }

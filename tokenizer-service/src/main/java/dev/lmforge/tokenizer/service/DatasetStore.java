@@ -39,9 +39,8 @@ public interface DatasetStore {
     /** Removes the shards, tokenizer and meta of a failed build, keeping its status. */
     void discardArtifacts(String datasetId);
 
-    boolean isEventSent(String datasetId);
-
-    void markEventSent(String datasetId);
+    /** Whether tokens.ready was recorded as sent by the per-dataset marker used before the outbox. */
+    boolean hasLegacyTokensReadyMarker(String datasetId);
 
     /** Datasets in id order after {@code startAfter}, at most {@code limit}. */
     Page list(String startAfter, int limit);

@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -50,7 +49,6 @@ public class Datasets {
     private final MeterRegistry metrics;
     private final ExecutorService builds;
     private final Map<String, CompletableFuture<Dataset>> running = new ConcurrentHashMap<>();
-    private final Set<String> pendingEvents = ConcurrentHashMap.newKeySet();
     private final Map<String, Tokenizer> loaded;
 
     public Datasets(DatasetStore store, CorpusCatalog corpora, DatasetEvents events, TokenizerConfig config, MeterRegistry metrics) {
@@ -191,10 +189,10 @@ public class Datasets {
         String outcome = "failed";
         io.micrometer.core.instrument.Timer.Sample timer = io.micrometer.core.instrument.Timer.start(metrics);
         try {
-            Dataset complete = new DatasetBuild(store, corpora, config, initial).run(corpus);
+            Dataset complete = new DatasetBuild(store, corpora, config, events, initial).run(corpus);
             LOG.infof("dataset %s complete: vocab %d, %d train tokens in %.1f s", id, complete.getVocabSize(),
                     complete.getSplitsOrThrow("train").getTokens(), complete.getBuildSeconds());
-            announce(complete);
+            announce(id);
             outcome = "completed";
             done.complete(complete);
         } catch (Throwable t) {
@@ -222,14 +220,12 @@ public class Datasets {
         }
     }
 
-    /** Publishes tokens.ready; if Kafka does not take it now, the retry loop does later. */
-    private void announce(Dataset complete) {
+    /** Sends the staged tokens.ready; if Kafka does not take it now, the outbox's drain sends it later. */
+    private void announce(String datasetId) {
         try {
-            events.tokensReady(complete);
-            store.markEventSent(complete.getDatasetId());
+            events.sendTokensReady(datasetId);
         } catch (RuntimeException e) {
-            LOG.warnf("dataset %s: tokens.ready not published yet (%s); will retry", complete.getDatasetId(), e.getMessage());
-            pendingEvents.add(complete.getDatasetId());
+            LOG.warnf("dataset %s: tokens.ready not published yet (%s); the outbox retries it", datasetId, e.getMessage());
         }
     }
 
@@ -253,8 +249,14 @@ public class Datasets {
             throw LmForgeException.failedPrecondition("dataset '%s' is being built; delete it once the build ends", datasetId);
         }
         loaded.remove(datasetId);
-        pendingEvents.remove(datasetId);
-        return store.delete(datasetId);
+        int deleted = store.delete(datasetId);
+        try {
+            events.withdrawTokensReady(datasetId);
+        } catch (RuntimeException e) {
+            // The outbox's drain drops it: the dataset is gone.
+            LOG.warnf("dataset %s: could not withdraw its pending tokens.ready: %s", datasetId, e.getMessage());
+        }
+        return deleted;
     }
 
     /** The tokenizer of a complete dataset, loaded once and kept in a small cache. */
@@ -321,11 +323,8 @@ public class Datasets {
         }
     }
 
-    /**
-     * After a restart: builds that were running are started again from the beginning (a build is
-     * idempotent), and complete datasets whose tokens.ready was not recorded are announced.
-     */
-    public void recover() {
+    /** After a restart: builds that were running are started again from the beginning (a build is idempotent). */
+    public void restartUnfinishedBuilds() {
         String after = null;
         do {
             DatasetStore.Page page = store.list(after, 100);
@@ -335,8 +334,6 @@ public class Datasets {
                 }
                 if (d.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS) {
                     restart(d);
-                } else if (d.getStatus() == JobStatus.JOB_STATUS_COMPLETED && !store.isEventSent(d.getDatasetId())) {
-                    pendingEvents.add(d.getDatasetId());
                 }
             }
             after = page.nextStartAfter();
@@ -359,18 +356,5 @@ public class Datasets {
         Dataset initial = d.toBuilder().setPhase("queued").setProgress(0).build();
         store.saveStatus(initial);
         builds.execute(() -> build(initial, corpus, done));
-    }
-
-    /** Announces complete datasets whose event is pending; returns how many are still pending. */
-    public int retryPendingEvents() {
-        for (String id : Set.copyOf(pendingEvents)) {
-            store.find(id).filter(d -> d.getStatus() == JobStatus.JOB_STATUS_COMPLETED).ifPresentOrElse(complete -> {
-                store.saveStatus(complete);
-                events.tokensReady(complete);
-                store.markEventSent(id);
-                pendingEvents.remove(id);
-            }, () -> pendingEvents.remove(id));
-        }
-        return pendingEvents.size();
     }
 }

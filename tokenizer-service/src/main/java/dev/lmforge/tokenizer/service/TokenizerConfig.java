@@ -40,7 +40,7 @@ public interface TokenizerConfig {
     @WithDefault("30s")
     Duration eventAckTimeout();
 
-    /** How often unannounced complete datasets are retried. */
+    /** How often restarting the builds a previous process left unfinished is retried until it succeeds once. */
     @WithDefault("30s")
-    String eventRetryInterval();
+    String recoveryRetryInterval();
 }

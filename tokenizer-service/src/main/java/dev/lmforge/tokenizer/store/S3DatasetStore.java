@@ -11,8 +11,6 @@ import dev.lmforge.tokenizer.service.DatasetStore;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -99,13 +97,8 @@ public class S3DatasetStore implements DatasetStore {
     }
 
     @Override
-    public boolean isEventSent(String datasetId) {
+    public boolean hasLegacyTokensReadyMarker(String datasetId) {
         return store.exists(layout.tokensReadyMarker(datasetId));
-    }
-
-    @Override
-    public void markEventSent(String datasetId) {
-        store.put(layout.tokensReadyMarker(datasetId), Instant.now().toString().getBytes(StandardCharsets.UTF_8), "text/plain");
     }
 
     @Override

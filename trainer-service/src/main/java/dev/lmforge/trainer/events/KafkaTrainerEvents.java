@@ -1,12 +1,18 @@
 package dev.lmforge.trainer.events;
 
+import com.google.protobuf.Parser;
 import com.google.protobuf.util.Timestamps;
+import dev.lmforge.api.v1.JobStatus;
 import dev.lmforge.api.v1.ModelReady;
 import dev.lmforge.api.v1.TrainRequested;
 import dev.lmforge.api.v1.TrainingJob;
 import dev.lmforge.api.v1.TrainingJobSpec;
 import dev.lmforge.api.v1.TrainingProgress;
 import dev.lmforge.common.events.EventSender;
+import dev.lmforge.common.events.Topics;
+import dev.lmforge.common.events.outbox.Outbox;
+import dev.lmforge.common.events.outbox.OutboxTopic;
+import dev.lmforge.trainer.service.JobStore;
 import dev.lmforge.trainer.service.TrainerConfig;
 import dev.lmforge.trainer.service.TrainerEvents;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -16,10 +22,16 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import java.util.Optional;
+import java.util.function.BiConsumer;
 
-/** train.requested and model.ready wait for the broker's acknowledgement; progress is sent and forgotten. */
+
+/**
+ * train.requested waits for the broker's acknowledgement; model.ready goes through the outbox (and
+ * waits for it too); progress is sent and forgotten.
+ */
 @ApplicationScoped
-public class KafkaTrainerEvents implements TrainerEvents {
+public class KafkaTrainerEvents implements TrainerEvents, OutboxTopic<ModelReady> {
 
     private static final Logger LOG = Logger.getLogger(KafkaTrainerEvents.class);
     static final int SCHEMA_VERSION = 1;
@@ -27,13 +39,17 @@ public class KafkaTrainerEvents implements TrainerEvents {
     private final EventSender<TrainRequested> requests;
     private final EventSender<ModelReady> models;
     private final Emitter<TrainingProgress> progress;
+    private final Outbox outbox;
+    private final JobStore jobs;
 
     public KafkaTrainerEvents(@Channel("train-requested-out") Emitter<TrainRequested> requests,
             @Channel("model-ready") Emitter<ModelReady> models,
-            @Channel("training-progress") Emitter<TrainingProgress> progress, TrainerConfig config) {
+            @Channel("training-progress") Emitter<TrainingProgress> progress, TrainerConfig config, Outbox outbox, JobStore jobs) {
         this.requests = new EventSender<>(requests, config.eventAckTimeout());
         this.models = new EventSender<>(models, config.eventAckTimeout());
         this.progress = progress;
+        this.outbox = outbox;
+        this.jobs = jobs;
     }
 
     @Override
@@ -43,12 +59,65 @@ public class KafkaTrainerEvents implements TrainerEvents {
     }
 
     @Override
-    public void modelReady(TrainingJob job) {
-        models.send(job.getSpec().getTrainingJobName(), ModelReady.newBuilder().setSchemaVersion(SCHEMA_VERSION)
+    public void stageModelReady(TrainingJob completed) {
+        outbox.stage(this, completed.getSpec().getTrainingJobName(), modelReady(completed));
+    }
+
+    @Override
+    public void sendModelReady(String trainingJobName) {
+        outbox.send(this, trainingJobName);
+    }
+
+    @Override
+    public String topic() {
+        return Topics.MODEL_READY;
+    }
+
+    @Override
+    public Parser<ModelReady> parser() {
+        return ModelReady.parser();
+    }
+
+    @Override
+    public void send(String trainingJobName, ModelReady event) {
+        models.send(trainingJobName, event);
+    }
+
+    /** A job not ended yet is resumed by a trainer (train.requested is redelivered) and ends Completed or not. */
+    @Override
+    public Readiness readiness(String trainingJobName) {
+        Optional<TrainingJob> job = jobs.find(trainingJobName);
+        if (job.isEmpty()) {
+            return Readiness.GONE;
+        }
+        return switch (job.get().getStatus()) {
+            case JOB_STATUS_COMPLETED -> Readiness.PUBLISHED;
+            case JOB_STATUS_FAILED, JOB_STATUS_STOPPED -> Readiness.GONE;
+            default -> Readiness.NOT_YET;
+        };
+    }
+
+    @Override
+    public void stageLegacyPending(BiConsumer<String, ModelReady> stage) {
+        String after = null;
+        do {
+            JobStore.Page page = jobs.list(after, 200);
+            for (TrainingJob j : page.jobs()) {
+                String name = j.getSpec().getTrainingJobName();
+                if (j.getStatus() == JobStatus.JOB_STATUS_COMPLETED && !jobs.hasLegacyModelReadyMarker(name)) {
+                    stage.accept(name, modelReady(j));
+                }
+            }
+            after = page.nextStartAfter();
+        } while (after != null);
+    }
+
+    private static ModelReady modelReady(TrainingJob job) {
+        return ModelReady.newBuilder().setSchemaVersion(SCHEMA_VERSION)
                 .setTrainingJobName(job.getSpec().getTrainingJobName()).setDatasetId(job.getSpec().getDatasetId())
                 .setModelLocation(job.getModelLocation()).addAllFinalMetrics(job.getFinalMetricsList())
                 .setTuningJobName(job.getSpec().getTuningJobName()).setStudyName(job.getSpec().getStudyName())
-                .setReadyAt(Timestamps.now()).build());
+                .setReadyAt(Timestamps.now()).build();
     }
 
     @Override

@@ -273,6 +273,9 @@ public class JobRunner {
             job.clearFinalMetrics().addAllFinalMetrics(finalMetrics).setModelLocation(location);
             TrainingJob done = JobStates.transition(job.setStatus(JobStatus.JOB_STATUS_COMPLETED), SecondaryStatus.SECONDARY_STATUS_COMPLETED, message)
                     .build();
+            // Staged before Completed is recorded: a trainer that dies in between leaves a job that is resumed, not one never announced.
+            requireLease();
+            events.stageModelReady(done);
             finish(done);
             announce(done);
             return "completed";
@@ -315,11 +318,9 @@ public class JobRunner {
 
         private void announce(TrainingJob done) {
             try {
-                requireLease();
-                events.modelReady(done);
-                store.markModelReadySent(name);
+                events.sendModelReady(name);
             } catch (RuntimeException e) {
-                LOG.warnf("training job %s: model.ready not published yet (%s); it will be on the next start", name, e.getMessage());
+                LOG.warnf("training job %s: model.ready not published yet (%s); the outbox retries it", name, e.getMessage());
             }
             progressEvent(done.toBuilder(), "completed");
         }
@@ -466,22 +467,6 @@ public class JobRunner {
                     .setSecondaryStatus(b.getSecondaryStatus()).setEpoch(b.getEpochsCompleted()).setTuningJobName(b.getSpec().getTuningJobName())
                     .addAllMetrics(b.getFinalMetricsList()).setMessage(message).setTimestamp(Timestamps.now()).build());
         }
-    }
-
-    /** Complete jobs whose model.ready is not recorded as sent (a crash in between): announce them. */
-    public void announcePendingModels() {
-        String after = null;
-        do {
-            JobStore.Page page = store.list(after, 200);
-            for (TrainingJob j : page.jobs()) {
-                if (j.getStatus() == JobStatus.JOB_STATUS_COMPLETED && !store.isModelReadySent(j.getSpec().getTrainingJobName())) {
-                    events.modelReady(j);
-                    store.markModelReadySent(j.getSpec().getTrainingJobName());
-                    LOG.infof("training job %s: published model.ready after a restart", j.getSpec().getTrainingJobName());
-                }
-            }
-            after = page.nextStartAfter();
-        } while (after != null);
     }
 
     private static void deleteQuietly(Path dir) {

@@ -58,9 +58,8 @@ public interface JobStore {
     /** Uploads the SavedModel and its companions, then model/manifest.json last. */
     S3Location saveModel(String name, Path modelDir, byte[] manifest);
 
-    boolean isModelReadySent(String name);
-
-    void markModelReadySent(String name);
+    /** Whether model.ready was recorded as sent by the per-job marker used before the outbox. */
+    boolean hasLegacyModelReadyMarker(String name);
 
     record Page(List<TrainingJob> jobs, String nextStartAfter) {
     }

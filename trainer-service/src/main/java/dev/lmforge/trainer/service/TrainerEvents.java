@@ -10,8 +10,11 @@ public interface TrainerEvents {
     /** Returns once the broker has the request; throws UNAVAILABLE otherwise. */
     void trainRequested(TrainingJobSpec spec);
 
-    /** Returns once the broker has acknowledged model.ready; throws UNAVAILABLE otherwise. */
-    void modelReady(TrainingJob job);
+    /** Records the job's model.ready as pending (in the outbox); called before the job is recorded Completed. */
+    void stageModelReady(TrainingJob completed);
+
+    /** Sends the staged model.ready; returns once the broker has acknowledged it, throws UNAVAILABLE (it stays pending) if not. */
+    void sendModelReady(String trainingJobName);
 
     /** Best effort: progress is informational, a lost record is superseded by the next. */
     void progress(TrainingProgress progress);

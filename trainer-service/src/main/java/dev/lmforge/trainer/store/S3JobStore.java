@@ -130,12 +130,8 @@ public class S3JobStore implements JobStore {
     }
 
     @Override
-    public boolean isModelReadySent(String name) {
+    public boolean hasLegacyModelReadyMarker(String name) {
         return store.exists(layout.modelReadyMarker(name));
     }
 
-    @Override
-    public void markModelReadySent(String name) {
-        store.put(layout.modelReadyMarker(name), Instant.now().toString().getBytes(StandardCharsets.UTF_8), "text/plain");
-    }
 }

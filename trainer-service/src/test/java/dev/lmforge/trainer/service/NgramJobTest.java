@@ -65,6 +65,7 @@ class NgramJobTest {
     private Runnable whileReadingTokens = () -> {
     };
     private final List<TrainingProgress> progress = new CopyOnWriteArrayList<>();
+    private final List<TrainingJob> staged = new CopyOnWriteArrayList<>();
     private final List<TrainingJob> ready = new CopyOnWriteArrayList<>();
     private final DatasetReader datasets = new DatasetReader() {
         public Dataset dataset(String id) {
@@ -84,8 +85,12 @@ class NgramJobTest {
         public void trainRequested(TrainingJobSpec spec) {
         }
 
-        public void modelReady(TrainingJob job) {
-            ready.add(job);
+        public void stageModelReady(TrainingJob completed) {
+            staged.add(completed);
+        }
+
+        public void sendModelReady(String trainingJobName) {
+            staged.stream().filter(j -> j.getSpec().getTrainingJobName().equals(trainingJobName)).forEach(ready::add);
         }
 
         public void progress(TrainingProgress p) {
@@ -328,11 +333,8 @@ class NgramJobTest {
             return S3Location.newBuilder().setKey(ArtifactLayout.shared().modelPrefix(name)).build();
         }
 
-        public boolean isModelReadySent(String name) {
+        public boolean hasLegacyModelReadyMarker(String name) {
             return false;
-        }
-
-        public void markModelReadySent(String name) {
         }
     }
 }
