@@ -41,7 +41,7 @@ passed=0
 for ((i = 1; i <= RUNS; i++)); do
   say "chaos run $i of $RUNS ($MODE, seed $((SEED + i)))"
   if java -Xmx512m -XX:+UseSerialGC -cp "$CP" dev.lmforge.bench.ChaosSuite "$ROOT" "$corpus" "$MODE" $((SEED + i)) 2>&1 \
-    | grep -v "^SLF4J\|log4j" | tee -a "$OUT/chaos.txt"; then
+    | grep --line-buffered -v "^SLF4J\|log4j" | tee -a "$OUT/chaos.txt"; then
     passed=$((passed + 1))
   fi
 done

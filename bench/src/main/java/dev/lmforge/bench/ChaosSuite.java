@@ -125,7 +125,7 @@ public final class ChaosSuite {
 
         String second = run + "-b";
         String tuning = run + "-t";
-        createJob(second, dataset, 5);
+        createJob(second, dataset, 12);
         tuner().withDeadlineAfter(2, TimeUnit.MINUTES).createTuningJob(CreateTuningJobRequest.newBuilder().setSpec(tuningSpec(tuning, dataset)).build());
 
         awaitTraining();
@@ -149,6 +149,7 @@ public final class ChaosSuite {
         t.getTrialsList().forEach(trial -> jobs.add(trial.getTrainingJobName()));
         Map<String, Integer> announced = modelReadyCounts(jobs);
         int completed = 0;
+        int resumed = 0;
         int lost = 0;
         int duplicated = 0;
         List<String> problems = new ArrayList<>();
@@ -156,6 +157,9 @@ public final class ChaosSuite {
             TrainingJob j = training().withDeadlineAfter(CALL.toSeconds(), TimeUnit.SECONDS)
                     .describeTrainingJob(DescribeTrainingJobRequest.newBuilder().setTrainingJobName(job).build());
             int n = announced.getOrDefault(job, 0);
+            if (j.getSecondaryStatusTransitionsList().stream().anyMatch(tr -> tr.getStatus() == SecondaryStatus.SECONDARY_STATUS_RESTARTING)) {
+                resumed++;
+            }
             if (j.getStatus() == JobStatus.JOB_STATUS_COMPLETED && n >= 1) {
                 completed++;
             } else {
@@ -182,6 +186,7 @@ public final class ChaosSuite {
         System.out.println();
         System.out.println("faults injected:   " + faults.size() + "  " + String.join(", ", faults));
         System.out.printf(Locale.ROOT, "jobs completed:    %d of %d (2 training jobs, %d trials)%n", completed, jobs.size(), t.getTrialsCount());
+        System.out.println("jobs resumed:      " + resumed + " (from a checkpoint, after their trainer died)");
         System.out.println("jobs lost:         " + lost);
         System.out.println("jobs duplicated:   " + duplicated);
         System.out.println("client calls:      " + load.summary());
@@ -209,7 +214,7 @@ public final class ChaosSuite {
     }
 
     private static TuningJobSpec tuningSpec(String name, String dataset) {
-        Map<String, String> fixed = new LinkedHashMap<>(small(1));
+        Map<String, String> fixed = new LinkedHashMap<>(small(2));
         fixed.remove("learning_rate");
         return TuningJobSpec.newBuilder().setTuningJobName(name).setDatasetId(dataset).putAllStaticHyperparameters(fixed)
                 .setRanges(ParameterRanges.newBuilder().addContinuous(ContinuousParameterRange.newBuilder().setName("learning_rate")
