@@ -10,8 +10,10 @@ import dev.lmforge.api.v1.TrainingJob;
 import dev.lmforge.api.v1.TrainingProgress;
 import dev.lmforge.api.v1.TrainingServiceGrpc;
 import dev.lmforge.api.v1.WatchTrainingJobRequest;
+import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.grpc.GrpcErrors;
 import dev.lmforge.common.metrics.MetricNames;
+import dev.lmforge.trainer.service.TrainerConfig;
 import dev.lmforge.trainer.service.TrainingJobs;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -19,6 +21,7 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 
 import java.util.Objects;
+import java.util.concurrent.Semaphore;
 
 import static dev.lmforge.common.grpc.GrpcCalls.unary;
 
@@ -29,9 +32,13 @@ public class TrainingGrpcService extends TrainingServiceGrpc.TrainingServiceImpl
     private static final long WATCH_POLL_MILLIS = 1000;
 
     private final TrainingJobs jobs;
+    private final int maxWatches;
+    private final Semaphore watches;
 
-    public TrainingGrpcService(TrainingJobs jobs) {
+    public TrainingGrpcService(TrainingJobs jobs, TrainerConfig config) {
         this.jobs = jobs;
+        this.maxWatches = config.maxWatches();
+        this.watches = new Semaphore(maxWatches);
     }
 
     @Override
@@ -61,38 +68,50 @@ public class TrainingGrpcService extends TrainingServiceGrpc.TrainingServiceImpl
         unary(response, () -> jobs.stop(request.getTrainingJobName()));
     }
 
-    /** Streams the job's status and progress as they change (read from its record), until it ends or the client leaves. */
+    /**
+     * Streams the job's status and progress as they change (read from its record), until it ends or
+     * the client leaves. Each watch holds a worker thread, so their number is capped; and nothing is
+     * queued for a client that does not read: it gets the latest state once it reads again.
+     */
     @Override
     @Blocking
     public void watchTrainingJob(WatchTrainingJobRequest request, StreamObserver<TrainingProgress> response) {
         ServerCallStreamObserver<TrainingProgress> call = (ServerCallStreamObserver<TrainingProgress>) response;
+        if (!watches.tryAcquire()) {
+            response.onError(GrpcErrors.toStatus(LmForgeException.resourceExhausted(
+                    "this trainer serves %d watches already (lmforge.trainer.max-watches): poll DescribeTrainingJob, or watch later", maxWatches)));
+            return;
+        }
         try {
             TrainingProgress last = null;
             int epochsSent = 0;
             while (!call.isCancelled()) {
                 TrainingJob job = jobs.describe(request.getTrainingJobName());
-                for (; epochsSent < job.getEpochsCount(); epochsSent++) {
-                    var m = job.getEpochs(epochsSent);
-                    response.onNext(TrainingProgress.newBuilder().setTrainingJobName(request.getTrainingJobName()).setStatus(job.getStatus())
-                            .setSecondaryStatus(job.getSecondaryStatus()).setEpoch(m.getEpoch()).setLoss(m.getTrainLoss())
-                            .setTokensPerSecond(m.getTokensPerSecond())
-                            .addMetrics(metric(MetricNames.VALIDATION_LOSS, m.getValidationLoss()))
-                            .addMetrics(metric(MetricNames.VALIDATION_PERPLEXITY, m.getValidationPerplexity()))
-                            .addMetrics(metric(MetricNames.VALIDATION_BPC, m.getValidationBpc()))
-                            .setMessage(String.format("epoch %d done", m.getEpoch())).build());
-                }
-                TrainingProgress now = job.getProgress().toBuilder().setTrainingJobName(request.getTrainingJobName())
-                        .setStatus(job.getStatus()).setSecondaryStatus(job.getSecondaryStatus())
-                        .setMessage(job.getSecondaryStatusTransitionsCount() == 0 ? ""
-                                : job.getSecondaryStatusTransitions(job.getSecondaryStatusTransitionsCount() - 1).getMessage())
-                        .build();
-                if (!Objects.equals(now, last)) {
-                    response.onNext(job.getStatus() == JobStatus.JOB_STATUS_COMPLETED ? now.toBuilder().addAllMetrics(job.getFinalMetricsList()).build() : now);
-                    last = now;
-                }
-                if (job.getStatus() != JobStatus.JOB_STATUS_IN_PROGRESS && job.getStatus() != JobStatus.JOB_STATUS_STOPPING) {
-                    response.onCompleted();
-                    return;
+                boolean ended = job.getStatus() != JobStatus.JOB_STATUS_IN_PROGRESS && job.getStatus() != JobStatus.JOB_STATUS_STOPPING;
+                if (call.isReady()) {
+                    for (; epochsSent < job.getEpochsCount(); epochsSent++) {
+                        var m = job.getEpochs(epochsSent);
+                        response.onNext(TrainingProgress.newBuilder().setTrainingJobName(request.getTrainingJobName()).setStatus(job.getStatus())
+                                .setSecondaryStatus(job.getSecondaryStatus()).setEpoch(m.getEpoch()).setLoss(m.getTrainLoss())
+                                .setTokensPerSecond(m.getTokensPerSecond())
+                                .addMetrics(metric(MetricNames.VALIDATION_LOSS, m.getValidationLoss()))
+                                .addMetrics(metric(MetricNames.VALIDATION_PERPLEXITY, m.getValidationPerplexity()))
+                                .addMetrics(metric(MetricNames.VALIDATION_BPC, m.getValidationBpc()))
+                                .setMessage(String.format("epoch %d done", m.getEpoch())).build());
+                    }
+                    TrainingProgress now = job.getProgress().toBuilder().setTrainingJobName(request.getTrainingJobName())
+                            .setStatus(job.getStatus()).setSecondaryStatus(job.getSecondaryStatus())
+                            .setMessage(job.getSecondaryStatusTransitionsCount() == 0 ? ""
+                                    : job.getSecondaryStatusTransitions(job.getSecondaryStatusTransitionsCount() - 1).getMessage())
+                            .build();
+                    if (!Objects.equals(now, last)) {
+                        response.onNext(job.getStatus() == JobStatus.JOB_STATUS_COMPLETED ? now.toBuilder().addAllMetrics(job.getFinalMetricsList()).build() : now);
+                        last = now;
+                    }
+                    if (ended) {
+                        response.onCompleted();
+                        return;
+                    }
                 }
                 Thread.sleep(WATCH_POLL_MILLIS);
             }
@@ -101,6 +120,8 @@ public class TrainingGrpcService extends TrainingServiceGrpc.TrainingServiceImpl
             response.onError(GrpcErrors.toStatus(e));
         } catch (RuntimeException e) {
             response.onError(GrpcErrors.toStatus(e));
+        } finally {
+            watches.release();
         }
     }
 

@@ -36,6 +36,10 @@ public interface TrainerConfig {
     @WithDefault("3")
     int maxCrashes();
 
+    /** How many WatchTrainingJob streams this trainer serves at once (each holds a worker thread). */
+    @WithDefault("64")
+    int maxWatches();
+
     /** cpu or gpu: where this trainer runs models. */
     @WithDefault("cpu")
     String device();

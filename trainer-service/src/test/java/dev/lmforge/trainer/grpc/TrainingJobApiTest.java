@@ -181,6 +181,41 @@ class TrainingJobApiTest {
     }
 
     @Test
+    void watchesAreCappedAndAClosedOneFreesItsPlace() throws Exception {
+        String name = unique("watched");
+        Map<String, String> longer = new java.util.HashMap<>(SMALL);
+        longer.put("epochs", "50");
+        create(name, longer);
+        WatchTrainingJobRequest watch = WatchTrainingJobRequest.newBuilder().setTrainingJobName(name).build();
+        List<ManagedChannel> watching = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) { // %test.lmforge.trainer.max-watches
+                ManagedChannel c = ManagedChannelBuilder.forAddress(root.getHost(), root.getPort()).usePlaintext().build();
+                watching.add(c);
+                assertTrue(TrainingServiceGrpc.newBlockingStub(c).withDeadlineAfter(1, TimeUnit.MINUTES).watchTrainingJob(watch).hasNext());
+            }
+            expect(Status.Code.RESOURCE_EXHAUSTED, "lmforge.trainer.max-watches",
+                    () -> training.withDeadlineAfter(1, TimeUnit.MINUTES).watchTrainingJob(watch).hasNext());
+
+            watching.remove(0).shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            boolean watched = false;
+            for (int i = 0; i < 40 && !watched; i++) { // the server notices the cancel within a poll
+                try {
+                    watched = training.withDeadlineAfter(1, TimeUnit.MINUTES).watchTrainingJob(watch).hasNext();
+                } catch (StatusRuntimeException stillFull) {
+                    assertEquals(Status.Code.RESOURCE_EXHAUSTED, stillFull.getStatus().getCode());
+                    Thread.sleep(250);
+                }
+            }
+            assertTrue(watched, "a closed watch frees its place");
+        } finally {
+            watching.forEach(ManagedChannel::shutdownNow);
+            training.stopTrainingJob(StopTrainingJobRequest.newBuilder().setTrainingJobName(name).build());
+            awaitEnd(name);
+        }
+    }
+
+    @Test
     void aRunningJobStopsOnRequest() throws Exception {
         String name = unique("stop");
         Map<String, String> longer = new java.util.HashMap<>(SMALL);

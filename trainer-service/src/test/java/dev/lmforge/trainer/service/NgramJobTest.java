@@ -119,6 +119,10 @@ class NgramJobTest {
             return 3;
         }
 
+        public int maxWatches() {
+            return 4;
+        }
+
         public long maxModelBytes() {
             return 1L << 30;
         }
