@@ -12,6 +12,7 @@ import dev.lmforge.api.v1.TrainingServiceGrpc;
 import dev.lmforge.common.events.Topics;
 import dev.lmforge.common.store.ArtifactStore;
 import dev.lmforge.common.testing.EventProbe;
+import dev.lmforge.common.testing.PackagedServices;
 import dev.lmforge.trainer.grpc.DatasetFixtures;
 import dev.lmforge.trainer.grpc.ModelReadyDeserializer;
 import io.grpc.ManagedChannel;
@@ -19,23 +20,11 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -50,37 +39,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TrainerKillResumeIT {
 
-    private static final Path APP = Path.of("target/quarkus-app/quarkus-run.jar");
-    private final List<Process> trainers = new ArrayList<>();
+    private final PackagedServices trainers = new PackagedServices("TrainerKillResumeIT");
 
     @AfterEach
     void stopTrainers() {
-        trainers.forEach(Process::destroyForcibly);
+        trainers.close();
     }
 
     @Test
     void aKilledTrainersJobResumesFromItsCheckpointOnAnotherTrainer() throws Exception {
-        ArtifactStore store = store();
+        ArtifactStore store = PackagedServices.store();
         String dataset = "kill-" + UUID.randomUUID().toString().substring(0, 8);
         DatasetFixtures.publish(store, dataset, 1500, 800);
         String name = "resume-" + UUID.randomUUID().toString().substring(0, 8);
 
-        int portA = freePort();
-        Process a = startTrainer("trainer-a", portA);
-        ManagedChannel channelA = channel(portA);
+        ManagedChannel channelA = channel(startTrainer("trainer-a"));
         TrainingServiceGrpc.newBlockingStub(channelA).withDeadlineAfter(1, TimeUnit.MINUTES).createTrainingJob(CreateTrainingJobRequest.newBuilder()
                 .setSpec(TrainingJobSpec.newBuilder().setTrainingJobName(name).setDatasetId(dataset)
                         .putHyperparameters("embedding_dim", "32").putHyperparameters("hidden_size", "64").putHyperparameters("num_layers", "1")
                         .putHyperparameters("epochs", "6").putHyperparameters("batch_size", "8").putHyperparameters("bptt", "20")
                         .setCheckpointConfig(CheckpointConfig.newBuilder().setIntervalSeconds(1))).build());
         TrainingJob beforeKill = awaitJob(channelA, name, j -> j.getEpochsCount() >= 2, Duration.ofMinutes(4));
-        a.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no shutdown hook, no lease release, no commit
+        trainers.kill("trainer-a");
         channelA.shutdownNow();
         assertEquals(JobStatus.JOB_STATUS_IN_PROGRESS, beforeKill.getStatus());
 
-        int portB = freePort();
-        startTrainer("trainer-b", portB);
-        ManagedChannel channelB = channel(portB);
+        ManagedChannel channelB = channel(startTrainer("trainer-b"));
         TrainingJob done = awaitJob(channelB, name, j -> j.getStatus() != JobStatus.JOB_STATUS_IN_PROGRESS, Duration.ofMinutes(5));
         channelB.shutdownNow();
 
@@ -98,34 +82,8 @@ class TrainerKillResumeIT {
                 "exactly one model.ready");
     }
 
-    private Process startTrainer(String id, int port) throws IOException, InterruptedException {
-        Path log = Files.createDirectories(Path.of("target/failsafe-reports")).resolve("TrainerKillResumeIT-" + id + ".log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m",
-                "-XX:+UseSerialGC", "-jar", APP.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        pb.environment().put("LMFORGE_S3_PREFIX", "tests/");
-        pb.environment().put("LMFORGE_TRAINER_ID", id);
-        pb.environment().put("LMFORGE_TRAINER_LEASE_RENEWAL", "1s");
-        pb.environment().put("LMFORGE_TRAINER_LEASE_EXPIRY", "5s");
-        pb.environment().put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
-        Process p = pb.start();
-        trainers.add(p);
-        HttpClient http = HttpClient.newHttpClient();
-        for (int i = 0; i < 240; i++) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return p;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            if (!p.isAlive()) {
-                throw new AssertionError(id + " exited with " + p.exitValue() + "; see " + log);
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError(id + " did not become ready; see " + log);
+    private int startTrainer(String id) throws IOException, InterruptedException {
+        return trainers.start(id, "768m", Map.of("LMFORGE_TRAINER_ID", id, "LMFORGE_TRAINER_LEASE_RENEWAL", "1s", "LMFORGE_TRAINER_LEASE_EXPIRY", "5s"));
     }
 
     private static TrainingJob awaitJob(ManagedChannel channel, String name, java.util.function.Predicate<TrainingJob> until, Duration max)
@@ -149,21 +107,5 @@ class TrainerKillResumeIT {
 
     private static ManagedChannel channel(int port) {
         return ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-    }
-
-    private static ArtifactStore store() {
-        String endpoint = System.getenv().getOrDefault("QUARKUS_S3_ENDPOINT_OVERRIDE", "http://127.0.0.1:19000");
-        S3Client s3 = S3Client.builder().endpointOverride(URI.create(endpoint)).forcePathStyle(true).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("lmforge", "lmforge-secret")))
-                .httpClient(ApacheHttpClient.create()).build();
-        ArtifactStore store = new ArtifactStore(s3, "lmforge", "tests/", endpoint);
-        store.ensureBucket();
-        return store;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }
