@@ -135,7 +135,9 @@ public class CorpusIngestion {
             events.corpusIngested(corpus);
         } catch (RuntimeException e) {
             discard(id);
-            throw new LmForgeException(LmForgeException.Kind.UNAVAILABLE,
+            // A refusal that no retry can fix (say, a record too large) keeps its kind; the rest is Kafka being away.
+            LmForgeException.Kind kind = e instanceof LmForgeException refused ? refused.kind() : LmForgeException.Kind.UNAVAILABLE;
+            throw new LmForgeException(kind,
                     "corpus '" + id + "' was not kept: its corpus.ingested event could not be published (" + e.getMessage() + ")", e);
         }
         markEventSent(id);
