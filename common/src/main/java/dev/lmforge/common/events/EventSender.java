@@ -3,6 +3,7 @@ package dev.lmforge.common.events;
 import com.google.protobuf.Message;
 import dev.lmforge.common.errors.LmForgeException;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 
 import java.time.Duration;
@@ -14,7 +15,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Sends one event keyed by the id of what it is about, and returns only once the broker has
  * acknowledged it: a caller that records "announced" after {@link #send} never records an event
- * that was lost. Failures are UNAVAILABLE with the reason.
+ * that was lost. Failures are UNAVAILABLE with the reason, except a record too large for Kafka, which
+ * no retry can send: RESOURCE_EXHAUSTED.
  */
 public final class EventSender<T extends Message> {
 
@@ -43,7 +45,12 @@ public final class EventSender<T extends Message> {
             emitter.send(message);
             acked.get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw LmForgeException.unavailable("Kafka refused " + what + ": " + e.getCause().getMessage(), e.getCause());
+            Throwable cause = e.getCause();
+            if (isRecordTooLarge(cause)) {
+                throw new LmForgeException(LmForgeException.Kind.RESOURCE_EXHAUSTED,
+                        "Kafka refused " + what + " for good (retrying cannot help): " + cause.getMessage(), cause);
+            }
+            throw LmForgeException.unavailable("Kafka refused " + what + ": " + cause.getMessage(), cause);
         } catch (TimeoutException e) {
             throw LmForgeException.unavailable("Kafka did not acknowledge " + what + " within " + ackTimeout.toSeconds() + " s", e);
         } catch (InterruptedException e) {
@@ -52,5 +59,15 @@ public final class EventSender<T extends Message> {
         } catch (RuntimeException e) {
             throw LmForgeException.unavailable("Kafka is unavailable: " + e.getMessage(), e);
         }
+    }
+
+    /** A record over the producer's max.request.size or the broker's message.max.bytes is refused on every try. */
+    private static boolean isRecordTooLarge(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof RecordTooLargeException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -21,16 +21,20 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Vertx;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.lmforge.common.grpc.GrpcCalls.unary;
 
 /**
  * The CorpusService API. Uploads are flow-controlled by hand (see {@link UploadStream}); the
- * pipeline runs on a worker thread while the upload is still arriving.
+ * pipeline runs on a worker thread while the upload is still arriving. An upload silent for
+ * {@code lmforge.preprocess.upload-idle-timeout}, before its spec or midway, fails.
  */
 @GrpcService
 public class CorpusGrpcService extends CorpusServiceGrpc.CorpusServiceImplBase {
@@ -39,27 +43,42 @@ public class CorpusGrpcService extends CorpusServiceGrpc.CorpusServiceImplBase {
 
     private final CorpusIngestion ingestion;
     private final PreprocessConfig config;
+    private final Vertx vertx;
 
-    public CorpusGrpcService(CorpusIngestion ingestion, PreprocessConfig config) {
+    public CorpusGrpcService(CorpusIngestion ingestion, PreprocessConfig config, Vertx vertx) {
         this.ingestion = ingestion;
         this.config = config;
+        this.vertx = vertx;
     }
+
+    /** Where an upload stands; the spec timer and the client's messages race for the first move. */
+    private enum Phase { AWAITING_SPEC, UPLOADING, TIMED_OUT }
 
     @Override
     public StreamObserver<IngestCorpusRequest> ingestCorpus(StreamObserver<Corpus> responseObserver) {
         ServerCallStreamObserver<Corpus> call = (ServerCallStreamObserver<Corpus>) responseObserver;
         call.disableAutoRequest();
-        UploadStream upload = new UploadStream(call::request, config.uploadBufferBytes());
+        Duration idleTimeout = config.uploadIdleTimeout();
+        UploadStream upload = new UploadStream(call::request, config.uploadBufferBytes(), config.maxCorpusBytes(), idleTimeout);
+        AtomicReference<Phase> phase = new AtomicReference<>(Phase.AWAITING_SPEC);
+        // Before the spec no thread waits on the client, so a timer bounds how long the call stays open.
+        long specTimer = vertx.setTimer(idleTimeout.toMillis(), id -> {
+            if (phase.compareAndSet(Phase.AWAITING_SPEC, Phase.TIMED_OUT)) {
+                fail(responseObserver, UploadStream.idle(idleTimeout, "the upload sent no corpus spec"));
+            }
+        });
         call.request(1);
         return new StreamObserver<>() {
-            private boolean started;
 
             @Override
             public void onNext(IngestCorpusRequest request) {
-                if (!started) {
-                    started = true;
+                if (phase.get() == Phase.TIMED_OUT) {
+                    return;
+                }
+                if (phase.compareAndSet(Phase.AWAITING_SPEC, Phase.UPLOADING)) {
+                    vertx.cancelTimer(specTimer);
                     if (!request.hasSpec()) {
-                        fail(LmForgeException.invalidArgument("the first message of an upload must carry the corpus spec"));
+                        fail(responseObserver, LmForgeException.invalidArgument("the first message of an upload must carry the corpus spec"));
                         return;
                     }
                     start(request.getSpec());
@@ -78,33 +97,35 @@ public class CorpusGrpcService extends CorpusServiceGrpc.CorpusServiceImplBase {
                         responseObserver.onNext(corpus);
                         responseObserver.onCompleted();
                     } catch (RuntimeException e) {
-                        fail(e);
+                        fail(responseObserver, e);
                     }
                 });
             }
 
-            private void fail(RuntimeException e) {
-                try {
-                    responseObserver.onError(GrpcErrors.toStatus(e));
-                } catch (RuntimeException alreadyClosed) {
-                    LOG.debugf("upload already closed: %s", alreadyClosed.getMessage());
-                }
-            }
-
             @Override
             public void onError(Throwable t) {
+                vertx.cancelTimer(specTimer);
                 upload.fail(t);
             }
 
             @Override
             public void onCompleted() {
-                if (!started) {
-                    fail(LmForgeException.invalidArgument("the upload is empty: send the corpus spec, then the files"));
+                vertx.cancelTimer(specTimer);
+                if (phase.compareAndSet(Phase.AWAITING_SPEC, Phase.UPLOADING)) {
+                    fail(responseObserver, LmForgeException.invalidArgument("the upload is empty: send the corpus spec, then the files"));
                     return;
                 }
                 upload.finish();
             }
         };
+    }
+
+    private static void fail(StreamObserver<Corpus> responseObserver, RuntimeException e) {
+        try {
+            responseObserver.onError(GrpcErrors.toStatus(e));
+        } catch (RuntimeException alreadyClosed) {
+            LOG.debugf("upload already closed: %s", alreadyClosed.getMessage());
+        }
     }
 
     @Override

@@ -3,35 +3,50 @@ package dev.lmforge.preprocess.grpc;
 import dev.lmforge.api.v1.FileChunk;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.preprocess.service.CorpusSource;
+import dev.lmforge.preprocess.service.InputLimits;
 import dev.lmforge.preprocess.service.SourceFile;
+import io.grpc.Status;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 /**
  * Bridges a client-streaming upload to the pipeline's blocking reads with flow control: the gRPC
  * side offers chunks and asks the client for more only while fewer than {@code capacityBytes} are
- * buffered, so a slow pipeline holds the client back instead of filling the heap.
+ * buffered, so a slow pipeline holds the client back instead of filling the heap. The client is
+ * bounded too: in all it may send {@code maxUploadBytes}, and the pipeline's thread waits at most
+ * {@code idleTimeout} for its next chunk.
  */
 final class UploadStream implements CorpusSource {
+
+    static final String IDLE_TIMEOUT_KEY = "lmforge.preprocess.upload-idle-timeout";
 
     private static final Object END = new Object();
 
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final IntConsumer requestMore;
     private final long capacityBytes;
+    private final long maxUploadBytes;
+    private final Duration idleTimeout;
+    /** Counted as whole messages, so that chunks with empty data and long names are held back too. */
     private long bufferedBytes;
+    private long receivedBytes;
+    private boolean tooLarge;
     private boolean requestOwed;
     /** A chunk taken from the queue that starts the next file. */
     private Object lookahead;
     private FileStream current;
 
-    UploadStream(IntConsumer requestMore, long capacityBytes) {
+    UploadStream(IntConsumer requestMore, long capacityBytes, long maxUploadBytes, Duration idleTimeout) {
         this.requestMore = requestMore;
         this.capacityBytes = capacityBytes;
+        this.maxUploadBytes = maxUploadBytes;
+        this.idleTimeout = idleTimeout;
     }
 
     // ---- producer side: the gRPC call ----
@@ -39,8 +54,19 @@ final class UploadStream implements CorpusSource {
     void offer(FileChunk chunk) {
         boolean ask;
         synchronized (this) {
+            if (tooLarge) {
+                return;
+            }
+            receivedBytes += chunk.getSerializedSize();
+            if (receivedBytes > maxUploadBytes) {
+                // Nothing more is requested, so the client is held back until the call fails.
+                tooLarge = true;
+                queue.add(LmForgeException.resourceExhausted("the upload is larger than %d bytes: split it into several corpora, or raise %s",
+                        maxUploadBytes, InputLimits.MAX_CORPUS_BYTES_KEY));
+                return;
+            }
             queue.add(chunk);
-            bufferedBytes += chunk.getData().size();
+            bufferedBytes += chunk.getSerializedSize();
             ask = bufferedBytes < capacityBytes;
             requestOwed = !ask;
         }
@@ -67,15 +93,19 @@ final class UploadStream implements CorpusSource {
             return item;
         }
         try {
-            item = queue.take();
+            // An empty queue means a chunk was asked for: the wait is the client's silence.
+            item = queue.poll(idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the upload", e);
         }
+        if (item == null) {
+            throw idle(idleTimeout, "the upload sent nothing more");
+        }
         if (item instanceof FileChunk chunk) {
             boolean ask;
             synchronized (this) {
-                bufferedBytes -= chunk.getData().size();
+                bufferedBytes -= chunk.getSerializedSize();
                 ask = requestOwed && bufferedBytes < capacityBytes;
                 if (ask) {
                     requestOwed = false;
@@ -94,6 +124,16 @@ final class UploadStream implements CorpusSource {
             queue.add(END);
         }
         return item;
+    }
+
+    /**
+     * DEADLINE_EXCEEDED: a server-side time limit ran out before the upload completed. Not CANCELLED,
+     * which says the caller gave up; here the caller is still connected but silent.
+     */
+    static RuntimeException idle(Duration timeout, String what) {
+        return Status.DEADLINE_EXCEEDED.withDescription(String.format(
+                "%s for %d s: send the next chunk sooner, or complete the stream once the last file is sent (%s)",
+                what, timeout.toSeconds(), IDLE_TIMEOUT_KEY)).asRuntimeException();
     }
 
     @Override

@@ -140,7 +140,9 @@ public class CorpusIngestion {
             if (discard(id)) {
                 withdrawEvent(id);
             }
-            throw new LmForgeException(LmForgeException.Kind.UNAVAILABLE,
+            // A refusal that no retry can fix (say, a record too large) keeps its kind; the rest is Kafka being away.
+            LmForgeException.Kind kind = e instanceof LmForgeException refused ? refused.kind() : LmForgeException.Kind.UNAVAILABLE;
+            throw new LmForgeException(kind,
                     "corpus '" + id + "' was not kept: its corpus.ingested event could not be published (" + e.getMessage() + ")", e);
         }
         LOG.infof("corpus %s ingested: %d documents, %d lines, %d words in %.1f s", id, corpus.getStats().getDocuments(),

@@ -36,7 +36,7 @@ public final class CorpusPipeline {
 
     /** Limits and tuning, from the service's configuration. */
     public record Settings(int maxLineBytes, long maxDocumentChars, int batchDocuments, int maxExactVocabulary,
-            int languageSampleEvery, int maxLanguageSamples, int topWords) {
+            int languageSampleEvery, int maxLanguageSamples, int topWords, int topWordMaxChars, InputLimits inputLimits) {
     }
 
     /** What came out: statistics, the files read, and what a person should know. */
@@ -60,6 +60,7 @@ public final class CorpusPipeline {
         this.settings = settings;
         this.languageIdentifier = languageIdentifier;
         this.stopWords = stopWords;
+        SpecChecks.checkSpec(spec);
         this.options = spec.getCleaning();
         this.cleaner = new TextCleaner(options);
         this.boundary = spec.getDocumentBoundary();
@@ -68,9 +69,7 @@ public final class CorpusPipeline {
             allowedLanguages.add(LanguageIdentifier.requireKnown(code));
         }
         this.stopwordsLanguage = options.getStopwordsLanguage().isEmpty() ? "en" : options.getStopwordsLanguage().toLowerCase(Locale.ROOT);
-        if (options.getRemoveStopwords()) {
-            StopWords.requireSupported(stopwordsLanguage);
-        }
+        StopWords.requireSupported(stopwordsLanguage);
         if (options.getMinLineChars() < 0) {
             throw LmForgeException.invalidArgument("min_line_chars must be >= 0, got %d", options.getMinLineChars());
         }
@@ -107,7 +106,7 @@ public final class CorpusPipeline {
 
     private Result run(CorpusSource source, Sequencer sequencer) throws IOException {
         long started = System.nanoTime();
-        DocumentReader reader = new DocumentReader(boundary, settings.maxLineBytes(), settings.maxDocumentChars());
+        DocumentReader reader = new DocumentReader(boundary, settings.maxLineBytes(), settings.maxDocumentChars(), settings.inputLimits());
         List<dev.lmforge.api.v1.SourceFile> files = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         Boolean channels = null;
@@ -116,6 +115,11 @@ public final class CorpusPipeline {
         int[] languageSamples = {0};
         SourceFile file;
         while ((file = source.next()) != null) {
+            if (files.size() == settings.inputLimits().maxFiles()) {
+                throw LmForgeException.resourceExhausted("more than %d files in one corpus: merge them, or raise %s",
+                        settings.inputLimits().maxFiles(), InputLimits.MAX_FILES_KEY);
+            }
+            SpecChecks.checkFile(file);
             boolean hasChannel = file.channel() != Channel.CHANNEL_UNSPECIFIED;
             if (channels == null) {
                 channels = hasChannel;
@@ -289,7 +293,7 @@ public final class CorpusPipeline {
         Sequencer(Map<Split, OutputStream> sinks, ExecutorService thread) {
             this.sinks = sinks;
             this.thread = thread;
-            this.stats = new StatsAccumulator(settings.maxExactVocabulary());
+            this.stats = new StatsAccumulator(settings.maxExactVocabulary(), settings.topWordMaxChars());
         }
 
         /** Hands a batch over once the previous one is done, so at most two batches are in memory. */
@@ -366,8 +370,8 @@ public final class CorpusPipeline {
         long inputLines;
         long stopwordsRemoved;
 
-        StatsAccumulator(int maxExactVocabulary) {
-            vocabulary = new VocabularyCounter(maxExactVocabulary);
+        StatsAccumulator(int maxExactVocabulary, int maxWordChars) {
+            vocabulary = new VocabularyCounter(maxExactVocabulary, maxWordChars);
             for (Split s : Split.values()) {
                 splits.put(s, new long[5]);
             }

@@ -21,7 +21,9 @@ import java.util.zip.ZipException;
  * Turns one file's bytes into documents: un-gzips when the file starts with gzip's magic number,
  * refuses binary input, decodes UTF-8 strictly line by line (an invalid line is counted, never
  * silently repaired), and groups lines into documents by the chosen boundary. Streams: at most one
- * document is held in memory, and documents and lines have size limits.
+ * document is held in memory, and documents and lines have size limits. The text of all files read
+ * by one reader is bounded, and so is each gzip file's expansion, checked as it inflates so that a
+ * gzip bomb is stopped after a few megabytes.
  */
 final class DocumentReader {
 
@@ -30,11 +32,15 @@ final class DocumentReader {
     private final DocumentBoundary boundary;
     private final int maxLineBytes;
     private final long maxDocumentChars;
+    private final InputLimits limits;
+    /** Text bytes (after gunzip) of every file read so far. */
+    private long textBytes;
 
-    DocumentReader(DocumentBoundary boundary, int maxLineBytes, long maxDocumentChars) {
+    DocumentReader(DocumentBoundary boundary, int maxLineBytes, long maxDocumentChars, InputLimits limits) {
         this.boundary = boundary == DocumentBoundary.DOCUMENT_BOUNDARY_UNSPECIFIED ? DocumentBoundary.DOCUMENT_BOUNDARY_LINE : boundary;
         this.maxLineBytes = maxLineBytes;
         this.maxDocumentChars = maxDocumentChars;
+        this.limits = limits;
     }
 
     /** Receives each document, as its lines, in input order. */
@@ -65,7 +71,7 @@ final class DocumentReader {
             text = new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
         }
         try {
-            readLines(fileName, text, report, documents);
+            readLines(fileName, text, report.gzip ? counted : null, report, documents);
         } catch (ZipException | java.io.EOFException e) {
             throw LmForgeException.invalidArgument("file '%s' is not valid gzip: %s", fileName, e.getMessage());
         }
@@ -78,7 +84,9 @@ final class DocumentReader {
         return report;
     }
 
-    private void readLines(String fileName, InputStream in, FileReport report, DocumentSink documents) throws IOException {
+    /** {@code compressed} counts the bytes of a gzip file read so far; null for plain text. */
+    private void readLines(String fileName, InputStream in, CountingInputStream compressed, FileReport report,
+            DocumentSink documents) throws IOException {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         byte[] line = new byte[1024];
@@ -95,6 +103,7 @@ final class DocumentReader {
                 sniffing = offset + n < SNIFF_BYTES;
             }
             offset += n;
+            checkLimits(fileName, n, offset, compressed);
             for (int i = 0; i < n; i++) {
                 byte b = buf[i];
                 if (b != '\n') {
@@ -167,6 +176,21 @@ final class DocumentReader {
         }
         document.add(text);
         return documentChars;
+    }
+
+    private void checkLimits(String fileName, int justRead, long fileTextBytes, CountingInputStream compressed) {
+        textBytes += justRead;
+        if (textBytes > limits.maxCorpusBytes()) {
+            throw LmForgeException.resourceExhausted(
+                    "the corpus is larger than %d bytes of text (after gunzip), reached in file '%s': split it into several corpora, or raise %s",
+                    limits.maxCorpusBytes(), fileName, InputLimits.MAX_CORPUS_BYTES_KEY);
+        }
+        if (compressed != null && fileTextBytes > limits.gzipRatioCheckedAfterBytes()
+                && fileTextBytes > (long) limits.maxGzipRatio() * compressed.count) {
+            throw LmForgeException.invalidArgument(
+                    "file '%s' looks like a gzip bomb: %d compressed bytes expanded to %d bytes, more than %d:1 (%s)",
+                    fileName, compressed.count, fileTextBytes, limits.maxGzipRatio(), InputLimits.MAX_GZIP_RATIO_KEY);
+        }
     }
 
     private static void rejectBinary(String fileName, byte[] buf, int n, long offset) {

@@ -36,7 +36,7 @@ public class LanguageIdentifier {
             }
         }
         throw LmForgeException.invalidArgument(
-                "unknown language code '%s': use an ISO 639-1 code such as en, de, fr", code);
+                "unknown language code '%s': use an ISO 639-1 code such as en, de, fr", SpecChecks.shown(String.valueOf(code)));
     }
 
     private LanguageDetector detector() {

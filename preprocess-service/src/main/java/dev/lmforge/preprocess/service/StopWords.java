@@ -65,7 +65,7 @@ public final class StopWords {
     public static void requireSupported(String language) {
         if (!supports(language)) {
             throw LmForgeException.invalidArgument("no stop-word list for language '%s'; lists exist for %s",
-                    language, String.join(", ", LISTS.keySet()));
+                    SpecChecks.shown(language), String.join(", ", LISTS.keySet()));
         }
     }
 

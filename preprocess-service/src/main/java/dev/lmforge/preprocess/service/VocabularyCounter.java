@@ -11,13 +11,16 @@ import java.util.PriorityQueue;
  * slot and allocates nothing, and a word's text is kept only once, when first seen. Exact up to
  * a bound on distinct words, so a huge corpus cannot exhaust the heap; past the bound new words are
  * no longer counted one by one and the vocabulary size comes from a HyperLogLog sketch (about 1 %
- * error) that sees every word. Frequent words appear early, so the top words stay right.
+ * error) that sees every word. Frequent words appear early, so the top words stay right. Words are
+ * counted by their whole text but kept cut to a bounded length, so a corpus of huge "words" can
+ * neither fill the heap nor the statistics.
  */
 final class VocabularyCounter {
 
     private static final int HLL_BITS = 14;
 
     private final int maxExactTypes;
+    private final int maxWordChars;
     private long[] keys = new long[1 << 16];
     private long[] counts = new long[1 << 16];
     private String[] words = new String[1 << 16];
@@ -28,8 +31,12 @@ final class VocabularyCounter {
     private final byte[] registers = new byte[1 << HLL_BITS];
     private boolean overflowed;
 
-    VocabularyCounter(int maxExactTypes) {
+    VocabularyCounter(int maxExactTypes, int maxWordChars) {
+        if (maxWordChars < 2) {
+            throw new IllegalArgumentException("the longest word kept must be at least 2 characters, got " + maxWordChars);
+        }
         this.maxExactTypes = maxExactTypes;
+        this.maxWordChars = maxWordChars;
     }
 
     /** Counts the word {@code text[start, end)}, lowercased. */
@@ -70,12 +77,21 @@ final class VocabularyCounter {
         }
     }
 
-    private static String lowercase(String text, int start, int end) {
-        StringBuilder sb = new StringBuilder(end - start);
-        for (int i = start; i < end; i++) {
+    /** The word lowercased; beyond {@code maxWordChars} cut, with "…" as its last character. */
+    private String lowercase(String text, int start, int end) {
+        int kept = end - start;
+        boolean cut = kept > maxWordChars;
+        if (cut) {
+            kept = maxWordChars - 1;
+            if (Character.isHighSurrogate(text.charAt(start + kept - 1))) {
+                kept--;
+            }
+        }
+        StringBuilder sb = new StringBuilder(kept + 1);
+        for (int i = start; i < start + kept; i++) {
             sb.append(Character.toLowerCase(text.charAt(i)));
         }
-        return sb.toString();
+        return cut ? sb.append('\u2026').toString() : sb.toString();
     }
 
     private void sketch(long key) {

@@ -13,6 +13,9 @@ import dev.lmforge.common.events.Topics;
 import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ArtifactStore;
 import dev.lmforge.common.testing.EventProbe;
+import dev.lmforge.preprocess.GzipBomb;
+import dev.lmforge.api.v1.FileChunk;
+import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -249,11 +252,82 @@ class CorpusApiTest {
         given().get("/q/health/ready").then().statusCode(200);
     }
 
-    static void expectStatus(Status.Code code, String messagePart, Executable call) {
+    @Test
+    void aGzipBombIsRefusedWhileItStreamsAndLeavesNothing() throws Exception {
+        String id = unique("bomb");
+        GzipBomb bomb = new GzipBomb(1L << 30);
+        String refusal = expectStatus(Status.Code.INVALID_ARGUMENT, "lmforge.preprocess.max-gzip-ratio",
+                () -> client.ingest(CorpusSpec.newBuilder().setName(id).build(), "bomb.txt.gz", bomb));
+        // The client sends without waiting for the server, so what it generated says nothing; the service says how far it inflated.
+        java.util.regex.Matcher inflated = java.util.regex.Pattern.compile("expanded to (\\d+) bytes").matcher(refusal);
+        assertTrue(inflated.find(), refusal);
+        assertTrue(Long.parseLong(inflated.group(1)) < 32L << 20, refusal);
+        assertFalse(store.hasAny(ArtifactLayout.shared().corpusPrefix(id)), "a refused bomb left objects behind");
+        assertTrue(EventProbe.records(Topics.CORPUS_INGESTED, id, new CorpusIngestedDeserializer(), Duration.ofSeconds(2)).isEmpty());
+    }
+
+    @Test
+    void anIdleUploadFailsWithDeadlineExceededAndLeavesNothing() {
+        // The test profile sets lmforge.preprocess.upload-idle-timeout to 5 s.
+        PreprocessClient.OpenUpload silent = client.open();
+        expectStatus(Status.Code.DEADLINE_EXCEEDED, "no corpus spec for 5 s", silent::await);
+
+        String id = unique("idle");
+        PreprocessClient.OpenUpload stalled = client.open();
+        stalled.send(CorpusSpec.newBuilder().setName(id).build());
+        stalled.send(FileChunk.newBuilder().setFileName("a.txt").setData(ByteString.copyFromUtf8(documents(10, 12))).build());
+        long started = System.nanoTime();
+        expectStatus(Status.Code.DEADLINE_EXCEEDED, "lmforge.preprocess.upload-idle-timeout", stalled::await);
+        assertTrue(System.nanoTime() - started < 30_000_000_000L, "failed after about the idle timeout");
+        assertFalse(store.hasAny(ArtifactLayout.shared().corpusPrefix(id)), "an idle upload left objects behind");
+        assertTrue(EventProbe.records(Topics.CORPUS_INGESTED, id, new CorpusIngestedDeserializer(), Duration.ofSeconds(2)).isEmpty());
+        expectStatus(Status.Code.NOT_FOUND, "does not exist", () -> client.corpora.getCorpus(GetCorpusRequest.newBuilder().setCorpusId(id).build()));
+    }
+
+    @Test
+    void aCorpusOfHugeWordsIsAnnouncedByASmallEvent() {
+        StringBuilder input = new StringBuilder();
+        for (int w = 0; w < 60; w++) {
+            input.append(String.valueOf((char) ('a' + w % 26)).repeat(100_000)).append(w).append('\n');
+        }
+        String id = unique("long-words");
+        Corpus corpus = client.ingest(CorpusSpec.newBuilder().setName(id).build(), text("long.txt", input.toString()));
+        assertEquals(60, corpus.getStats().getVocabularySize());
+
+        List<ConsumerRecord<String, CorpusIngested>> events = EventProbe.records(Topics.CORPUS_INGESTED, id,
+                new CorpusIngestedDeserializer(), Duration.ofSeconds(4));
+        assertEquals(1, events.size());
+        CorpusIngested event = events.get(0).value();
+        assertTrue(event.getSerializedSize() < 16 * 1024, "corpus.ingested of " + event.getSerializedSize() + " bytes");
+        assertEquals(50, event.getStats().getTopWordsCount());
+        assertTrue(event.getStats().getTopWordsList().stream().allMatch(w -> w.getWord().length() <= 64));
+    }
+
+    @Test
+    void hostileChunksAreInvalidArguments() {
+        expectStatus(Status.Code.INVALID_ARGUMENT, "its channel is unknown",
+                () -> upload(unique("channel"), FileChunk.newBuilder().setFileName("a.txt").setChannelValue(7)));
+        expectStatus(Status.Code.INVALID_ARGUMENT, "holds a control character",
+                () -> upload(unique("nul"), FileChunk.newBuilder().setFileName("a\u0000.txt")));
+        expectStatus(Status.Code.INVALID_ARGUMENT, "document_boundary 42 is unknown",
+                () -> client.ingest(CorpusSpec.newBuilder().setName(unique("boundary")).setDocumentBoundaryValue(42).build(), text("a.txt", "x")));
+    }
+
+    private Corpus upload(String id, FileChunk.Builder chunk) {
+        PreprocessClient.OpenUpload upload = client.open();
+        upload.send(CorpusSpec.newBuilder().setName(id).build());
+        upload.send(chunk.setData(ByteString.copyFromUtf8(documents(3, 13))).build());
+        upload.requests().onCompleted();
+        return upload.await();
+    }
+
+    /** Returns the status's description. */
+    static String expectStatus(Status.Code code, String messagePart, Executable call) {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call);
         assertEquals(code, e.getStatus().getCode(), e.getStatus().toString());
         assertTrue(String.valueOf(e.getStatus().getDescription()).contains(messagePart),
                 "'" + e.getStatus().getDescription() + "' should mention '" + messagePart + "'");
+        return e.getStatus().getDescription();
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

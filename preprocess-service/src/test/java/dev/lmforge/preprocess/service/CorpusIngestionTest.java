@@ -30,6 +30,7 @@ class CorpusIngestionTest {
         final Map<String, Corpus> published = new TreeMap<>();
         final List<String> deleted = new ArrayList<>();
         boolean deleteFails;
+        final List<String> abortedSplits = new ArrayList<>();
 
         @Override
         public Optional<Corpus> find(String corpusId) {
@@ -50,6 +51,7 @@ class CorpusIngestionTest {
 
                 @Override
                 public void abort() {
+                    abortedSplits.add(corpusId + "/" + split.label());
                 }
             };
         }
@@ -90,6 +92,7 @@ class CorpusIngestionTest {
         final List<String> sent = new ArrayList<>();
         final List<String> withdrawn = new ArrayList<>();
         boolean down;
+        boolean tooLarge;
 
         @Override
         public void stageCorpusIngested(Corpus corpus) {
@@ -100,6 +103,9 @@ class CorpusIngestionTest {
         @Override
         public void sendCorpusIngested(String corpusId) {
             assertTrue(staged.contains(corpusId));
+            if (tooLarge) {
+                throw LmForgeException.resourceExhausted("Kafka refused CorpusIngested %s: the record is too large", corpusId);
+            }
             if (down) {
                 throw LmForgeException.unavailable("Kafka did not acknowledge the event within 30 s", null);
             }
@@ -173,6 +179,27 @@ class CorpusIngestionTest {
         assertTrue(events.sent.isEmpty());
     }
 
+    @Test
+    void aRefusalThatNoRetryCanFixIsNotReportedAsUnavailable() {
+        events.tooLarge = true;
+        var e = assertThrows(LmForgeException.class, () -> ingestion.ingest(CorpusSpec.newBuilder().setName("c4").build(), oneFile("text")));
+        assertEquals(LmForgeException.Kind.RESOURCE_EXHAUSTED, e.kind());
+        assertTrue(e.getMessage().contains("was not kept") && e.getMessage().contains("too large"), e.getMessage());
+        assertFalse(store.published.containsKey("c4"));
+    }
+
+    @Test
+    void aCorpusOverTheSizeLimitIsAbortedAndNeverPublished() {
+        String overOneMiB = "a line of text that is repeated\n".repeat(40_000);
+        var e = assertThrows(LmForgeException.class, () -> ingestion.ingest(CorpusSpec.newBuilder().setName("c5").build(), oneFile(overOneMiB)));
+        assertEquals(LmForgeException.Kind.RESOURCE_EXHAUSTED, e.kind());
+        assertTrue(e.getMessage().contains("lmforge.preprocess.max-corpus-bytes"), e.getMessage());
+        assertEquals(List.of("c5/train", "c5/validation", "c5/test"), store.abortedSplits, "no split is completed");
+        assertTrue(store.deleted.contains("c5"));
+        assertFalse(store.published.containsKey("c5"));
+        assertTrue(events.sent.isEmpty());
+    }
+
     static final class TestConfig implements PreprocessConfig {
         public int maxLineBytes() { return 1 << 20; }
         public long maxDocumentChars() { return 1 << 24; }
@@ -181,7 +208,13 @@ class CorpusIngestionTest {
         public int languageSampleEvery() { return 16; }
         public int maxLanguageSamples() { return 100; }
         public int topWords() { return 10; }
+        public int topWordMaxChars() { return 64; }
+        public long maxCorpusBytes() { return 1 << 20; }
+        public int maxGzipRatio() { return 100; }
+        public long gzipRatioCheckedAfterBytes() { return 1 << 16; }
+        public int maxFiles() { return 10; }
         public int uploadBufferBytes() { return 1 << 20; }
+        public Duration uploadIdleTimeout() { return Duration.ofSeconds(1); }
         public Duration eventAckTimeout() { return Duration.ofSeconds(1); }
     }
 }

@@ -6,11 +6,17 @@ import dev.lmforge.api.v1.CorpusSpec;
 import dev.lmforge.api.v1.CorpusStats;
 import dev.lmforge.api.v1.DocumentBoundary;
 import dev.lmforge.api.v1.SplitOptions;
+import dev.lmforge.api.v1.TokenizerSpec;
+import dev.lmforge.api.v1.WordCount;
 import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.preprocess.GzipBomb;
+import com.google.protobuf.ByteString;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -210,6 +216,127 @@ class CorpusPipelineTest {
         var e = assertThrows(LmForgeException.class, () -> PipelineHarness.run(CorpusSpec.newBuilder()
                 .setSplit(SplitOptions.newBuilder().setTrain(0.5).setValidation(0.1).setTest(0.1)).build(), text("a.txt", "x")));
         assertTrue(e.getMessage().contains("must sum to 1"), e.getMessage());
+    }
+
+    @Test
+    void invalidSplitFractionsAreRejectedWhateverTheirValue() {
+        for (double bad : new double[] {Double.NaN, -0.1, Double.POSITIVE_INFINITY, 1.5}) {
+            var e = assertThrows(LmForgeException.class, () -> PipelineHarness.run(CorpusSpec.newBuilder()
+                    .setSplit(SplitOptions.newBuilder().setTrain(bad).setValidation(0.5)).build(), text("a.txt", "x")));
+            assertEquals(LmForgeException.Kind.INVALID_ARGUMENT, e.kind());
+            assertTrue(e.getMessage().contains("split fractions must"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aGzipBombIsStoppedWhileItInflates() {
+        GzipBomb bomb = new GzipBomb(1L << 30);
+        var e = assertThrows(LmForgeException.class, () -> PipelineHarness.run(CorpusSpec.getDefaultInstance(), PipelineHarness.SETTINGS,
+                oneSource(new SourceFile("bomb.txt.gz", Channel.CHANNEL_UNSPECIFIED, bomb))));
+        assertEquals(LmForgeException.Kind.INVALID_ARGUMENT, e.kind());
+        assertTrue(e.getMessage().contains("'bomb.txt.gz' looks like a gzip bomb") && e.getMessage().contains("lmforge.preprocess.max-gzip-ratio"),
+                e.getMessage());
+        // The reader's 64 KiB buffers of compressed input run ahead of what it inflated (~1 MiB), yet stay far from 1 GiB.
+        assertTrue(bomb.textRead() < 64L << 20, "generated " + bomb.textRead() + " bytes before stopping");
+    }
+
+    @Test
+    void theCorpusSizeIsBoundedAfterGunzipAndAcrossFiles() throws Exception {
+        CorpusPipeline.Settings small = PipelineHarness.settings(new InputLimits(100_000, 100, 1 << 20, 100));
+        byte[] text = documents(3000).getBytes(StandardCharsets.UTF_8);
+        assertTrue(text.length > 100_000);
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+            out.write(text);
+        }
+        assertTrue(gz.size() < 100_000, "the compressed file alone fits: " + gz.size());
+        var gzipped = assertThrows(LmForgeException.class, () -> PipelineHarness.run(CorpusSpec.getDefaultInstance(), small,
+                oneSource(new SourceFile("big.txt.gz", Channel.CHANNEL_UNSPECIFIED, new ByteArrayInputStream(gz.toByteArray())))));
+        assertEquals(LmForgeException.Kind.RESOURCE_EXHAUSTED, gzipped.kind());
+        assertTrue(gzipped.getMessage().contains("larger than 100000 bytes of text") && gzipped.getMessage().contains("lmforge.preprocess.max-corpus-bytes"),
+                gzipped.getMessage());
+
+        byte[] half = documents(1800).getBytes(StandardCharsets.UTF_8);
+        assertTrue(half.length < 100_000 && 2 * half.length > 100_000);
+        List<SourceFile> files = new ArrayList<>(List.of(new SourceFile("1.txt", Channel.CHANNEL_UNSPECIFIED, new ByteArrayInputStream(half)),
+                new SourceFile("2.txt", Channel.CHANNEL_UNSPECIFIED, new ByteArrayInputStream(half))));
+        var twoFiles = assertThrows(LmForgeException.class, () -> PipelineHarness.run(CorpusSpec.getDefaultInstance(), small,
+                () -> files.isEmpty() ? null : files.remove(0)));
+        assertEquals(LmForgeException.Kind.RESOURCE_EXHAUSTED, twoFiles.kind());
+        assertTrue(twoFiles.getMessage().contains("reached in file '2.txt'"), twoFiles.getMessage());
+    }
+
+    @Test
+    void aCorpusOfHugeWordsKeepsItsStatisticsSmall() throws Exception {
+        StringBuilder input = new StringBuilder();
+        for (int w = 0; w < 200; w++) {
+            String word = String.valueOf((char) ('a' + w % 26)).repeat(20_000) + w;
+            for (int r = 0; r <= w % 3; r++) {
+                input.append(word).append('\n');
+            }
+        }
+        PipelineHarness h = PipelineHarness.run(CorpusSpec.newBuilder().setCleaning(CleaningOptions.newBuilder().setKeepDuplicates(true)).build(),
+                text("long.txt", input.toString()));
+        CorpusStats s = h.result.stats();
+        assertEquals(200, s.getVocabularySize(), "words are told apart by their whole text, not the part kept");
+        assertEquals(20, s.getTopWordsCount());
+        for (WordCount w : s.getTopWordsList()) {
+            assertEquals(64, w.getWord().length(), w.getWord());
+            assertTrue(w.getWord().endsWith("\u2026"));
+            assertEquals(3, w.getCount());
+        }
+        assertTrue(s.getSerializedSize() < 8 * 1024, "statistics of " + s.getSerializedSize() + " bytes");
+    }
+
+    @Test
+    void tooManyFilesAreRefused() {
+        CorpusPipeline.Settings twoFiles = PipelineHarness.settings(new InputLimits(1 << 20, 100, 1 << 20, 2));
+        int[] served = {0};
+        var e = assertThrows(LmForgeException.class, () -> PipelineHarness.run(CorpusSpec.getDefaultInstance(), twoFiles,
+                () -> new SourceFile("f" + served[0]++, Channel.CHANNEL_UNSPECIFIED, new ByteArrayInputStream("x".getBytes(StandardCharsets.UTF_8)))));
+        assertEquals(LmForgeException.Kind.RESOURCE_EXHAUSTED, e.kind());
+        assertTrue(e.getMessage().contains("more than 2 files") && e.getMessage().contains("lmforge.preprocess.max-files"), e.getMessage());
+        assertEquals(3, served[0], "refused at the first file too many");
+    }
+
+    @Test
+    void hostileSpecsAndFilesAreInvalidArgumentsThatSayWhy() {
+        String huge = "x".repeat(1 << 20);
+        expectInvalid("document_boundary 99 is unknown", CorpusSpec.newBuilder().setDocumentBoundaryValue(99).build(), text("a.txt", "x"));
+        expectInvalid("split.salt is 1048576 characters; at most 256",
+                CorpusSpec.newBuilder().setSplit(SplitOptions.newBuilder().setSalt(huge)).build(), text("a.txt", "x"));
+        CorpusSpec.Builder manyTags = CorpusSpec.newBuilder();
+        for (int i = 0; i < 51; i++) {
+            manyTags.putTags("t" + i, "v");
+        }
+        expectInvalid("51 tags given; at most 50", manyTags.build(), text("a.txt", "x"));
+        expectInvalid("keys must have 1-128 characters", CorpusSpec.newBuilder().putTags("k", huge).build(), text("a.txt", "x"));
+        expectInvalid("put the tokenizer model in S3", CorpusSpec.newBuilder()
+                .setAutoTokenize(TokenizerSpec.newBuilder().setModel(ByteString.copyFrom(new byte[300_000]))).build(), text("a.txt", "x"));
+        String unknownLanguage = expectInvalid("unknown language code 'xxxxx",
+                CorpusSpec.newBuilder().setCleaning(CleaningOptions.newBuilder().addLanguages(huge)).build(), text("a.txt", "x"));
+        assertTrue(unknownLanguage.length() < 300, "the message shows the code abbreviated: " + unknownLanguage.length());
+        expectInvalid("no stop-word list for language 'zz'",
+                CorpusSpec.newBuilder().setCleaning(CleaningOptions.newBuilder().setStopwordsLanguage("zz")).build(), text("a.txt", "x"));
+        expectInvalid("min_line_chars must be >= 0",
+                CorpusSpec.newBuilder().setCleaning(CleaningOptions.newBuilder().setMinLineChars(-1)).build(), text("a.txt", "x"));
+        expectInvalid("holds a control character", CorpusSpec.getDefaultInstance(), text("a\u0000.txt", "x"));
+        expectInvalid("is 2000 bytes; at most 1024", CorpusSpec.getDefaultInstance(), text("n".repeat(2000), "x"));
+        expectInvalid("its channel is unknown", CorpusSpec.getDefaultInstance(),
+                new PipelineHarness.File("a.txt", Channel.UNRECOGNIZED, "x".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String expectInvalid(String messagePart, CorpusSpec spec, PipelineHarness.File file) {
+        var e = assertThrows(LmForgeException.class, () -> PipelineHarness.run(spec, file));
+        assertEquals(LmForgeException.Kind.INVALID_ARGUMENT, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains(messagePart), "'" + e.getMessage().substring(0, Math.min(300, e.getMessage().length()))
+                + "' should mention '" + messagePart + "'");
+        return e.getMessage();
+    }
+
+    private static CorpusSource oneSource(SourceFile file) {
+        List<SourceFile> files = new ArrayList<>(List.of(file));
+        return () -> files.isEmpty() ? null : files.remove(0);
     }
 
     private static byte[] concat(byte[]... parts) {

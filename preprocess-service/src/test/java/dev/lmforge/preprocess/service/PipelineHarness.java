@@ -18,9 +18,14 @@ import java.util.Map;
 /** Runs the pipeline on in-memory files and keeps what it writes per split. */
 final class PipelineHarness {
 
-    static final CorpusPipeline.Settings SETTINGS = new CorpusPipeline.Settings(1 << 20, 1 << 24, 64, 1_000_000, 16, 2000, 20);
+    static final InputLimits LIMITS = new InputLimits(64L << 20, 100, 1 << 20, 100);
+    static final CorpusPipeline.Settings SETTINGS = settings(LIMITS);
     static final LanguageIdentifier LANGUAGES = new LanguageIdentifier();
     static final StopWords STOP_WORDS = new StopWords();
+
+    static CorpusPipeline.Settings settings(InputLimits limits) {
+        return new CorpusPipeline.Settings(1 << 20, 1 << 24, 64, 1_000_000, 16, 2000, 20, 64, limits);
+    }
 
     final Map<Split, ByteArrayOutputStream> outputs = new EnumMap<>(Split.class);
     CorpusPipeline.Result result;
@@ -32,6 +37,11 @@ final class PipelineHarness {
     }
 
     static PipelineHarness run(CorpusSpec spec, File... files) throws IOException {
+        Iterator<File> it = Arrays.asList(files).iterator();
+        return run(spec, SETTINGS, () -> it.hasNext() ? toSource(it.next()) : null);
+    }
+
+    static PipelineHarness run(CorpusSpec spec, CorpusPipeline.Settings settings, CorpusSource source) throws IOException {
         PipelineHarness h = new PipelineHarness();
         Map<Split, OutputStream> sinks = new EnumMap<>(Split.class);
         for (Split s : Split.values()) {
@@ -39,9 +49,7 @@ final class PipelineHarness {
             h.outputs.put(s, out);
             sinks.put(s, out);
         }
-        Iterator<File> it = Arrays.asList(files).iterator();
-        h.result = new CorpusPipeline(spec, SETTINGS, LANGUAGES, STOP_WORDS)
-                .run(() -> it.hasNext() ? toSource(it.next()) : null, sinks);
+        h.result = new CorpusPipeline(spec, settings, LANGUAGES, STOP_WORDS).run(source, sinks);
         return h;
     }
 
