@@ -3,6 +3,7 @@ package dev.lmforge.bench;
 import dev.lmforge.api.v1.Channel;
 import dev.lmforge.api.v1.CorpusSpec;
 import dev.lmforge.preprocess.service.CorpusPipeline;
+import dev.lmforge.preprocess.service.InputLimits;
 import dev.lmforge.preprocess.service.LanguageIdentifier;
 import dev.lmforge.preprocess.service.SourceFile;
 import dev.lmforge.preprocess.service.Split;
@@ -127,7 +128,8 @@ public final class PreprocessBench {
 
     static double pipeline(Path corpus, CorpusSpec spec, long limitBytes) throws Exception {
         HeapPeaks.reset();
-        CorpusPipeline p = new CorpusPipeline(spec, new CorpusPipeline.Settings(4 << 20, 64L << 20, 512, 2_000_000, 16, 500, 50),
+        CorpusPipeline p = new CorpusPipeline(spec, new CorpusPipeline.Settings(4 << 20, 64L << 20, 512, 2_000_000, 16, 500, 50, 64,
+                new InputLimits(10L << 30, 100, 16L << 20, 1000)),
                 new LanguageIdentifier(), new StopWords());
         Map<Split, OutputStream> sinks = new EnumMap<>(Split.class);
         for (Split s : Split.values()) {

@@ -18,6 +18,7 @@ import dev.lmforge.api.v1.TokenSequence;
 import dev.lmforge.api.v1.UnloadModelRequest;
 import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ArtifactStore;
+import dev.lmforge.common.store.ProtoJson;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -40,6 +41,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.time.Duration;
 import dev.lmforge.api.v1.ModelReady;
+import dev.lmforge.api.v1.EndpointChanged;
 import dev.lmforge.common.events.Topics;
 import dev.lmforge.common.testing.PoisonRecords;
 import java.util.concurrent.ExecutorService;
@@ -132,6 +134,29 @@ class InferenceApiTest {
         awaitState(version, ModelState.MODEL_STATE_AVAILABLE);
         poison.assertDeadLettered("inference-service", Duration.ofSeconds(30));
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void poisonRecordsOnTheEndpointsTopicGoToTheDeadLetterTopicAndTheConsumerGoesOn() throws Exception {
+        Function<String, EndpointChanged> naming = name -> EndpointChanged.newBuilder().setSchemaVersion(1)
+                .setEndpoint(Endpoint.newBuilder().setName(name).setModelVersion(modelA)).build();
+        PoisonRecords.awaitAssigned("inference-endpoints-", Topics.ENDPOINTS, Duration.ofSeconds(60));
+        String run = "poison-" + UUID.randomUUID().toString().substring(0, 8);
+        // An endpoint whose record names a model that does not exist cannot be followed.
+        String broken = run + "-broken";
+        store.put(ArtifactLayout.shared().endpoint(broken), ProtoJson.bytes(Endpoint.newBuilder().setName(broken).setModelVersion(run + "-no-model").build()),
+                "application/json");
+        PoisonRecords poison = new PoisonRecords(Topics.ENDPOINTS).sendAll(run, naming::apply, naming.apply(broken));
+        // As another replica does it: the record first, then the announcement.
+        String moved = run + "-moved";
+        store.put(ArtifactLayout.shared().endpoint(moved), ProtoJson.bytes(Endpoint.newBuilder().setName(moved).setModelVersion(modelA).build()),
+                "application/json");
+        PoisonRecords.produce(Topics.ENDPOINTS, moved, naming.apply(moved).toByteArray(), false);
+
+        awaitEndpoint(moved, modelA);
+        poison.assertDeadLettered("inference-service", Duration.ofSeconds(60));
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        store.delete(ArtifactLayout.shared().endpoint(broken));
     }
 
     @Test
