@@ -230,23 +230,37 @@ public final class ChaosSuite {
                 corpus.toString());
         sleepRandom(1500);
         crash("preprocess-service");
-        upload.waitFor(2, TimeUnit.MINUTES);
-        cli("corpus", "delete", corpusId); // a client retries from scratch: no copy may remain of the failed one
+        require(upload.waitFor(2, TimeUnit.MINUTES), "the upload ended when its service died");
+        // Either the upload finished before the kill, or nothing of it is visible: a client that retries starts afresh.
+        if (upload.exitValue() == 0) {
+            cli("corpus", "delete", corpusId);
+        } else {
+            require(!cliOk("corpus", "get", corpusId), "no corpus " + corpusId + " after its upload failed");
+        }
         cli("corpus", "ingest", "--name", corpusId, "--language", "en", "--lowercase", "--document-boundary", "blank-line", corpus.toString());
     }
 
-    /** The tokenizer-service dies during a build: after its restart the build is resumed and completes. */
+    /**
+     * The tokenizer-service dies during a build: a dataset it had recorded is resumed after its restart
+     * and completes; one it had not recorded yet does not exist, and the client's retry builds it.
+     */
     private void killDuringBuild(String corpusId) throws Exception {
         String dataset = run + "-bpe";
         Process build = cliAsync("dataset", "create", "--corpus", corpusId, "--id", dataset, "--tokenizer", "bpe", "--vocab-size", "1500");
         sleepRandom(1500);
         crash("tokenizer-service");
-        build.waitFor(2, TimeUnit.MINUTES);
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (!cliOk("dataset", "get", dataset) && System.nanoTime() < deadline) {
-            Thread.sleep(2000);
+        require(build.waitFor(2, TimeUnit.MINUTES), "the dataset command ended when its service died");
+        if (!cliOk("dataset", "get", dataset)) {
+            // killed before the dataset was recorded: nothing happened, and the client tries again
+            cli("dataset", "create", "--corpus", corpusId, "--id", dataset, "--tokenizer", "bpe", "--vocab-size", "1500");
         }
-        require(cliOutput("dataset", "get", dataset).contains("Completed"), "dataset " + dataset + " completed after the tokenizer's restart");
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        String status = "";
+        while (!status.contains("Completed") && !status.contains("Failed") && System.nanoTime() < deadline) {
+            Thread.sleep(2000);
+            status = cliOutput("dataset", "get", dataset);
+        }
+        require(status.contains("Completed"), "dataset " + dataset + " completed after the tokenizer's restart: " + status);
     }
 
     // ---- faults ----

@@ -16,15 +16,9 @@ public final class DeadLetters {
     public static final String SERVICE = "lmforge-dlq-service";
     /** How many times it was handled before it was given up. */
     public static final String ATTEMPTS = "lmforge-dlq-attempts";
-    /** Headers of the connector's own, read back by {@code dlq show} and {@code dlq replay}. */
+    /** Headers of the connector's own: the topic the record came from, and the failure's message. */
     public static final String ORIGINAL_TOPIC = "dead-letter-topic";
-    public static final String ORIGINAL_PARTITION = "dead-letter-partition";
-    public static final String ORIGINAL_OFFSET = "dead-letter-offset";
     public static final String MESSAGE = "dead-letter-reason";
-    public static final String EXCEPTION = "dead-letter-exception-class-name";
-    /** Every header that a replay strips before the record goes back to its topic. */
-    public static final String HEADER_PREFIX_CONNECTOR = "dead-letter-";
-    public static final String HEADER_PREFIX_LMFORGE = "lmforge-dlq-";
 
     public enum Reason {
         /** The bytes are not an event of the topic's type (or the record has no value). */
