@@ -501,9 +501,7 @@ public final class ChaosSuite {
     }
 
     private void lmforge(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(root.resolve("lmforge").toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+        Process p = new ProcessBuilder(command(args)).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve(".lmforge/logs/chaos-lmforge.log").toFile())).start();
         if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
             throw new IllegalStateException("./lmforge " + String.join(" ", args) + " failed (.lmforge/logs/chaos-lmforge.log)");
@@ -523,19 +521,22 @@ public final class ChaosSuite {
     }
 
     private String cliOutput(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(root.resolve("lmforge").toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command(args)).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         p.waitFor(2, TimeUnit.MINUTES);
         return out;
     }
 
     private Process cliAsync(String... args) throws IOException {
+        return new ProcessBuilder(command(args)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve(".lmforge/logs/chaos-cli.log").toFile())).start();
+    }
+
+    /** ./lmforge with these arguments: a platform command or, for anything else, the CLI. */
+    private List<String> command(String... args) {
         List<String> command = new ArrayList<>(List.of(root.resolve("lmforge").toString()));
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve(".lmforge/logs/chaos-cli.log").toFile())).start();
+        return command;
     }
 
     private void sleepRandom(int maxMillis) throws InterruptedException {

@@ -74,8 +74,9 @@ public class EventConsumer {
 
     private <T extends Message> GivenUp handle(org.eclipse.microprofile.reactive.messaging.Message<byte[]> record,
             ProtoEventDeserializer<T> decoder, EventHandler<T> handler) {
-        String topic = record.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getTopic).orElse("?");
-        Headers headers = record.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getHeaders).orElse(null);
+        var metadata = record.getMetadata(IncomingKafkaRecordMetadata.class);
+        String topic = metadata.map(IncomingKafkaRecordMetadata::getTopic).orElse("?");
+        Headers headers = metadata.map(IncomingKafkaRecordMetadata::getHeaders).orElse(null);
         T event;
         try {
             byte[] value = record.getPayload();
