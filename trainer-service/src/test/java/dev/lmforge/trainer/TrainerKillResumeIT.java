@@ -1,5 +1,6 @@
 package dev.lmforge.trainer;
 
+import dev.lmforge.common.testing.TestTokens;
 import dev.lmforge.api.v1.CheckpointConfig;
 import dev.lmforge.api.v1.CreateTrainingJobRequest;
 import dev.lmforge.api.v1.DescribeTrainingJobRequest;
@@ -106,6 +107,6 @@ class TrainerKillResumeIT {
     }
 
     private static ManagedChannel channel(int port) {
-        return ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        return ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().intercept(TestTokens.admin()).build();
     }
 }

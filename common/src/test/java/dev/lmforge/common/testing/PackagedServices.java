@@ -43,6 +43,9 @@ public final class PackagedServices implements AutoCloseable {
         pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
         pb.environment().put("LMFORGE_S3_PREFIX", "tests/");
         pb.environment().put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
+        // The packaged app runs its prod profile: trust the test signer, as the test profile does.
+        pb.environment().put("MP_JWT_VERIFY_ISSUER", TestTokens.ISSUER);
+        pb.environment().put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", TestTokens.publicKeyFile().toString());
         pb.environment().putAll(env);
         Process p = pb.start();
         processes.put(id, p);

@@ -5,6 +5,7 @@ import grpc.health.v1.HealthOuterClass.HealthCheckResponse;
 import grpc.health.v1.HealthGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.ServiceDescriptor;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
@@ -42,7 +43,7 @@ public abstract class ServiceContractTest {
 
     @BeforeEach
     void openChannel() {
-        channel = ManagedChannelBuilder.forAddress(root.getHost(), root.getPort()).usePlaintext().build();
+        channel = ManagedChannelBuilder.forAddress(root.getHost(), root.getPort()).usePlaintext().intercept(TestTokens.admin()).build();
     }
 
     @AfterEach
@@ -93,6 +94,35 @@ public abstract class ServiceContractTest {
         assertTrue(services.contains("grpc.health.v1.Health"), "health service missing from " + services);
         for (String expected : grpcServices()) {
             assertTrue(services.contains(expected), expected + " missing from " + services);
+        }
+    }
+
+    @Test
+    void grpcHealthNeedsNoToken() {
+        ManagedChannel anonymous = ManagedChannelBuilder.forAddress(root.getHost(), root.getPort()).usePlaintext().build();
+        try {
+            HealthCheckResponse health = HealthGrpc.newBlockingStub(anonymous).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .check(HealthCheckRequest.newBuilder().build());
+            assertEquals(HealthCheckResponse.ServingStatus.SERVING, health.getStatus());
+        } finally {
+            anonymous.shutdownNow();
+        }
+    }
+
+    @Test
+    void everyRpcAnswersEachCredentialAsTheRoleTableSays() throws Exception {
+        ManagedChannel bare = ManagedChannelBuilder.forAddress(root.getHost(), root.getPort()).usePlaintext().build();
+        try {
+            PermissionMatrix matrix = new PermissionMatrix();
+            for (String service : grpcServices()) {
+                String simpleName = service.substring(service.lastIndexOf('.') + 1);
+                Class<?> grpc = Class.forName("dev.lmforge.api.v1." + simpleName + "Grpc");
+                matrix.run(bare, (ServiceDescriptor) grpc.getMethod("getServiceDescriptor").invoke(null));
+            }
+            System.out.println(getClass().getSimpleName() + " " + matrix.summary());
+            assertEquals(List.of(), matrix.mismatches());
+        } finally {
+            bare.shutdownNow();
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.lmforge.inference.grpc;
 
+import dev.lmforge.common.testing.TestTokens;
 import dev.lmforge.api.v1.Endpoint;
 import dev.lmforge.api.v1.InferenceServiceGrpc;
 import dev.lmforge.api.v1.ListModelsRequest;
@@ -75,7 +76,7 @@ class EndpointReplicasIT {
 
     private InferenceServiceGrpc.InferenceServiceBlockingStub replica(String id) throws IOException, InterruptedException {
         int port = replicas.start(id, "512m", Map.of("LMFORGE_INFERENCE_MODEL_CACHE", Files.createTempDirectory("replica-" + id).toString()));
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().intercept(TestTokens.admin()).build();
         channels.add(channel);
         return InferenceServiceGrpc.newBlockingStub(channel);
     }

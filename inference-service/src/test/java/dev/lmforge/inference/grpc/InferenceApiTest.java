@@ -1,5 +1,6 @@
 package dev.lmforge.inference.grpc;
 
+import dev.lmforge.common.testing.TestTokens;
 import dev.lmforge.api.v1.Endpoint;
 import dev.lmforge.api.v1.GenerateRequest;
 import dev.lmforge.api.v1.GenerateResponse;
@@ -82,7 +83,7 @@ class InferenceApiTest {
 
     @BeforeAll
     void setUp() throws Exception {
-        channel = ManagedChannelBuilder.forAddress(root.getHost(), root.getPort()).usePlaintext().build();
+        channel = ManagedChannelBuilder.forAddress(root.getHost(), root.getPort()).usePlaintext().intercept(TestTokens.admin()).build();
         api = InferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.MINUTES);
         modelA = ModelFixtures.publish(store, "europarl-a");
         modelB = ModelFixtures.publish(store, "europarl-b");

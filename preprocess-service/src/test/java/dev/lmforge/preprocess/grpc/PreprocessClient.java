@@ -1,5 +1,6 @@
 package dev.lmforge.preprocess.grpc;
 
+import dev.lmforge.common.testing.TestTokens;
 import com.google.protobuf.ByteString;
 import dev.lmforge.api.v1.Channel;
 import dev.lmforge.api.v1.Corpus;
@@ -32,7 +33,7 @@ public final class PreprocessClient implements AutoCloseable {
     public final CorpusServiceGrpc.CorpusServiceBlockingStub corpora;
 
     public PreprocessClient(URL root) {
-        channel = ManagedChannelBuilder.forAddress(root.getHost(), root.getPort()).usePlaintext().build();
+        channel = ManagedChannelBuilder.forAddress(root.getHost(), root.getPort()).usePlaintext().intercept(TestTokens.admin()).build();
         corpora = CorpusServiceGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.MINUTES);
     }
 

@@ -1,5 +1,6 @@
 package dev.lmforge.tokenizer.grpc;
 
+import dev.lmforge.common.testing.TestTokens;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import dev.lmforge.api.v1.CorpusIngested;
@@ -92,7 +93,7 @@ class DatasetApiTest {
 
     @BeforeEach
     void connect() {
-        channel = ManagedChannelBuilder.forAddress(root.getHost(), root.getPort()).usePlaintext().build();
+        channel = ManagedChannelBuilder.forAddress(root.getHost(), root.getPort()).usePlaintext().intercept(TestTokens.admin()).build();
         datasets = DatasetServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.MINUTES);
     }
 

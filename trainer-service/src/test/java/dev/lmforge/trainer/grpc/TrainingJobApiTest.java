@@ -1,5 +1,6 @@
 package dev.lmforge.trainer.grpc;
 
+import dev.lmforge.common.testing.TestTokens;
 import dev.lmforge.api.v1.CreateTrainingJobRequest;
 import dev.lmforge.api.v1.DescribeTrainingJobRequest;
 import dev.lmforge.api.v1.JobStatus;
@@ -82,7 +83,7 @@ class TrainingJobApiTest {
 
     @BeforeEach
     void connect() {
-        channel = ManagedChannelBuilder.forAddress(root.getHost(), root.getPort()).usePlaintext().build();
+        channel = ManagedChannelBuilder.forAddress(root.getHost(), root.getPort()).usePlaintext().intercept(TestTokens.admin()).build();
         training = TrainingServiceGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.MINUTES);
     }
 
@@ -190,7 +191,7 @@ class TrainingJobApiTest {
         List<ManagedChannel> watching = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) { // %test.lmforge.trainer.max-watches
-                ManagedChannel c = ManagedChannelBuilder.forAddress(root.getHost(), root.getPort()).usePlaintext().build();
+                ManagedChannel c = ManagedChannelBuilder.forAddress(root.getHost(), root.getPort()).usePlaintext().intercept(TestTokens.admin()).build();
                 watching.add(c);
                 assertTrue(TrainingServiceGrpc.newBlockingStub(c).withDeadlineAfter(1, TimeUnit.MINUTES).watchTrainingJob(watch).hasNext());
             }
