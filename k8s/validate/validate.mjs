@@ -330,10 +330,10 @@ function tlsChecks(overlay, objects, check) {
     const service = cert.spec.dnsNames?.[0];
     const owners = serviceTarget(objects, service, ns)?.pods.map((p) => p.deployment) ?? [];
     const names = [service, `${service}.${ns}`, `${service}.${ns}.svc`, `${service}.${ns}.svc.cluster.local`];
-    check(owners.length && JSON.stringify(cert.spec.dnsNames) === JSON.stringify(names), at,
-      `dnsNames must be a Service's names (${names.join(", ")}), not ${cert.spec.dnsNames}`);
+    if (!check(owners.length, at, `its first DNS name, ${service}, is no Service of the namespace with pods`)) continue;
+    check(JSON.stringify(cert.spec.dnsNames) === JSON.stringify(names), at, `dnsNames must be the Service's names: ${names.join(", ")}`);
     if (!check(mounts.length === 1 && owners.includes(mounts[0].d), at,
-      `Secret ${cert.spec.secretName} must be mounted once, by Deployment ${owners.map((d) => d.metadata.name).join(", ") || "?"}, not by ${mounts.map((m) => m.d.metadata.name).join(", ") || "none"}`)) continue;
+      `Secret ${cert.spec.secretName} must be mounted once, by Deployment ${owners.map((d) => d.metadata.name).join(", ")}, not by ${mounts.map((m) => m.d.metadata.name).join(", ") || "none"}`)) continue;
     const { c, path } = mounts[0];
     const files = (c.env ?? []).filter((e) => e.value?.startsWith(`${path}/`)).map((e) => e.value.slice(path.length + 1));
     check(path === tlsDir && ["tls.crt", "tls.key", "ca.crt"].every((f) => files.includes(f)) && files.every((f) => ["tls.crt", "tls.key", "ca.crt"].includes(f)) &&
