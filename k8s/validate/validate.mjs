@@ -1,8 +1,11 @@
 // Validates LM Forge's Kubernetes manifests offline: renders every overlay with `kubectl kustomize`,
-// checks each object against the Kubernetes API schemas (kubernetes-models; KEDA's too), and checks
-// the platform's own rules: every container has probes, limits and a non-root, read-only context;
-// the KafkaTopic resources are exactly infra/topics.properties, which holds every topic the services
-// use; every key the ConfigMaps set is configuration some service reads.
+// checks each object against the Kubernetes API schemas (kubernetes-models; KEDA's and cert-manager's
+// too), and checks the platform's own rules: every container has probes, limits and a non-root,
+// read-only context; the KafkaTopic resources are exactly infra/topics.properties, which holds every
+// topic the services use; every key the ConfigMaps set is configuration some service reads; the
+// NetworkPolicies deny by default and allow exactly the calls the services make (simulated); the TLS
+// component's certificates are issued, and mounted by their services. A self-test breaks copies of
+// the manifests and makes sure those semantic checks notice.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -12,6 +15,11 @@ const root = resolve(import.meta.dirname, "../..");
 const failures = [];
 let checks = 0;
 const fail = (where, message) => failures.push(`${where}: ${message}`);
+const check = (ok, where, message) => {
+  checks++;
+  if (!ok) fail(where, message);
+  return ok;
+};
 
 function render(dir) {
   const out = execFileSync("kubectl", ["kustomize", dir], { encoding: "utf8" });
@@ -23,6 +31,7 @@ const overlays = {
   production: render(join(root, "k8s/overlays/production")),
   gpu: render(join(root, "k8s/overlays/gpu")),
   "production+keda": render(join(root, "k8s/validate/with-keda")),
+  "production+tls": render(join(root, "k8s/validate/with-tls")),
 };
 
 async function schemaCheck(where, obj) {
@@ -30,6 +39,8 @@ async function schemaCheck(where, obj) {
   let module;
   if (apiVersion.startsWith("keda.sh/")) {
     module = await import(`@kubernetes-models/keda/${apiVersion}`);
+  } else if (apiVersion.startsWith("cert-manager.io/")) {
+    module = await import(`@kubernetes-models/cert-manager/${apiVersion}`);
   } else if (apiVersion.startsWith("kafka.strimzi.io/")) {
     return strimziCheck(where, obj);
   } else {
@@ -132,6 +143,245 @@ function configChecks(where, configMap) {
   }
 }
 
+// NetworkPolicy semantics, simulated on the rendered objects: the policies that select a pod (in its
+// namespace) isolate it in their directions and union their rules; a peer matches by its pod and
+// namespace selectors; a rule without peers, or without ports, matches all of them. Pod IPs are not
+// known offline: an ipBlock matches an address outside the cluster, or a pod only when it is 0.0.0.0/0.
+function selects(selector, labels = {}) {
+  if (!selector) return false;
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
+  return (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
+    const has = Object.hasOwn(labels, key);
+    return { In: has && values.includes(labels[key]), NotIn: !has || !values.includes(labels[key]), Exists: has, DoesNotExist: !has }[operator];
+  });
+}
+const namespaceOf = (obj) => obj.metadata.namespace ?? "default";
+const namespaceLabels = (objects, ns) => ({
+  "kubernetes.io/metadata.name": ns,
+  ...objects.find((o) => o.kind === "Namespace" && o.metadata.name === ns)?.metadata.labels,
+});
+const podOf = (objects, d) => ({
+  name: `Deployment ${d.metadata.name}`,
+  deployment: d,
+  namespace: namespaceOf(d),
+  labels: d.spec.template.metadata?.labels ?? {},
+  nsLabels: namespaceLabels(objects, namespaceOf(d)),
+  ports: d.spec.template.spec.containers.flatMap((c) => c.ports ?? []),
+});
+const policyTypes = (p) => p.spec.policyTypes ?? ["Ingress", ...(p.spec.egress ? ["Egress"] : [])];
+
+function peerMatches(peer, policyNs, end) {
+  if (peer.ipBlock) return end.external || (["0.0.0.0/0", "::/0"].includes(peer.ipBlock.cidr) && !peer.ipBlock.except?.length);
+  if (end.external) return false;
+  const inNamespace = peer.namespaceSelector ? selects(peer.namespaceSelector, end.nsLabels) : end.namespace === policyNs;
+  return inNamespace && (!peer.podSelector || selects(peer.podSelector, end.labels));
+}
+function portMatches(ports, conn) {
+  return !ports?.length || ports.some((p) => (p.protocol ?? "TCP") === conn.protocol &&
+    (p.port === undefined || p.port === conn.port || p.port === conn.name || (p.endPort !== undefined && conn.port >= p.port && conn.port <= p.endPort)));
+}
+// Whether the policies let traffic out of `end` to `peer` (Egress) or into `end` from `peer` (Ingress).
+function lets(policies, end, direction, peer, conn) {
+  if (end.external) return true;
+  const [rules, peers] = direction === "Egress" ? ["egress", "to"] : ["ingress", "from"];
+  const isolating = policies.filter((p) => namespaceOf(p) === end.namespace && selects(p.spec.podSelector, end.labels) && policyTypes(p).includes(direction));
+  return isolating.length === 0 || isolating.some((p) => (p.spec[rules] ?? []).some((r) =>
+    portMatches(r.ports, conn) && (!r[peers]?.length || r[peers].some((x) => peerMatches(x, namespaceOf(p), peer)))));
+}
+const connects = (policies, from, to, conn) => ({
+  egress: lets(policies, from, "Egress", to, conn),
+  ingress: lets(policies, to, "Ingress", from, conn),
+});
+const why = ({ egress }, from, to) => (egress ? `no ingress rule lets it into ${to}` : `no egress rule lets ${from} out`);
+
+// A Service's pods, and the port a connection to it reaches (targetPort resolved on the pods).
+function serviceTarget(objects, name, ns, port) {
+  const svc = objects.find((o) => o.kind === "Service" && o.metadata.name === name && namespaceOf(o) === ns);
+  if (!svc) return undefined;
+  const pods = objects.filter((o) => o.kind === "Deployment" && namespaceOf(o) === ns && selects({ matchLabels: svc.spec.selector }, o.spec.template.metadata?.labels))
+    .map((d) => podOf(objects, d));
+  const sp = svc.spec.ports.find((p) => port === undefined || p.port === port) ?? svc.spec.ports[0];
+  const tp = sp.targetPort ?? sp.port;
+  const cp = pods[0]?.ports.find((p) => p.name === tp || p.containerPort === tp);
+  return { pods, conn: { port: cp?.containerPort ?? tp, name: cp?.name, protocol: sp.protocol ?? "TCP" } };
+}
+// Where a host:port of the configuration leads: a rendered Service, a Strimzi cluster's brokers, or
+// outside the namespace.
+function endpoint(objects, host, port, ns) {
+  const [name, hostNs = ns] = host.split(".");
+  const local = hostNs === ns && /^[^.]+(\.[^.]+(\.svc(\.cluster\.local)?)?)?$/.test(host);
+  const svc = local ? serviceTarget(objects, name, ns, port) : undefined;
+  if (svc?.pods.length) return svc.pods.map((pod) => [pod, svc.conn]);
+  const kafka = local && objects.find((o) => o.kind === "Kafka" && `${o.metadata.name}-kafka-bootstrap` === name);
+  if (kafka) {
+    const labels = { "strimzi.io/cluster": kafka.metadata.name, "strimzi.io/kind": "Kafka", "strimzi.io/name": `${kafka.metadata.name}-kafka`, "strimzi.io/broker-role": "true" };
+    return [[{ name: `Kafka ${kafka.metadata.name}'s brokers`, namespace: ns, labels, nsLabels: namespaceLabels(objects, ns) }, { port, protocol: "TCP" }]];
+  }
+  return [[{ name: host, external: true }, { port, protocol: "TCP" }]];
+}
+
+// The gRPC calls between services, as their configuration declares them: caller>callee.
+const serviceNames = services.map((s) => s.replace(/-service$/, ""));
+const calls = new Set(services.flatMap((s, i) => Object.keys(properties(serviceConfig[i]))
+  .map((k) => k.match(/^(?:%[\w-]+\.)?quarkus\.grpc\.clients\.([\w-]+)\.host$/)?.[1])
+  .filter((callee) => serviceNames.includes(callee))
+  .map((callee) => `${serviceNames[i]}>${callee}`)));
+
+function networkChecks(overlay, objects, check) {
+  const policies = objects.filter((o) => o.kind === "NetworkPolicy");
+  const pods = objects.filter((o) => o.kind === "Deployment").map((d) => podOf(objects, d));
+  for (const p of policies) {
+    check(pods.some((pod) => pod.namespace === namespaceOf(p) && selects(p.spec.podSelector, pod.labels)),
+      `${overlay}: NetworkPolicy ${p.metadata.name}`, "selects no Deployment's pods");
+  }
+  const deny = policies.find((p) => p.metadata.name === "default-deny");
+  const denyAt = `${overlay}: NetworkPolicy default-deny`;
+  if (check(deny, denyAt, "is missing")) {
+    check(["Ingress", "Egress"].every((t) => policyTypes(deny).includes(t)) && !deny.spec.ingress?.length && !deny.spec.egress?.length,
+      denyAt, "must isolate both directions and allow nothing");
+    for (const pod of pods) check(pod.namespace === namespaceOf(deny) && selects(deny.spec.podSelector, pod.labels), denyAt, `does not select ${pod.name}`);
+  }
+
+  const ns = namespaceOf(objects.find((o) => o.kind === "Deployment" && serviceNames.includes(o.metadata.name)));
+  const targets = Object.fromEntries(serviceNames.map((n) => [n, serviceTarget(objects, n, ns)]));
+  for (const n of serviceNames) check(targets[n]?.pods.length, `${overlay}: Service ${n}`, "is missing, or selects no Deployment");
+  for (const caller of serviceNames) {
+    for (const callee of serviceNames) {
+      if (caller === callee || !targets[caller]?.pods.length || !targets[callee]?.pods.length) continue;
+      const { conn } = targets[callee];
+      for (const from of targets[caller].pods) {
+        for (const to of targets[callee].pods) {
+          const result = connects(policies, from, to, conn);
+          const at = `${overlay}: ${caller} → ${callee}:${conn.port}`;
+          if (calls.has(`${caller}>${callee}`)) {
+            check(result.egress && result.ingress, at, `${caller}-service calls ${callee} (quarkus.grpc.clients.${callee}) but ${why(result, caller, callee)}`);
+          } else {
+            check(!(result.egress && result.ingress), at, `allowed, but ${caller}-service has no gRPC client for ${callee}`);
+          }
+        }
+      }
+    }
+  }
+
+  // The documented outside callers get in; any other pod of the namespace does not.
+  const client = { "lmforge.dev/client": "true" };
+  const callers = [
+    [true, { name: "a pod labelled lmforge.dev/client", namespace: ns, labels: client, nsLabels: namespaceLabels(objects, ns) }],
+    [true, { name: "a client pod of a namespace labelled lmforge.dev/client", namespace: "apps", labels: client, nsLabels: { "kubernetes.io/metadata.name": "apps", ...client } }],
+    [true, { name: "Prometheus in the namespace monitoring", namespace: "monitoring", labels: {}, nsLabels: { "kubernetes.io/metadata.name": "monitoring" } }],
+    [false, { name: "an unlabelled pod of the namespace", namespace: ns, labels: {}, nsLabels: namespaceLabels(objects, ns) }],
+    [false, { name: "a client pod of an unlabelled namespace", namespace: "apps", labels: client, nsLabels: { "kubernetes.io/metadata.name": "apps" } }],
+  ];
+  for (const n of serviceNames) {
+    for (const to of targets[n]?.pods ?? []) {
+      for (const [allowed, from] of callers) {
+        const { egress, ingress } = connects(policies, from, to, targets[n].conn);
+        check((egress && ingress) === allowed, `${overlay}: ${from.name} → ${n}`, allowed ? "is not let in" : "is let in: the policies deny nothing");
+      }
+    }
+  }
+
+  // Every pod that reads lmforge-config reaches the DNS, Kafka and S3 it names.
+  const config = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "lmforge-config")?.data ?? {};
+  const [kafkaHost, kafkaPort] = (config.KAFKA_BOOTSTRAP_SERVERS ?? "").split(",")[0].split(":");
+  const s3 = new URL(config.QUARKUS_S3_ENDPOINT_OVERRIDE || "https://s3.amazonaws.com");
+  const dns = { name: "kube-dns", namespace: "kube-system", labels: { "k8s-app": "kube-dns" }, nsLabels: { "kubernetes.io/metadata.name": "kube-system" } };
+  const needs = [
+    ["DNS", [[dns, { port: 53, protocol: "UDP" }]]],
+    ["Kafka", endpoint(objects, kafkaHost, Number(kafkaPort), ns)],
+    ["S3", endpoint(objects, s3.hostname, Number(s3.port || (s3.protocol === "https:" ? 443 : 80)), ns)],
+  ];
+  for (const from of pods.filter((p) => p.deployment.spec.template.spec.containers.some((c) => c.envFrom?.some((e) => e.configMapRef?.name === "lmforge-config")))) {
+    for (const [what, ends] of needs) {
+      for (const [to, conn] of ends) {
+        const result = connects(policies, from, to, conn);
+        check(result.egress && result.ingress, `${overlay}: ${from.name} → ${what} (${to.name}:${conn.port})`, why(result, from.name, to.name));
+      }
+    }
+  }
+}
+
+// cert-manager objects of the TLS component: every issuerRef resolves in the render, the CA's key
+// stays with its Issuer, and each service's certificate names its Service and is mounted, with the
+// environment that points Quarkus at it, by that Service's Deployment only.
+const tlsDir = "/etc/lmforge/tls";
+function tlsChecks(overlay, objects, check) {
+  const certs = objects.filter((o) => o.kind === "Certificate");
+  if (!certs.length) return;
+  const issuers = objects.filter((o) => o.kind === "Issuer" || o.kind === "ClusterIssuer");
+  const deployments = objects.filter((o) => o.kind === "Deployment");
+  const mounting = (secretName, ns) => deployments.filter((d) => namespaceOf(d) === ns).flatMap((d) => {
+    const spec = d.spec.template.spec;
+    const volumes = (spec.volumes ?? []).filter((v) => v.secret?.secretName === secretName).map((v) => v.name);
+    return spec.containers.flatMap((c) => (c.volumeMounts ?? []).filter((m) => volumes.includes(m.name)).map((m) => ({ d, c, path: m.mountPath })));
+  });
+  for (const cert of certs) {
+    const at = `${overlay}: Certificate ${cert.metadata.name}`;
+    const ns = namespaceOf(cert);
+    const { kind = "Issuer", name } = cert.spec.issuerRef;
+    check(issuers.some((i) => i.kind === kind && i.metadata.name === name && (kind === "ClusterIssuer" || namespaceOf(i) === ns)),
+      at, `its issuerRef ${kind} ${name} is not in the render`);
+    const mounts = mounting(cert.spec.secretName, ns);
+    if (cert.spec.isCA) {
+      check(issuers.some((i) => i.spec.ca?.secretName === cert.spec.secretName && namespaceOf(i) === ns), at, "is a CA that no Issuer uses");
+      check(mounts.length === 0, at, `the CA's key is mounted by ${mounts.map((m) => m.d.metadata.name).join(", ")}`);
+      continue;
+    }
+    const service = cert.spec.dnsNames?.[0];
+    const owners = serviceTarget(objects, service, ns)?.pods.map((p) => p.deployment) ?? [];
+    const names = [service, `${service}.${ns}`, `${service}.${ns}.svc`, `${service}.${ns}.svc.cluster.local`];
+    if (!check(owners.length, at, `its first DNS name, ${service}, is no Service of the namespace with pods`)) continue;
+    check(JSON.stringify(cert.spec.dnsNames) === JSON.stringify(names), at, `dnsNames must be the Service's names: ${names.join(", ")}`);
+    if (!check(mounts.length === 1 && owners.includes(mounts[0].d), at,
+      `Secret ${cert.spec.secretName} must be mounted once, by Deployment ${owners.map((d) => d.metadata.name).join(", ")}, not by ${mounts.map((m) => m.d.metadata.name).join(", ") || "none"}`)) continue;
+    const { c, path } = mounts[0];
+    const files = (c.env ?? []).filter((e) => e.value?.startsWith(`${path}/`)).map((e) => e.value.slice(path.length + 1));
+    check(path === tlsDir && ["tls.crt", "tls.key", "ca.crt"].every((f) => files.includes(f)) && files.every((f) => ["tls.crt", "tls.key", "ca.crt"].includes(f)) &&
+      c.env.some((e) => e.name === "LMFORGE_TLS_ENABLED" && e.value === "true"),
+      at, `container ${c.name} must mount it at ${tlsDir}, name tls.crt, tls.key and ca.crt there in its environment, and set LMFORGE_TLS_ENABLED=true`);
+    check(["startupProbe", "livenessProbe", "readinessProbe"].every((p) => !c[p]?.httpGet || c[p].httpGet.scheme === "HTTPS"),
+      at, `container ${c.name} serves TLS: its HTTP probes need scheme HTTPS`);
+  }
+  for (const issuer of issuers.filter((i) => i.spec.ca)) {
+    check(certs.some((c) => c.spec.isCA && c.spec.secretName === issuer.spec.ca.secretName && namespaceOf(c) === namespaceOf(issuer)),
+      `${overlay}: Issuer ${issuer.metadata.name}`, `its CA Secret ${issuer.spec.ca.secretName} is no CA Certificate's`);
+  }
+  for (const d of deployments.filter((d) => serviceNames.includes(d.metadata.name))) {
+    check(certs.some((cert) => mounting(cert.spec.secretName, namespaceOf(cert)).some((m) => m.d === d)),
+      `${overlay}: Deployment ${d.metadata.name}`, "mounts no Certificate's Secret while the others serve TLS");
+  }
+}
+
+// The checks above must notice a broken manifest: break copies in memory, expect a failure each.
+function selfTest() {
+  const find = (objects, kind, name) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+  const broken = [
+    ["local", "default-deny selects nothing", /default-deny: does not select/,
+      (o) => { find(o, "NetworkPolicy", "default-deny").spec.podSelector = { matchLabels: { "lmforge.dev/none": "true" } }; }],
+    ["local", "no egress from the tuner to the trainer", /tuner → trainer/,
+      (o) => o.splice(o.indexOf(find(o, "NetworkPolicy", "tuner-egress")), 1)],
+    ["local", "an allow-all policy", /inference → trainer/,
+      (o) => o.push({ kind: "NetworkPolicy", metadata: { name: "allow-all", namespace: "lmforge" }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{}], egress: [{}] } })],
+    ["local", "S3 on another port", /→ S3/,
+      (o) => { find(o, "NetworkPolicy", "s3-ingress").spec.ingress[0].ports[0].port = 9000; }],
+    ["production+tls", "the tuner mounts the trainer's certificate", /trainer-tls: Secret trainer-tls must be mounted once/,
+      (o) => { find(o, "Deployment", "tuner").spec.template.spec.volumes.find((v) => v.name === "tls").secret.secretName = "trainer-tls"; }],
+    ["production+tls", "an issuerRef to no Issuer", /issuerRef Issuer nowhere/,
+      (o) => { find(o, "Certificate", "inference-tls").spec.issuerRef.name = "nowhere"; }],
+    ["production+tls", "HTTP probes on a TLS port", /scheme HTTPS/,
+      (o) => { find(o, "Deployment", "trainer").spec.template.spec.containers[0].readinessProbe.httpGet.scheme = "HTTP"; }],
+  ];
+  for (const [overlay, what, expected, breakIt] of broken) {
+    const objects = structuredClone(overlays[overlay]);
+    breakIt(objects);
+    const found = [];
+    const record = (ok, where, message) => (ok || found.push(`${where}: ${message}`), ok);
+    networkChecks(overlay, objects, record);
+    tlsChecks(overlay, objects, record);
+    check(found.some((f) => expected.test(f)), "self-test", `the checks miss a broken manifest: ${what} (${overlay})`);
+  }
+}
+
 for (const [overlay, objects] of Object.entries(overlays)) {
   for (const obj of objects) {
     const where = `${overlay}: ${obj.kind} ${obj.metadata?.name}`;
@@ -139,8 +389,11 @@ for (const [overlay, objects] of Object.entries(overlays)) {
     if (obj.kind === "Deployment") podChecks(where, obj.spec.template.spec);
     if (obj.kind === "ConfigMap") configChecks(where, obj);
   }
+  networkChecks(overlay, objects, check);
+  tlsChecks(overlay, objects, check);
 }
 topicChecks(overlays.local);
+selfTest();
 
 if (failures.length) {
   console.error(`k8s validation: ${failures.length} problem(s) in ${checks} checks`);
