@@ -19,14 +19,16 @@ MODELS="$LMFORGE_HOME/s3/data/lmforge/training-jobs"
 MODEL=${MODEL:-$(ls -t "$MODELS" 2>/dev/null | grep '^demo-lstm-' | head -n 1 || true)}
 [ -n "$MODEL" ] && [ -f "$MODELS/$MODEL/model/manifest.json" ] || die "no model to serve: run ./lmforge demo first, or set MODEL=<training job>"
 
-"$ROOT/mvnw" -q -B install -DskipTests -pl proto,common,inference-service,bench -am
+"$ROOT/mvnw" -q -B install -DskipTests -pl proto,common,inference-service,bench,cli -am
 CP="$ROOT/bench/target/bench-0.1.0-SNAPSHOT.jar:$(cat "$ROOT/bench/target/classpath.txt")"
 export TENSORFLOW_LIBRARY_PATH="$ROOT/inference-service/target/tensorflow-natives"
 
 infra_up
 infra_env
+auth_init
+mapfile -t AUTH < <(auth_env inference-service)
 service() {
-  start_process bench-inference env QUARKUS_HTTP_PORT=$PORT "$@" \
+  start_process bench-inference env "${AUTH[@]}" QUARKUS_HTTP_PORT=$PORT "$@" \
     java -Xmx1g -XX:+UseSerialGC -jar "$ROOT/inference-service/target/quarkus-app/quarkus-run.jar"
   wait_for bench-inference 120 http_ok "$PORT" /q/health/ready
 }

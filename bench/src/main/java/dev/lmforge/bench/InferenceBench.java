@@ -75,7 +75,7 @@ public final class InferenceBench {
 
     /** A gRPC call that does no model work: what a round trip costs on this machine (loopback, HTTP/2, protobuf). */
     private static double roundTripP50(int port, String version) throws InterruptedException {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().intercept(BenchCredentials.bearer()).build();
         try {
             InferenceServiceGrpc.InferenceServiceBlockingStub api = InferenceServiceGrpc.newBlockingStub(channel);
             GetModelRequest request = GetModelRequest.newBuilder().setModelVersion(version).build();
@@ -117,7 +117,7 @@ public final class InferenceBench {
     }
 
     private static Result load(String version, int port, int seconds, int clients) throws Exception {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().intercept(BenchCredentials.bearer()).build();
         try {
             InferenceServiceGrpc.InferenceServiceBlockingStub api = InferenceServiceGrpc.newBlockingStub(channel);
             api.setEndpointModel(SetEndpointModelRequest.newBuilder().setEndpoint(Endpoint.newBuilder().setName("bench").setModelVersion(version)).build());

@@ -1,5 +1,7 @@
 package dev.lmforge.cli;
 
+import dev.lmforge.cli.auth.AuthCommand;
+import dev.lmforge.cli.auth.TokenCommand;
 import dev.lmforge.cli.corpus.CorpusCommand;
 import dev.lmforge.cli.dataset.DatasetCommand;
 import dev.lmforge.cli.deadletters.DlqCommand;
@@ -20,6 +22,6 @@ import picocli.CommandLine.Command;
         description = "Train, tune and serve LSTM language models: a client of the LM Forge services.",
         subcommands = {CorpusCommand.class, DatasetCommand.class, TokenizeCommand.class, TrainCommand.class, JobsCommand.class, TuneCommand.class,
                 PredictCommand.class, ScoreCommand.class, GenerateCommand.class, EndpointsCommand.class, ModelsCommand.class, StudyCommand.class,
-                DlqCommand.class})
+                DlqCommand.class, TokenCommand.class, AuthCommand.class})
 public class LmForgeCommand {
 }

@@ -1,5 +1,6 @@
 package dev.lmforge.cli.support;
 
+import dev.lmforge.cli.auth.Credentials;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.picocli.runtime.PicocliCommandLineFactory;
@@ -34,6 +35,10 @@ public class CliErrors {
             if (s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
                 return "DEADLINE_EXCEEDED: the service did not answer in time (LMFORGE_CLI_CALL_DEADLINE, LMFORGE_CLI_SLOW_CALL_DEADLINE); "
                         + "it may still be working: look with list or describe before you try again";
+            }
+            if (s.getCode() == Status.Code.UNAUTHENTICATED) {
+                return "UNAUTHENTICATED: " + s.getDescription() + " (the CLI sends LMFORGE_TOKEN, or the token in " + Credentials.file()
+                        + ", which ./lmforge up writes)";
             }
             return s.getCode() + ": " + (s.getDescription() == null ? "" : s.getDescription());
         }

@@ -13,8 +13,11 @@ import dev.lmforge.api.v1.StudyServiceGrpc;
 import dev.lmforge.api.v1.StudySpec;
 import dev.lmforge.api.v1.TrainingJob;
 import dev.lmforge.api.v1.TrainingServiceGrpc;
+import dev.lmforge.cli.auth.Credentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,8 +50,13 @@ class StudyEndToEndTest {
 
     @BeforeAll
     static void connect() {
-        tuner = ManagedChannelBuilder.forAddress("127.0.0.1", 8104).usePlaintext().maxInboundMessageSize(64 << 20).build();
-        trainer = ManagedChannelBuilder.forAddress("127.0.0.1", 8103).usePlaintext().build();
+        // The local admin's token, as the CLI sends it (./lmforge up wrote it).
+        Metadata bearer = new Metadata();
+        bearer.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+                "Bearer " + Credentials.token().orElseThrow(() -> new IllegalStateException("no token: run through ./lmforge test")));
+        tuner = ManagedChannelBuilder.forAddress("127.0.0.1", 8104).usePlaintext().maxInboundMessageSize(64 << 20)
+                .intercept(MetadataUtils.newAttachHeadersInterceptor(bearer)).build();
+        trainer = ManagedChannelBuilder.forAddress("127.0.0.1", 8103).usePlaintext().intercept(MetadataUtils.newAttachHeadersInterceptor(bearer)).build();
     }
 
     @AfterAll

@@ -11,6 +11,8 @@ import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.inference.service.Inference;
 import dev.lmforge.inference.service.ModelRegistry;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -43,8 +45,10 @@ public class SageMakerResource {
         this.json = json;
     }
 
+    /** A health probe (SageMaker's): open, like /q/health. */
     @GET
     @Path("ping")
+    @PermitAll
     public Response ping() {
         return registry.serving() ? Response.ok().build() : Response.status(503).entity("no model is loaded yet").build();
     }
@@ -52,6 +56,7 @@ public class SageMakerResource {
     /** The request: the fields of PredictRequest, ScoreRequest or GenerateRequest (snake_case or camelCase), plus "task". */
     @POST
     @Path("invocations")
+    @RolesAllowed({"viewer", "editor", "admin"})
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Blocking

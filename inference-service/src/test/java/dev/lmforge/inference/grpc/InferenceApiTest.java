@@ -1,6 +1,9 @@
 package dev.lmforge.inference.grpc;
 
+import dev.lmforge.common.security.Role;
+import dev.lmforge.common.security.Tenants;
 import dev.lmforge.common.testing.TestTokens;
+import io.restassured.specification.RequestSpecification;
 import dev.lmforge.api.v1.Endpoint;
 import dev.lmforge.api.v1.GenerateRequest;
 import dev.lmforge.api.v1.GenerateResponse;
@@ -325,18 +328,26 @@ class InferenceApiTest {
 
     @Test
     void sageMakerContainerContract() {
-        given().contentType("application/json").body(Map.of("task", "predict", "endpoint", endpoint, "text", "the european", "top_k", 3))
+        given().contentType("application/json").body(Map.of("task", "predict", "endpoint", endpoint, "text", "the"))
+                .when().post("/invocations").then().statusCode(401);
+        given().auth().oauth2(TestTokens.wrongSigner(Role.ADMIN, Tenants.DEFAULT)).contentType("application/json")
+                .body(Map.of("task", "predict", "endpoint", endpoint, "text", "the")).when().post("/invocations").then().statusCode(401);
+        viewer().contentType("application/json").body(Map.of("task", "predict", "endpoint", endpoint, "text", "the european", "top_k", 3))
                 .when().post("/invocations").then().statusCode(200).body("tokens", hasSize(3)).body("modelVersion", equalTo(modelA));
-        given().contentType("application/json").body(Map.of("task", "score", "endpoint", endpoint, "text", "the european parliament"))
+        viewer().contentType("application/json").body(Map.of("task", "score", "endpoint", endpoint, "text", "the european parliament"))
                 .when().post("/invocations").then().statusCode(200).body("tokens", hasSize(4));
-        given().contentType("application/json").body(Map.of("endpoint", endpoint, "prompt", "the council", "max_tokens", 5, "seed", 7))
+        viewer().contentType("application/json").body(Map.of("endpoint", endpoint, "prompt", "the council", "max_tokens", 5, "seed", 7))
                 .when().post("/invocations").then().statusCode(200).body("modelVersion", equalTo(modelA));
-        given().contentType("application/json").body(Map.of("task", "predict", "endpoint", endpoint, "text", ""))
+        viewer().contentType("application/json").body(Map.of("task", "predict", "endpoint", endpoint, "text", ""))
                 .when().post("/invocations").then().statusCode(400).body("error", equalTo("INVALID_ARGUMENT"));
-        given().contentType("application/json").body(Map.of("task", "predict", "endpoint", "nope", "text", "the"))
+        viewer().contentType("application/json").body(Map.of("task", "predict", "endpoint", "nope", "text", "the"))
                 .when().post("/invocations").then().statusCode(404);
-        given().contentType("application/json").body(Map.of("endpoint", endpoint, "prompt", "the", "temperature", "NaN"))
+        viewer().contentType("application/json").body(Map.of("endpoint", endpoint, "prompt", "the", "temperature", "NaN"))
                 .when().post("/invocations").then().statusCode(400).body("message", containsString("temperature must be a number in [0, 10.0]"));
+    }
+
+    private static RequestSpecification viewer() {
+        return given().auth().oauth2(TestTokens.token(Role.VIEWER, Tenants.DEFAULT));
     }
 
     private void setEndpoint(String name, String version) {

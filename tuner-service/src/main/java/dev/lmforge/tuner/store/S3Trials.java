@@ -10,6 +10,8 @@ import dev.lmforge.api.v1.TrainingJobSpec;
 import dev.lmforge.api.v1.TrainingServiceGrpc;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.events.EventSender;
+import dev.lmforge.common.security.ServiceIdentity;
+import dev.lmforge.common.security.Tenants;
 import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ArtifactStore;
 import dev.lmforge.common.store.PublishedDatasets;
@@ -44,7 +46,8 @@ public class S3Trials implements Trials {
             @GrpcClient("trainer") TrainingServiceGrpc.TrainingServiceBlockingStub trainer) {
         this.store = store;
         this.requests = new EventSender<>(emitter, config.eventAckTimeout());
-        this.trainer = trainer;
+        // Until resources carry tenants, every trial runs in the default one.
+        this.trainer = ServiceIdentity.inTenant(trainer, Tenants.DEFAULT);
     }
 
     @Override

@@ -18,6 +18,8 @@ import dev.lmforge.api.v1.TrainingJobSpec;
 import dev.lmforge.api.v1.TuningJob;
 import dev.lmforge.api.v1.TuningJobSpec;
 import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.common.security.ServiceIdentity;
+import dev.lmforge.common.security.Tenants;
 import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ArtifactStore;
 import dev.lmforge.common.store.ProtoJson;
@@ -50,8 +52,9 @@ public class ServicesStudyPlatform implements StudyPlatform {
 
     public ServicesStudyPlatform(@GrpcClient("preprocess") CorpusServiceGrpc.CorpusServiceBlockingStub corpora,
             @GrpcClient("tokenizer") DatasetServiceGrpc.DatasetServiceBlockingStub datasets, Trials trials, TuningJobs tuning, ArtifactStore store) {
-        this.corpora = corpora;
-        this.datasets = datasets;
+        // Until resources carry tenants, every study runs in the default one.
+        this.corpora = ServiceIdentity.inTenant(corpora, Tenants.DEFAULT);
+        this.datasets = ServiceIdentity.inTenant(datasets, Tenants.DEFAULT);
         this.trials = trials;
         this.tuning = tuning;
         this.store = store;

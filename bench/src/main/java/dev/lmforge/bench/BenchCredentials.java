@@ -1,0 +1,44 @@
+package dev.lmforge.bench;
+
+import io.grpc.ClientInterceptor;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+
+/** The benchmarks call the services as the local admin: LMFORGE_TOKEN, else the credentials file ./lmforge up wrote. */
+final class BenchCredentials {
+
+    private BenchCredentials() {
+    }
+
+    static ClientInterceptor bearer() {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token());
+        return MetadataUtils.newAttachHeadersInterceptor(headers);
+    }
+
+    private static String token() {
+        String env = System.getenv("LMFORGE_TOKEN");
+        if (env != null && !env.isBlank()) {
+            return env.trim();
+        }
+        String file = System.getenv("LMFORGE_CREDENTIALS");
+        if (file == null || !Files.isRegularFile(Path.of(file))) {
+            throw new IllegalStateException("no token: set LMFORGE_TOKEN, or run through bench/*.sh (they set LMFORGE_CREDENTIALS)");
+        }
+        Properties credentials = new Properties();
+        try (Reader in = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+            credentials.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return credentials.getProperty("token", "").trim();
+    }
+}
