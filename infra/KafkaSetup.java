@@ -48,7 +48,7 @@ public class KafkaSetup {
     public static void main(String[] args) throws Exception {
         Properties users = load(args[1]);
         String adminPassword = users.getProperty(ADMIN);
-        Map<String, Object> broker = client(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, args[0], "SCRAM-SHA-512",
+        Map<String, Object> broker = client(args[0], "SCRAM-SHA-512",
                 "org.apache.kafka.common.security.scram.ScramLoginModule", adminPassword);
         Set<String> existing = scramUsers(broker);
         List<UserScramCredentialAlteration> missing = new ArrayList<>();
@@ -60,8 +60,12 @@ public class KafkaSetup {
         }
         if (!missing.isEmpty()) {
             // Without SCRAM users, admin signs in with PLAIN, which infra.sh enables for that one start.
-            addUsers(existing == null ? client(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, args[0], "PLAIN",
+            addUsers(existing == null ? client(args[0], "PLAIN",
                     "org.apache.kafka.common.security.plain.PlainLoginModule", adminPassword) : broker, missing);
+            // the broker learns admin's new SCRAM credentials from the metadata log a moment later
+            for (int i = 0; i < 40 && existing == null && scramUsers(broker) == null; i++) {
+                Thread.sleep(250);
+            }
         }
         try (Admin admin = Admin.create(broker)) {
             createTopics(admin, load(args[2]));
@@ -69,8 +73,8 @@ public class KafkaSetup {
         }
     }
 
-    private static Map<String, Object> client(String addressKey, String address, String mechanism, String loginModule, String password) {
-        return Map.of(addressKey, address,
+    private static Map<String, Object> client(String bootstrap, String mechanism, String loginModule, String password) {
+        return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 AdminClientConfig.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT",
                 "sasl.mechanism", mechanism,
                 "sasl.jaas.config", loginModule + " required username=\"" + ADMIN + "\" password=\"" + password + "\";",
