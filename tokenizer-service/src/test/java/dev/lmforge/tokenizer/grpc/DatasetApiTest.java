@@ -228,7 +228,7 @@ class DatasetApiTest {
     @Test
     void autoModeBuildsOnceForARedeliveredCorpusIngested() throws Exception {
         String json = "{\"schemaVersion\": 1, \"corpusId\": \"" + corpus + "\", \"autoTokenize\": {\"kind\": \"TOKENIZER_KIND_WORD\", \"vocabSize\": 777}}";
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", EventProbe.bootstrap()),
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(EventProbe.client(),
                 new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < 2; i++) {
                 ProducerRecord<String, String> record = new ProducerRecord<>(Topics.CORPUS_INGESTED, corpus, json);
