@@ -96,20 +96,57 @@ infra_fetch() {
   fi
 }
 
-kafka_start() {
-  if running kafka; then create_topics; return 0; fi
-  port_open "$LMFORGE_KAFKA_PORT" && die "port $LMFORGE_KAFKA_PORT is taken by another process (set LMFORGE_KAFKA_PORT)"
-  local dir="$LMFORGE_HOME/kafka" cp="$LIB_DIR/kafka/*"
-  mkdir -p "$dir/data"
-  cat >"$dir/server.properties" <<PROPS
+# The broker's SCRAM users: the super user admin (the broker itself and KafkaSetup), one per service,
+# lmforge-cli (the operator: ./lmforge dlq, the tests' probes, the chaos bench). Outside producers
+# added with ./lmforge kafka-user join them in the users file.
+KAFKA_USERS=(admin preprocess-service tokenizer-service trainer-service tuner-service inference-service lmforge-cli)
+KAFKA_USERS_FILE="$LMFORGE_HOME/kafka/users.properties"
+KAFKA_LOCAL_ACLS="$LMFORGE_HOME/kafka/acls.properties"
+
+# kafka_password USER: the user's password from the users file.
+kafka_password() { sed -n "s/^$1=//p" "$KAFKA_USERS_FILE"; }
+
+# The variable that carries USER's password to tests, the CLI and the bench: LMFORGE_KAFKA_PASSWORD_LMFORGE_CLI...
+kafka_password_var() { local v=${1^^}; echo "LMFORGE_KAFKA_PASSWORD_${v//-/_}"; }
+
+# kafka_add_user USER: gives USER a random password in the users file (readable by its owner only).
+kafka_add_user() {
+  (umask 077; touch "$KAFKA_USERS_FILE")
+  [ -n "$(kafka_password "$1")" ] || echo "$1=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32)" >>"$KAFKA_USERS_FILE"
+}
+
+# kafka_properties [admin-plain]: the broker's configuration. Clients sign in with SCRAM-SHA-512 on
+# CLIENT; the broker reaches its controller (the same process) with PLAIN as admin, whose password is
+# written here: the controller authenticates it without the metadata it serves. admin-plain also lets
+# admin sign in with PLAIN on CLIENT, for the one start that adds SCRAM users to a broker that has
+# none. Holds admin's password: readable by its owner only.
+kafka_properties() {
+  local dir="$LMFORGE_HOME/kafka" admin_password mechanisms=SCRAM-SHA-512 plain=""
+  admin_password=$(kafka_password admin)
+  if [ "${1:-}" = admin-plain ]; then
+    mechanisms=SCRAM-SHA-512,PLAIN
+    plain="listener.name.client.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_admin=\"$admin_password\";"
+  fi
+  rm -f "$dir/server.properties"
+  (umask 077; cat >"$dir/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$LMFORGE_KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$LMFORGE_KAFKA_PORT
+listeners=CLIENT://127.0.0.1:$LMFORGE_KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=CLIENT://127.0.0.1:$LMFORGE_KAFKA_PORT
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,CLIENT:SASL_PLAINTEXT
+inter.broker.listener.name=CLIENT
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.client.sasl.enabled.mechanisms=$mechanisms
+listener.name.client.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$admin_password";
+$plain
+sasl.mechanism.controller.protocol=PLAIN
+listener.name.controller.sasl.enabled.mechanisms=PLAIN
+listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="$admin_password" user_admin="$admin_password";
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=false
+super.users=User:admin
 log.dirs=$dir/data
 num.partitions=1
 auto.create.topics.enable=false
@@ -120,23 +157,90 @@ share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 PROPS
-  local java_opts=(-Xms256m -Xmx512m -XX:+UseSerialGC "-Dlog4j2.configurationFile=$ROOT/infra/log4j2-kafka.properties")
-  if [ ! -f "$dir/data/meta.properties" ]; then
-    local cluster_id
-    cluster_id=$(java "${java_opts[@]}" -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)
-    java "${java_opts[@]}" -cp "$cp" kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" >/dev/null \
-      || die "could not format Kafka's storage in $dir/data"
-  fi
-  say "starting Kafka on $KAFKA_BOOTSTRAP"
-  start_process kafka java "${java_opts[@]}" -cp "$cp" kafka.Kafka "$dir/server.properties"
-  wait_for kafka 60 port_open "$LMFORGE_KAFKA_PORT"
-  create_topics
+  )
 }
 
-# Creates the topics of infra/topics.properties that do not exist yet.
-create_topics() {
-  java -cp "$LIB_DIR/kafka/*" "$ROOT/infra/CreateTopics.java" "$KAFKA_BOOTSTRAP" "$ROOT/infra/topics.properties" 2>>"$LOG_DIR/kafka.log" \
-    | sed 's/^/    /' >&2 || die "could not create the topics (log: $LOG_DIR/kafka.log)"
+kafka_start() {
+  if running kafka; then kafka_setup; return 0; fi
+  port_open "$LMFORGE_KAFKA_PORT" && die "port $LMFORGE_KAFKA_PORT is taken by another process (set LMFORGE_KAFKA_PORT)"
+  local dir="$LMFORGE_HOME/kafka" cp="$LIB_DIR/kafka/*" user
+  # Present once the broker's storage has the SCRAM users (formatted with them, or given them later).
+  local with_users="$dir/data/.scram-users"
+  mkdir -p "$dir/data"
+  for user in "${KAFKA_USERS[@]}"; do kafka_add_user "$user"; done
+  local java_opts=(-Xms256m -Xmx512m -XX:+UseSerialGC "-Dlog4j2.configurationFile=$ROOT/infra/log4j2-kafka.properties")
+  kafka_properties
+  if [ ! -f "$dir/data/meta.properties" ]; then
+    local cluster_id scram=()
+    cluster_id=$(java "${java_opts[@]}" -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)
+    while IFS='=' read -r user _; do
+      scram+=(--add-scram "SCRAM-SHA-512=[name=$user,password=$(kafka_password "$user")]")
+    done <"$KAFKA_USERS_FILE"
+    java "${java_opts[@]}" -cp "$cp" kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" "${scram[@]}" >/dev/null \
+      || die "could not format Kafka's storage in $dir/data"
+    touch "$with_users"
+  elif [ ! -f "$with_users" ]; then
+    # Storage formatted before the broker had users: one start where admin may also sign in with PLAIN
+    # (a password still: no door without one) gives it its users and ACLs; then the usual start.
+    say "Kafka's data in $dir/data has no SCRAM users yet: adding them and the ACLs (topics and records stay)"
+    kafka_properties admin-plain
+    start_process kafka java "${java_opts[@]}" -cp "$cp" kafka.Kafka "$dir/server.properties"
+    wait_for kafka 60 port_open "$LMFORGE_KAFKA_PORT"
+    kafka_setup
+    touch "$with_users"
+    stop_process kafka
+    kafka_properties
+  fi
+  say "starting Kafka on $KAFKA_BOOTSTRAP (SASL/SCRAM-SHA-512; passwords in $KAFKA_USERS_FILE)"
+  start_process kafka java "${java_opts[@]}" -cp "$cp" kafka.Kafka "$dir/server.properties"
+  wait_for kafka 60 port_open "$LMFORGE_KAFKA_PORT"
+  kafka_setup
+}
+
+# Adds the users, topics and ACLs the broker lacks (infra/KafkaSetup.java): the users file, the topics
+# of infra/topics.properties, the ACLs of infra/kafka-acls.properties and of outside users (kafka-user add).
+kafka_setup() {
+  local acls=("$ROOT/infra/kafka-acls.properties")
+  [ -f "$KAFKA_LOCAL_ACLS" ] && acls+=("$KAFKA_LOCAL_ACLS")
+  java "-Dlog4j2.configurationFile=$ROOT/infra/log4j2-kafka.properties" -cp "$LIB_DIR/kafka/*" "$ROOT/infra/KafkaSetup.java" "$KAFKA_BOOTSTRAP" "$KAFKA_USERS_FILE" \
+    "$ROOT/infra/topics.properties" "${acls[@]}" 2>>"$LOG_DIR/kafka.log" \
+    | sed 's/^/    /' >&2 || die "could not set up Kafka's users, topics and ACLs (log: $LOG_DIR/kafka.log)"
+}
+
+# kafka_user_add NAME [--read TOPIC] [--write TOPIC] [--group GROUP]...: a SCRAM user for a producer or
+# consumer outside the platform, with its ACLs (kept in $KAFKA_LOCAL_ACLS, applied by kafka_setup).
+kafka_user_add() {
+  local name=${1:-}
+  [[ "$name" =~ ^[A-Za-z0-9][A-Za-z0-9_-]*$ ]] || die "usage: ./lmforge kafka-user add NAME [--write TOPIC] [--read TOPIC] [--group GROUP]..."
+  shift
+  local rules=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --read | --write | --group)
+        [[ "${2:-}" =~ ^[A-Za-z0-9._-]+\*?$ ]] || die "$1 needs a topic or group name (a trailing * makes it a prefix)"
+        rules+=("$name.${1#--}=$2"); shift 2 ;;
+      *) die "unknown option $1 (--write TOPIC, --read TOPIC, --group GROUP)" ;;
+    esac
+  done
+  [ ${#rules[@]} -gt 0 ] || die "give the user something to do: --write TOPIC, --read TOPIC, --group GROUP"
+  running kafka || die "Kafka is not running: ./lmforge infra up first"
+  [[ " ${KAFKA_USERS[*]} " == *" $name "* ]] && die "$name is one of the platform's users (infra/kafka-acls.properties)"
+  kafka_add_user "$name"
+  touch "$KAFKA_LOCAL_ACLS"
+  # One line per access: a repeated option adds a name to it.
+  local rule key value current
+  for rule in "${rules[@]}"; do
+    key=${rule%%=*} value=${rule#*=}
+    current=$(sed -n "s/^$key=//p" "$KAFKA_LOCAL_ACLS")
+    if [ -z "$current" ]; then
+      echo "$rule" >>"$KAFKA_LOCAL_ACLS"
+    elif [[ ",$current," != *",$value,"* ]]; then
+      sed -i "s|^$key=.*|&,$value|" "$KAFKA_LOCAL_ACLS"
+    fi
+  done
+  kafka_setup
+  say "user $name: its password is $name= in $KAFKA_USERS_FILE; its ACLs are in $KAFKA_LOCAL_ACLS"
+  say "  e.g. kcat -b $KAFKA_BOOTSTRAP -X security.protocol=SASL_PLAINTEXT -X sasl.mechanism=SCRAM-SHA-512 -X sasl.username=$name -X sasl.password=\"\$(sed -n 's/^$name=//p' $KAFKA_USERS_FILE)\" ..."
 }
 
 s3_start() {
@@ -207,7 +311,19 @@ demo_corpus() {
 # The environment a service or a test run needs to find the local infrastructure.
 infra_env() {
   export KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP"
+  kafka_credentials_env
   export QUARKUS_S3_ENDPOINT_OVERRIDE="$S3_ENDPOINT"
   export QUARKUS_S3_AWS_CREDENTIALS_STATIC_PROVIDER_ACCESS_KEY_ID="$S3_ACCESS_KEY"
   export QUARKUS_S3_AWS_CREDENTIALS_STATIC_PROVIDER_SECRET_ACCESS_KEY="$S3_SECRET_KEY"
+}
+
+# Every platform user's password, each in its own variable (kafka_password_var), from the users file:
+# each service's tests sign in as that service, and tests, the CLI and the bench as lmforge-cli. The
+# admin's password stays in the file.
+kafka_credentials_env() {
+  [ -f "$KAFKA_USERS_FILE" ] || return 0
+  local user
+  for user in "${KAFKA_USERS[@]}"; do
+    [ "$user" = admin ] || export "$(kafka_password_var "$user")=$(kafka_password "$user")"
+  done
 }

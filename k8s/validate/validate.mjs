@@ -2,10 +2,11 @@
 // checks each object against the Kubernetes API schemas (kubernetes-models; KEDA's and cert-manager's
 // too), and checks the platform's own rules: every container has probes, limits and a non-root,
 // read-only context; the KafkaTopic resources are exactly infra/topics.properties, which holds every
-// topic the services use; every key the ConfigMaps set is configuration some service reads; the
-// NetworkPolicies deny by default and allow exactly the calls the services make (simulated); the TLS
-// component's certificates are issued, and mounted by their services. A self-test breaks copies of
-// the manifests and makes sure those semantic checks notice.
+// topic the services use; the local Kafka authenticates and authorizes, its KafkaUsers grant exactly
+// the ACLs of infra/kafka-acls.properties, and each service uses its own; every key the ConfigMaps set
+// is configuration some service reads; the NetworkPolicies deny by default and allow exactly the calls
+// the services make (simulated); the TLS component's certificates are issued, and mounted by their
+// services. A self-test breaks copies of the manifests and makes sure those semantic checks notice.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -66,6 +67,8 @@ function strimziCheck(where, obj) {
     Kafka: () => spec.kafka?.listeners?.length > 0,
     KafkaNodePool: () => spec.replicas > 0 && spec.roles?.length > 0 && spec.storage && obj.metadata.labels?.["strimzi.io/cluster"],
     KafkaTopic: () => spec.partitions > 0 && spec.replicas > 0 && obj.metadata.labels?.["strimzi.io/cluster"],
+    KafkaUser: () => spec.authentication?.type && obj.metadata.labels?.["strimzi.io/cluster"]
+      && (spec.authorization === undefined || (spec.authorization.type === "simple" && spec.authorization.acls?.every((a) => a.resource?.type && a.resource?.name !== undefined && (a.operations?.length > 0 || a.operation)))),
   }[obj.kind];
   if (!need) return fail(where, `unexpected Strimzi kind ${obj.kind}`);
   if (!need()) fail(where, `${obj.kind} lacks required fields`);
@@ -126,6 +129,43 @@ function topicChecks(objects) {
         checks++;
         if (topics[value] === undefined) fail(file, `${key}=${value} is not a topic of infra/topics.properties`);
       }
+    }
+  }
+}
+
+// Kafka access: the local broker authenticates (SCRAM-SHA-512) and authorizes every client; the
+// KafkaUsers grant exactly the ACLs of infra/kafka-acls.properties; each service signs in as its own
+// user (named like the service) with the password of that user's Secret.
+const aclTable = properties(join(root, "infra/kafka-acls.properties"));
+const accessOf = { "topic Read": "read", "topic Write": "write", "group Read": "group", "group Describe": "describe-groups" };
+function accessChecks(objects) {
+  const where = "local Kafka access";
+  checks++;
+  const kafka = objects.find((o) => o.kind === "Kafka");
+  for (const l of kafka?.spec.kafka.listeners ?? []) {
+    if (l.authentication?.type !== "scram-sha-512") fail(where, `listener ${l.name} does not authenticate with scram-sha-512`);
+  }
+  if (kafka?.spec.kafka.authorization?.type !== "simple") fail(where, "Kafka has no simple authorization");
+  if (!kafka?.spec.entityOperator?.userOperator) fail(where, "Kafka runs no User Operator (the KafkaUsers would get no credentials)");
+  const users = objects.filter((o) => o.kind === "KafkaUser");
+  const wanted = new Set(Object.entries(aclTable).flatMap(([key, names]) => {
+    const dot = key.lastIndexOf(".");
+    return names.split(",").map((n) => `${key.slice(0, dot)} ${key.slice(dot + 1)} ${n.trim()}`);
+  }));
+  const granted = new Set(users.flatMap((u) => (u.spec.authorization?.acls ?? []).flatMap((a) =>
+    (a.operations ?? [a.operation]).map((op) => {
+      const access = accessOf[`${a.resource.type} ${op}`] ?? `${a.resource.type} ${op}`;
+      return `${u.metadata.name} ${access} ${a.resource.name}${a.resource.patternType === "prefix" ? "*" : ""}`;
+    }))));
+  for (const acl of wanted) if (!granted.has(acl)) fail(where, `no KafkaUser grants "${acl}" of infra/kafka-acls.properties`);
+  for (const acl of granted) if (!wanted.has(acl)) fail(where, `a KafkaUser grants "${acl}", which infra/kafka-acls.properties does not list`);
+  for (const user of services) {
+    const d = objects.find((o) => o.kind === "Deployment" && o.metadata.labels?.["app.kubernetes.io/component"] === user);
+    if (!d) { fail(where, `no Deployment of ${user}`); continue; }
+    if (!users.some((u) => u.metadata.name === user)) fail(where, `no KafkaUser ${user} for Deployment ${d.metadata.name}`);
+    for (const c of d.spec.template.spec.containers) {
+      const ref = c.env?.find((e) => e.name === "LMFORGE_KAFKA_PASSWORD")?.valueFrom?.secretKeyRef;
+      if (ref?.name !== user || ref?.key !== "password") fail(where, `container ${c.name} of ${d.metadata.name} does not read LMFORGE_KAFKA_PASSWORD from the Secret ${user} (key password)`);
     }
   }
 }
@@ -393,6 +433,7 @@ for (const [overlay, objects] of Object.entries(overlays)) {
   tlsChecks(overlay, objects, check);
 }
 topicChecks(overlays.local);
+accessChecks(overlays.local);
 selfTest();
 
 if (failures.length) {

@@ -23,6 +23,7 @@ import dev.lmforge.api.v1.TuningJobSpec;
 import dev.lmforge.api.v1.TuningObjective;
 import dev.lmforge.api.v1.TuningServiceGrpc;
 import dev.lmforge.api.v1.TuningStrategy;
+import dev.lmforge.common.events.KafkaLogin;
 import dev.lmforge.common.events.Topics;
 import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ArtifactStore;
@@ -371,8 +372,10 @@ public final class ChaosSuite {
     /** model.ready records per job name, read from the start of the topic. */
     private static Map<String, Integer> modelReadyCounts(List<String> jobs) {
         Map<String, Integer> counts = new ConcurrentHashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new ByteArrayDeserializer())) {
+        // as the operator, who may read every topic (bench/chaos.sh exports its password)
+        Map<String, Object> config = KafkaLogin.fromEnvironment(BOOTSTRAP, KafkaLogin.OPERATOR);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.MODEL_READY).stream()
                     .map(p -> new TopicPartition(Topics.MODEL_READY, p.partition())).toList();
             consumer.assign(partitions);

@@ -29,8 +29,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -90,9 +92,18 @@ public class DeadLetterTopics {
     }
 
     private final String bootstrap;
+    private final String protocol;
+    private final String user;
+    private final Optional<String> password;
 
-    DeadLetterTopics(@ConfigProperty(name = "lmforge.kafka.bootstrap-servers") String bootstrap) {
+    DeadLetterTopics(@ConfigProperty(name = "lmforge.kafka.bootstrap-servers") String bootstrap,
+            @ConfigProperty(name = "lmforge.kafka.security-protocol") String protocol,
+            @ConfigProperty(name = "lmforge.kafka.user") String user,
+            @ConfigProperty(name = "lmforge.kafka.password") Optional<String> password) {
         this.bootstrap = bootstrap;
+        this.protocol = protocol;
+        this.user = user;
+        this.password = password;
     }
 
     /** The dead letters of every service (or of one), oldest first within a service. */
@@ -145,11 +156,11 @@ public class DeadLetterTopics {
             }
         }
         record.headers().add(REPLAYED_FROM, d.id().getBytes(StandardCharsets.UTF_8));
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis() / 2), new StringSerializer(), new ByteArraySerializer())) {
+        Map<String, Object> config = client();
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis() / 2);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
             return producer.send(record).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("Kafka refused the replay of " + d.id() + ": " + e.getCause().getMessage(), e.getCause());
@@ -159,18 +170,35 @@ public class DeadLetterTopics {
     }
 
     private List<String> topics() {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap,
-                "default.api.timeout.ms", (int) TIMEOUT.toMillis(), "request.timeout.ms", (int) TIMEOUT.toMillis() / 2))) {
+        Map<String, Object> config = client();
+        config.put("default.api.timeout.ms", (int) TIMEOUT.toMillis());
+        config.put("request.timeout.ms", (int) TIMEOUT.toMillis() / 2);
+        try (Admin admin = Admin.create(config)) {
             return admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).stream().filter(t -> t.startsWith(TOPIC_PREFIX)).toList();
         } catch (Exception e) {
-            throw new IllegalStateException("Kafka at " + bootstrap + " cannot be reached (is it running? try ./lmforge up): " + e.getMessage(), e);
+            throw new IllegalStateException("Kafka at " + bootstrap + " cannot be reached or refused " + user + " (is it running? try ./lmforge up): " + e.getMessage(), e);
         }
     }
 
     private KafkaConsumer<String, byte[]> consumer() {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()), new StringDeserializer(), new ByteArrayDeserializer());
+        Map<String, Object> config = client();
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** A client that signs in with SASL/SCRAM-SHA-512 (unless the protocol has no SASL). */
+    private Map<String, Object> client() {
+        Map<String, Object> config = new HashMap<>();
+        config.put("bootstrap.servers", bootstrap);
+        config.put("security.protocol", protocol);
+        if (protocol.startsWith("SASL")) {
+            String secret = password.orElseThrow(() -> new IllegalStateException("no Kafka password for " + user
+                    + ": run the CLI through ./lmforge (it passes lmforge-cli's from .lmforge/kafka/users.properties) or set LMFORGE_KAFKA_PASSWORD"));
+            config.put("sasl.mechanism", "SCRAM-SHA-512");
+            config.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                    + "\" password=\"" + secret + "\";");
+        }
+        return config;
     }
 }

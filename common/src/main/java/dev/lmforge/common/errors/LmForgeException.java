@@ -10,6 +10,7 @@ public class LmForgeException extends RuntimeException {
         INVALID_ARGUMENT,
         NOT_FOUND,
         ALREADY_EXISTS,
+        PERMISSION_DENIED,
         FAILED_PRECONDITION,
         RESOURCE_EXHAUSTED,
         UNAVAILABLE,
@@ -42,6 +43,10 @@ public class LmForgeException extends RuntimeException {
 
     public static LmForgeException alreadyExists(String format, Object... args) {
         return new LmForgeException(Kind.ALREADY_EXISTS, String.format(format, args));
+    }
+
+    public static LmForgeException permissionDenied(String format, Object... args) {
+        return new LmForgeException(Kind.PERMISSION_DENIED, String.format(format, args));
     }
 
     public static LmForgeException failedPrecondition(String format, Object... args) {

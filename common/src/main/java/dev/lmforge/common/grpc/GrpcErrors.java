@@ -37,6 +37,7 @@ public final class GrpcErrors {
             case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
             case NOT_FOUND -> Status.NOT_FOUND;
             case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
+            case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
             case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
             case RESOURCE_EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
             case UNAVAILABLE -> Status.UNAVAILABLE;

@@ -46,6 +46,11 @@ public final class ArtifactLayout {
         return name + "/";
     }
 
+    /** Where a tenant puts objects to import (corpora, SentencePiece models): the default import allow-list. */
+    public String importsPrefix(String tenant) {
+        return collection("imports") + tenant + "/";
+    }
+
     // Corpora: written by the preprocess-service, read by the tokenizer-service.
 
     public String corporaPrefix() {

@@ -1,5 +1,6 @@
 package dev.lmforge.common.testing;
 
+import dev.lmforge.common.events.KafkaLogin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,15 +21,23 @@ public final class EventProbe {
     private EventProbe() {
     }
 
-    public static String bootstrap() {
+    private static String bootstrap() {
         return ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+    }
+
+    /**
+     * A probe's client settings: it signs in as the operator (lmforge-cli), who may read every topic
+     * and send foreign or poison records to any; the service under test is a user of its own.
+     */
+    public static Map<String, Object> client() {
+        return KafkaLogin.fromEnvironment(bootstrap(), KafkaLogin.OPERATOR);
     }
 
     /** Every record of {@code key} that arrives within {@code wait} (waiting the full time). */
     public static <T> List<ConsumerRecord<String, T>> records(String topic, String key, Deserializer<T> values, Duration wait) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new ByteArrayDeserializer())) {
+        Map<String, Object> config = client();
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);

@@ -74,7 +74,7 @@ public final class PoisonRecords {
 
     /** Sends a record as a plain producer would: binary protobuf, or JSON with its content type. */
     public static RecordMetadata produce(String topic, String key, byte[] value, boolean json) {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", EventProbe.bootstrap()),
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(EventProbe.client(),
                 new StringSerializer(), new ByteArraySerializer())) {
             ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
             if (json) {
@@ -91,7 +91,7 @@ public final class PoisonRecords {
      * partitions of {@code topic}: a consumer that starts at the latest offset misses what was sent before.
      */
     public static void awaitAssigned(String groupPrefix, String topic, Duration wait) {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", EventProbe.bootstrap()))) {
+        try (Admin admin = Admin.create(EventProbe.client())) {
             long deadline = System.nanoTime() + wait.toNanos();
             while (System.nanoTime() < deadline) {
                 List<String> groups = admin.listConsumerGroups().all().get().stream().map(ConsumerGroupListing::groupId)
@@ -114,7 +114,7 @@ public final class PoisonRecords {
     public static void awaitConsumed(String group, String topic, String key, byte[] value, Duration wait) {
         RecordMetadata sent = produce(topic, key, value, false);
         TopicPartition partition = new TopicPartition(topic, sent.partition());
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", EventProbe.bootstrap()))) {
+        try (Admin admin = Admin.create(EventProbe.client())) {
             long deadline = System.nanoTime() + wait.toNanos();
             while (System.nanoTime() < deadline) {
                 OffsetAndMetadata committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().get(partition);
@@ -138,9 +138,9 @@ public final class PoisonRecords {
     public void assertDeadLettered(String service, Duration wait) {
         String deadLetters = DeadLetters.topic(service);
         Map<String, ConsumerRecord<String, byte[]>> found = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, EventProbe.bootstrap(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new ByteArrayDeserializer())) {
+        Map<String, Object> config = EventProbe.client();
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(deadLetters).stream()
                     .map(p -> new TopicPartition(deadLetters, p.partition())).toList();
             consumer.assign(partitions);

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -55,7 +54,7 @@ final class ModelFixtures {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     static void announce(List<String> versions) {
-        try (KafkaProducer<String, ModelReady> producer = new KafkaProducer<>(Map.of("bootstrap.servers", EventProbe.bootstrap()),
+        try (KafkaProducer<String, ModelReady> producer = new KafkaProducer<>(EventProbe.client(),
                 new StringSerializer(), (Serializer) new ProtoEventSerializer())) {
             for (String v : versions) {
                 producer.send(new ProducerRecord<>(Topics.MODEL_READY, v, ModelReady.newBuilder().setSchemaVersion(1).setTrainingJobName(v).build()));

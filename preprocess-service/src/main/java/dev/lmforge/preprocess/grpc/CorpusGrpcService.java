@@ -1,5 +1,6 @@
 package dev.lmforge.preprocess.grpc;
 
+import dev.lmforge.common.security.CallerContext;
 import dev.lmforge.api.v1.Channel;
 import dev.lmforge.api.v1.Corpus;
 import dev.lmforge.api.v1.CorpusServiceGrpc;
@@ -135,7 +136,7 @@ public class CorpusGrpcService extends CorpusServiceGrpc.CorpusServiceImplBase {
         putIfSet(channels, Channel.CHANNEL_TRAIN, request.getTrainUri());
         putIfSet(channels, Channel.CHANNEL_VALIDATION, request.getValidationUri());
         putIfSet(channels, Channel.CHANNEL_TEST, request.getTestUri());
-        unary(response, () -> ingestion.importCorpus(request.getSpec(), request.getSourceUri(), channels));
+        unary(response, () -> ingestion.importCorpus(request.getSpec(), request.getSourceUri(), channels, CallerContext.tenant()));
     }
 
     private static void putIfSet(Map<Channel, String> channels, Channel channel, String uri) {

@@ -75,8 +75,8 @@ public class CorpusIngestion {
         }
     }
 
-    /** Ingests every object under one S3 prefix, or under one prefix per channel. */
-    public Corpus importCorpus(CorpusSpec spec, String sourceUri, Map<Channel, String> channelUris) {
+    /** Ingests every object under one S3 prefix, or under one prefix per channel, of those the tenant may import. */
+    public Corpus importCorpus(CorpusSpec spec, String sourceUri, Map<Channel, String> channelUris, String tenant) {
         if (sourceUri.isEmpty() == channelUris.isEmpty()) {
             throw LmForgeException.invalidArgument("give either source_uri or the channel URIs (train_uri, validation_uri, test_uri), not %s",
                     sourceUri.isEmpty() ? "neither" : "both");
@@ -86,7 +86,7 @@ public class CorpusIngestion {
         }
         corpusId(spec);
         Map<Channel, String> prefixes = sourceUri.isEmpty() ? channelUris : Map.of(Channel.CHANNEL_UNSPECIFIED, sourceUri);
-        try (ImportSources.Source source = importSources.open(prefixes)) {
+        try (ImportSources.Source source = importSources.open(prefixes, tenant)) {
             return ingest(spec, source);
         }
     }

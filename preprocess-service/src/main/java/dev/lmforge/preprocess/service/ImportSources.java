@@ -9,9 +9,10 @@ public interface ImportSources {
 
     /**
      * The objects under each prefix, in key order, each file tagged with its prefix's channel
-     * (CHANNEL_UNSPECIFIED: split by hash). Throws INVALID_ARGUMENT when a prefix holds nothing.
+     * (CHANNEL_UNSPECIFIED: split by hash). Throws INVALID_ARGUMENT when a prefix is malformed or
+     * holds nothing, PERMISSION_DENIED when it is outside what the tenant may import, before any read.
      */
-    Source open(Map<Channel, String> prefixes);
+    Source open(Map<Channel, String> prefixes, String tenant);
 
     /** A source that must be closed, to release the object being read. */
     interface Source extends CorpusSource, AutoCloseable {

@@ -1,5 +1,6 @@
 package dev.lmforge.preprocess.store;
 
+import dev.lmforge.common.store.ImportAllowList;
 import dev.lmforge.api.v1.Channel;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.store.ArtifactStore;
@@ -12,27 +13,33 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Objects under S3 prefixes (any bucket the service's credentials reach), streamed one by one. */
+/** Objects under S3 prefixes that the tenant may import ({@link ImportAllowList}), streamed one by one. */
 @ApplicationScoped
 public class S3ImportSources implements ImportSources {
 
     private final ArtifactStore store;
+    private final ImportAllowList allowed;
 
-    public S3ImportSources(ArtifactStore store) {
+    public S3ImportSources(ArtifactStore store, ImportAllowList allowed) {
         this.store = store;
+        this.allowed = allowed;
     }
 
     private record Entry(S3Uri uri, Channel channel) {
     }
 
     @Override
-    public Source open(Map<Channel, String> prefixes) {
+    public Source open(Map<Channel, String> prefixes, String tenant) {
+        // Every prefix is checked before the first is listed: a refused one leaves no trace in S3's logs.
+        Map<Channel, S3Uri> checked = new LinkedHashMap<>();
+        prefixes.forEach((channel, uri) -> checked.put(channel, allowed.check(uri, tenant)));
         List<Entry> objects = new ArrayList<>();
-        for (Map.Entry<Channel, String> e : prefixes.entrySet()) {
-            S3Uri prefix = S3Uri.parse(e.getValue());
+        for (Map.Entry<Channel, S3Uri> e : checked.entrySet()) {
+            S3Uri prefix = e.getValue();
             int before = objects.size();
             for (ArtifactStore.StoredObject o : store.list(prefix)) {
                 if (!o.key().endsWith("/")) {

@@ -184,7 +184,8 @@ class CorpusApiTest {
 
     @Test
     void importsFromAnS3Prefix() {
-        String prefix = "imports/" + UUID.randomUUID() + "/";
+        // The default tenant's own import prefix: the default allow-list.
+        String prefix = "imports/default/" + UUID.randomUUID() + "/";
         store.put(prefix + "part-1.txt", documents(50, 5).getBytes(StandardCharsets.UTF_8), "text/plain");
         store.put(prefix + "part-2.txt", documents(50, 6).getBytes(StandardCharsets.UTF_8), "text/plain");
         String uri = "s3://" + store.bucket() + "/" + store.key(prefix);
@@ -202,6 +203,23 @@ class CorpusApiTest {
                 .setSpec(CorpusSpec.newBuilder().setName(unique("nothing"))).setSourceUri(uri + "nothing-here/").build()));
         expectStatus(Status.Code.INVALID_ARGUMENT, "not an S3 URI", () -> client.corpora.importCorpus(ImportCorpusRequest.newBuilder()
                 .setSpec(CorpusSpec.newBuilder().setName(unique("bad-uri"))).setSourceUri("/etc/passwd").build()));
+    }
+
+    @Test
+    void importsOnlyFromTheTenantsAllowedPrefixes() {
+        String own = "s3://" + store.bucket() + "/" + store.key("imports/default/");
+        for (String outside : List.of("s3://some-other-bucket/", "s3://" + store.bucket() + "/" + store.key("datasets/"),
+                "s3://" + store.bucket() + "/" + store.key("imports/team-b/x/"), "s3://" + store.bucket() + "/")) {
+            expectStatus(Status.Code.PERMISSION_DENIED, own, () -> client.corpora.importCorpus(ImportCorpusRequest.newBuilder()
+                    .setSpec(CorpusSpec.newBuilder().setName(unique("outside"))).setSourceUri(outside).build()));
+            expectStatus(Status.Code.PERMISSION_DENIED, "outside what tenant 'default' may import", () -> client.corpora.importCorpus(
+                    ImportCorpusRequest.newBuilder().setSpec(CorpusSpec.newBuilder().setName(unique("outside")))
+                            .setTrainUri(own + "x/").setValidationUri(outside).build()));
+        }
+        for (String malformed : List.of(own + "../corpora/", "s3://", "s3:///imports/", "s3://Bad_Bucket/x", own + "a//b")) {
+            expectStatus(Status.Code.INVALID_ARGUMENT, "S3 URI", () -> client.corpora.importCorpus(ImportCorpusRequest.newBuilder()
+                    .setSpec(CorpusSpec.newBuilder().setName(unique("malformed"))).setSourceUri(malformed).build()));
+        }
     }
 
     @Test

@@ -120,7 +120,7 @@ class CorpusIngestionTest {
 
     final MemoryStore store = new MemoryStore();
     final Events events = new Events();
-    final CorpusIngestion ingestion = new CorpusIngestion(store, events, prefixes -> {
+    final CorpusIngestion ingestion = new CorpusIngestion(store, events, (prefixes, tenant) -> {
         throw new UnsupportedOperationException();
     }, PipelineHarness.LANGUAGES, PipelineHarness.STOP_WORDS, new TestConfig(), new SimpleMeterRegistry());
 

@@ -1,5 +1,6 @@
 package dev.lmforge.tokenizer.events;
 
+import dev.lmforge.common.security.Tenants;
 import dev.lmforge.api.v1.CorpusIngested;
 import dev.lmforge.api.v1.TokenizerKind;
 import dev.lmforge.common.events.EventConsumer;
@@ -38,6 +39,7 @@ public class CorpusIngestedListener {
         if (!event.hasAutoTokenize() || event.getAutoTokenize().getKind() == TokenizerKind.TOKENIZER_KIND_UNSPECIFIED) {
             return;
         }
-        datasets.createForCorpus(event.getCorpusId(), event.getAutoTokenize());
+        // Until events carry their tenant, every corpus is in the default one.
+        datasets.createForCorpus(event.getCorpusId(), event.getAutoTokenize(), Tenants.DEFAULT);
     }
 }

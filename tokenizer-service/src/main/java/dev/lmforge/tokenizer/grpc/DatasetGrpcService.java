@@ -1,5 +1,6 @@
 package dev.lmforge.tokenizer.grpc;
 
+import dev.lmforge.common.security.CallerContext;
 import dev.lmforge.api.v1.CreateDatasetRequest;
 import dev.lmforge.api.v1.Dataset;
 import dev.lmforge.api.v1.DatasetServiceGrpc;
@@ -33,7 +34,7 @@ public class DatasetGrpcService extends DatasetServiceGrpc.DatasetServiceImplBas
     @Override
     @Blocking
     public void createDataset(CreateDatasetRequest request, StreamObserver<Dataset> response) {
-        unary(response, () -> datasets.create(request));
+        unary(response, () -> datasets.create(request, CallerContext.tenant()));
     }
 
     @Override

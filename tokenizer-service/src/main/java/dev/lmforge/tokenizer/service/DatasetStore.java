@@ -25,8 +25,11 @@ public interface DatasetStore {
 
     Optional<byte[]> tokenizer(Dataset dataset);
 
-    /** Any object the platform's credentials reach, by s3:// URI (an uploaded tokenizer model). */
-    java.io.InputStream open(String s3Uri);
+    /**
+     * An object the tenant may import, by s3:// URI (an uploaded tokenizer model): INVALID_ARGUMENT
+     * for a malformed URI, PERMISSION_DENIED outside the tenant's import allow-list, before any read.
+     */
+    java.io.InputStream openImport(String s3Uri, String tenant);
 
     /** A stream for one shard object; visible only once closed. Returns its key. */
     AbortableOutputStream openShard(String datasetId, String name);

@@ -73,18 +73,18 @@ public class Datasets {
     }
 
     /** Validates the request, records the dataset as InProgress and queues its build. */
-    public Dataset create(CreateDatasetRequest request) {
-        return create(request.getDatasetId(), request.getCorpusId(), request.getTokenizer(), request.getWait(), false);
+    public Dataset create(CreateDatasetRequest request, String tenant) {
+        return create(request.getDatasetId(), request.getCorpusId(), request.getTokenizer(), request.getWait(), false, tenant);
     }
 
     /** The automatic build that a corpus.ingested event asks for; a redelivered event builds nothing twice. */
-    public void createForCorpus(String corpusId, TokenizerSpec spec) {
+    public void createForCorpus(String corpusId, TokenizerSpec spec, String tenant) {
         String id = autoDatasetId(ResourceNames.requireValid("corpus id", corpusId), spec);
         if (running.containsKey(id) || store.find(id).isPresent()) {
             LOG.infof("dataset %s for corpus %s exists already; nothing to build", id, corpusId);
             return;
         }
-        create(id, corpusId, spec, false, true);
+        create(id, corpusId, spec, false, true, tenant);
     }
 
     /** {corpus}-{kind}-{vocab}, shortened with a hash when the corpus id is long. */
@@ -108,10 +108,10 @@ public class Datasets {
         };
     }
 
-    private Dataset create(String requestedId, String corpusId, TokenizerSpec spec, boolean wait, boolean auto) {
+    private Dataset create(String requestedId, String corpusId, TokenizerSpec spec, boolean wait, boolean auto, String tenant) {
         ResourceNames.requireValid("corpus id", corpusId);
         String id = requestedId.isEmpty() ? ResourceNames.generate("dataset") : ResourceNames.requireValid("dataset id", requestedId);
-        TokenizerSpec checked = validate(spec);
+        TokenizerSpec checked = validate(spec, tenant);
         Corpus corpus = corpora.find(corpusId).orElseThrow(() -> corpora.hasObjects(corpusId)
                 ? LmForgeException.failedPrecondition("corpus '%s' is not ready: it is still being ingested (or its ingestion failed)", corpusId)
                 : LmForgeException.notFound("corpus '%s' does not exist", corpusId));
@@ -145,7 +145,7 @@ public class Datasets {
         }
     }
 
-    private TokenizerSpec validate(TokenizerSpec spec) {
+    private TokenizerSpec validate(TokenizerSpec spec, String tenant) {
         TokenizerSpec.Builder b = spec.toBuilder();
         switch (spec.getKind()) {
             case TOKENIZER_KIND_WORD, TOKENIZER_KIND_BPE, TOKENIZER_KIND_UNIGRAM -> {
@@ -166,7 +166,7 @@ public class Datasets {
                 if (spec.getModel().isEmpty() == spec.getModelUri().isEmpty()) {
                     throw LmForgeException.invalidArgument("an uploaded SentencePiece model needs exactly one of model (the file's bytes) or model_uri (s3://...)");
                 }
-                byte[] model = spec.getModel().isEmpty() ? readModel(spec.getModelUri()) : spec.getModel().toByteArray();
+                byte[] model = spec.getModel().isEmpty() ? readModel(spec.getModelUri(), tenant) : spec.getModel().toByteArray();
                 Tokenizer checked = Tokenizers.uploaded(model);
                 b.setModel(ByteString.copyFrom(model)).clearModelUri().setVocabSize(checked.vocabSize());
             }
@@ -176,8 +176,8 @@ public class Datasets {
         return b.build();
     }
 
-    private byte[] readModel(String uri) {
-        try (InputStream in = store.open(uri)) {
+    private byte[] readModel(String uri, String tenant) {
+        try (InputStream in = store.openImport(uri, tenant)) {
             return in.readNBytes(MAX_MODEL_BYTES + 1);
         } catch (IOException e) {
             throw LmForgeException.unavailable("reading " + uri + " failed: " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package dev.lmforge.tokenizer.store;
 
+import dev.lmforge.common.store.ImportAllowList;
 import dev.lmforge.api.v1.Dataset;
 import dev.lmforge.api.v1.S3Location;
 import dev.lmforge.common.store.AbortableOutputStream;
@@ -24,9 +25,11 @@ import java.util.Optional;
 public class S3DatasetStore implements DatasetStore {
 
     private final ArtifactStore store;
+    private final ImportAllowList imports;
     private final ArtifactLayout layout = ArtifactLayout.shared();
 
-    public S3DatasetStore(ArtifactStore store) {
+    public S3DatasetStore(ArtifactStore store, ImportAllowList imports) {
+        this.imports = imports;
         this.store = store;
     }
 
@@ -68,8 +71,8 @@ public class S3DatasetStore implements DatasetStore {
     }
 
     @Override
-    public InputStream open(String s3Uri) {
-        return store.open(S3Uri.parse(s3Uri));
+    public InputStream openImport(String s3Uri, String tenant) {
+        return store.open(imports.check(s3Uri, tenant));
     }
 
     @Override

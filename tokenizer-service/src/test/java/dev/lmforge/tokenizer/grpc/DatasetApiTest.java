@@ -205,9 +205,30 @@ class DatasetApiTest {
     }
 
     @Test
+    void aModelIsReadFromS3OnlyInsideTheTenantsImports() throws Exception {
+        Path text = Files.createTempFile("train", ".txt");
+        Files.write(text, validation, StandardCharsets.UTF_8);
+        String key = "imports/default/" + unique("model") + ".model";
+        store.put(key, Files.readAllBytes(Spm.train(text, 500, "bpe")), "application/octet-stream");
+        Dataset d = build(unique("from-s3"), TokenizerSpec.newBuilder().setKind(TokenizerKind.TOKENIZER_KIND_SENTENCEPIECE_MODEL)
+                .setModelUri("s3://" + store.bucket() + "/" + store.key(key)).build());
+        assertEquals(JobStatus.JOB_STATUS_COMPLETED, d.getStatus(), d.getFailureReason());
+
+        for (String outside : List.of("s3://other-bucket/x.model", "s3://" + store.bucket() + "/" + store.key("imports/team-b/x.model"),
+                "s3://" + store.bucket() + "/" + store.key("datasets/" + d.getDatasetId() + "/tokenizer.model"))) {
+            expect(Status.Code.PERMISSION_DENIED, "outside what tenant 'default' may import", () -> datasets.createDataset(CreateDatasetRequest.newBuilder()
+                    .setDatasetId(unique("outside")).setCorpusId(corpus).setTokenizer(TokenizerSpec.newBuilder()
+                            .setKind(TokenizerKind.TOKENIZER_KIND_SENTENCEPIECE_MODEL).setModelUri(outside)).build()));
+        }
+        expect(Status.Code.INVALID_ARGUMENT, "not a valid S3 URI", () -> datasets.createDataset(CreateDatasetRequest.newBuilder()
+                .setDatasetId(unique("malformed")).setCorpusId(corpus).setTokenizer(TokenizerSpec.newBuilder()
+                        .setKind(TokenizerKind.TOKENIZER_KIND_SENTENCEPIECE_MODEL).setModelUri("s3://" + store.bucket() + "/imports/default/../x.model")).build()));
+    }
+
+    @Test
     void autoModeBuildsOnceForARedeliveredCorpusIngested() throws Exception {
         String json = "{\"schemaVersion\": 1, \"corpusId\": \"" + corpus + "\", \"autoTokenize\": {\"kind\": \"TOKENIZER_KIND_WORD\", \"vocabSize\": 777}}";
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", EventProbe.bootstrap()),
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(EventProbe.client(),
                 new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < 2; i++) {
                 ProducerRecord<String, String> record = new ProducerRecord<>(Topics.CORPUS_INGESTED, corpus, json);

@@ -244,7 +244,7 @@ class TrainingJobApiTest {
         store.put(checkpoint + "variables.data-00000-of-00001", "garbage".getBytes(StandardCharsets.UTF_8), "application/octet-stream");
         store.put(ArtifactLayout.shared().latestCheckpoint(name), ("{\"prefix\": \"" + checkpoint + "\", \"globalStep\": 7, \"state\": {\"globalStep\": 7}}")
                 .getBytes(StandardCharsets.UTF_8), "application/json");
-        try (KafkaProducer<String, TrainRequested> producer = new KafkaProducer<>(Map.of("bootstrap.servers", EventProbe.bootstrap()),
+        try (KafkaProducer<String, TrainRequested> producer = new KafkaProducer<>(EventProbe.client(),
                 new StringSerializer(), (org.apache.kafka.common.serialization.Serializer) new ProtoEventSerializer())) {
             producer.send(new ProducerRecord<>(Topics.TRAIN_REQUESTED, name, TrainRequested.newBuilder().setSchemaVersion(1)
                     .setSpec(TrainingJobSpec.newBuilder().setTrainingJobName(name).setDatasetId(dataset).putAllHyperparameters(SMALL)).build())).get();
