@@ -312,7 +312,13 @@ public class TuningEngine {
         try {
             trials.request(trialSpec(spec, trial));
             LOG.infof("tuning job %s: trial %s with %s", spec.getTuningJobName(), trialName, hp);
-        } catch (RuntimeException e) {
+        } catch (LmForgeException e) {
+            if (e.kind() == LmForgeException.Kind.UNAVAILABLE) {
+                // Kafka is away for a moment: the trial stays recorded and is requested again on a later tick.
+                requestAgain.add(trialName);
+                LOG.warnf("tuning job %s: trial %s could not be requested yet (%s); next tick", spec.getTuningJobName(), trialName, e.getMessage());
+                return;
+            }
             int last = job.getTrialsCount() - 1;
             job.setTrials(last, trial.toBuilder().setStatus(JobStatus.JOB_STATUS_FAILED)
                     .setFailureReason("the train.requested event could not be published: " + e.getMessage()));

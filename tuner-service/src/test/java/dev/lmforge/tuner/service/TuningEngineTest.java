@@ -74,6 +74,8 @@ class TuningEngineTest {
         final List<Map<String, String>> checked = new ArrayList<>();
         /** The tuner process "dies" (an Error nothing catches) when it is about to request this trial. */
         String dieOnRequest;
+        /** Requests fail as when Kafka is away, this many times. */
+        int kafkaAwayFor;
         final ToDoubleFunction<Map<String, String>> objective;
         int maxRunning;
 
@@ -115,6 +117,10 @@ class TuningEngineTest {
             if (spec.getTrainingJobName().equals(dieOnRequest)) {
                 dieOnRequest = null;
                 throw new ProcessKilled();
+            }
+            if (kafkaAwayFor > 0) {
+                kafkaAwayFor--;
+                throw LmForgeException.unavailable("Kafka refused TrainRequested " + spec.getTrainingJobName() + ": timed out", null);
             }
             requested.add(spec.getTrainingJobName());
             jobs.put(spec.getTrainingJobName(), TrainingJob.newBuilder().setSpec(spec).setStatus(JobStatus.JOB_STATUS_IN_PROGRESS));
@@ -192,6 +198,16 @@ class TuningEngineTest {
         assertEquals(12, (int) done.getTrialCountsByStatusOrThrow("Completed"));
         assertEquals(2, done.getParameterImportanceCount());
         assertEquals("learning_rate", done.getParameterImportance(0).getName(), "learning rate matters most here");
+    }
+
+    @Test
+    void aTrialRequestedWhileKafkaIsAwayRunsOnceItIsBack() {
+        trainer.kafkaAwayFor = 3;
+        jobs.create(spec("kafka-away", TuningStrategy.TUNING_STRATEGY_RANDOM, 4, 2));
+        TuningJob done = runToEnd("kafka-away");
+        assertEquals(JobStatus.JOB_STATUS_COMPLETED, done.getStatus());
+        assertEquals(4, (int) done.getTrialCountsByStatusOrThrow("Completed"), done.getTrialsList().toString());
+        assertEquals(4, trainer.requested.size(), "every trial ran once");
     }
 
     @Test
