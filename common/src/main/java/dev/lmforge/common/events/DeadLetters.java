@@ -25,6 +25,8 @@ public final class DeadLetters {
         UNDECODABLE("undecodable"),
         /** The event decodes but can never be handled: an invalid id, a reference to nothing. */
         INVALID("invalid"),
+        /** The event names no principal, or one the role table does not let ask for it. */
+        UNAUTHORIZED("unauthorized"),
         /** The handler failed in a way no retry can mend (a bug, a refused state). */
         FAILED("failed"),
         /** The handler kept failing with a transient error (S3 or Kafka unavailable) until the retries ran out. */

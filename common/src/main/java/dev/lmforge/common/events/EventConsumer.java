@@ -2,6 +2,10 @@ package dev.lmforge.common.events;
 
 import com.google.protobuf.Message;
 import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.common.security.AuditLog;
+import dev.lmforge.common.security.Caller;
+import dev.lmforge.common.security.EventPrincipals;
+import dev.lmforge.common.security.TokenVerifier;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
@@ -19,12 +23,14 @@ import org.jboss.logging.Logger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * How every LM Forge service consumes an event, so that no record can stop a consumer: the record's
  * bytes are decoded here (not by the connector, so undecodable bytes reach the dead-letter topic as
- * they came), the handler runs on a worker thread, a transient failure (UNAVAILABLE) is retried with
+ * they came), the principal it names must be one the role table lets ask for the topic's work
+ * ({@link EventPrincipals}), the handler runs on a worker thread, a transient failure (UNAVAILABLE) is retried with
  * exponential backoff, and a record that can never be handled, or still fails after the retries, is
  * nacked with its reason: the channel's {@code dead-letter-queue} failure strategy writes it to the
  * service's dead-letter topic and the channel goes on with the next record.
@@ -87,6 +93,20 @@ public class EventConsumer {
         } catch (RuntimeException e) {
             return giveUp(topic, DeadLetters.Reason.UNDECODABLE, 0, e);
         }
+        String key = metadata.map(m -> String.valueOf(m.getKey())).orElse("");
+        Caller causedBy;
+        try {
+            causedBy = EventPrincipals.authorize(topic, event);
+        } catch (TokenVerifier.AccessDenied e) {
+            AuditLog.record("unknown", "", topic, key, "PERMISSION_DENIED: " + e.getMessage());
+            return giveUp(topic, DeadLetters.Reason.UNAUTHORIZED, 0, e);
+        }
+        GivenUp outcome = run(topic, event, handler);
+        AuditLog.record(causedBy, topic, key, outcome == null ? "OK" : outcome.reason().header.toUpperCase(Locale.ROOT));
+        return outcome;
+    }
+
+    private <T extends Message> GivenUp run(String topic, T event, EventHandler<T> handler) {
         AtomicInteger attempts = new AtomicInteger();
         try {
             transientRetries.call(() -> {
@@ -113,7 +133,7 @@ public class EventConsumer {
         headers.add(DeadLetters.REASON, bytes(reason.header));
         headers.add(DeadLetters.SERVICE, bytes(service));
         headers.add(DeadLetters.ATTEMPTS, bytes(Integer.toString(attempts)));
-        return new GivenUp(cause, OutgoingKafkaRecordMetadata.builder().withHeaders(headers).build());
+        return new GivenUp(cause, reason, OutgoingKafkaRecordMetadata.builder().withHeaders(headers).build());
     }
 
     static DeadLetters.Reason reasonOf(Throwable e) {
@@ -134,6 +154,6 @@ public class EventConsumer {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private record GivenUp(Throwable cause, OutgoingKafkaRecordMetadata<?> headers) {
+    private record GivenUp(Throwable cause, DeadLetters.Reason reason, OutgoingKafkaRecordMetadata<?> headers) {
     }
 }

@@ -3,6 +3,8 @@ package dev.lmforge.common.testing;
 import com.google.protobuf.Message;
 import dev.lmforge.common.events.DeadLetters;
 import dev.lmforge.common.events.EventHeaders;
+import dev.lmforge.common.security.Role;
+import dev.lmforge.common.security.Tenants;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -62,13 +64,19 @@ public final class PoisonRecords {
         send(run + "-wrong-json-type", "{\"schemaVersion\": {\"nested\": true}}".getBytes(StandardCharsets.UTF_8), true, undecodable);
         send(run + "-empty", new byte[0], false, undecodable);
         send(run + "-tombstone", null, false, undecodable);
-        send(run + "-dot-dot", naming.apply("../x").toByteArray(), false, invalid);
-        send(run + "-nul", naming.apply("a\u0000b").toByteArray(), false, invalid);
-        send(run + "-300-chars", naming.apply("x".repeat(300)).toByteArray(), false, invalid);
-        send(run + "-empty-id", naming.apply("").toByteArray(), false, invalid);
+        send(run + "-dot-dot", TestPrincipals.byAdmin(naming.apply("../x")).toByteArray(), false, invalid);
+        send(run + "-nul", TestPrincipals.byAdmin(naming.apply("a\u0000b")).toByteArray(), false, invalid);
+        send(run + "-300-chars", TestPrincipals.byAdmin(naming.apply("x".repeat(300))).toByteArray(), false, invalid);
+        send(run + "-empty-id", TestPrincipals.byAdmin(naming.apply("")).toByteArray(), false, invalid);
         if (missingReference != null) {
-            send(run + "-missing", missingReference.toByteArray(), false, invalid);
+            send(run + "-missing", TestPrincipals.byAdmin(missingReference).toByteArray(), false, invalid);
         }
+        // Well-formed events that no one with the right may have asked for: refused before any work.
+        String unauthorized = DeadLetters.Reason.UNAUTHORIZED.header;
+        send(run + "-no-principal", TestPrincipals.withoutPrincipal(naming.apply(run + "-no-principal")).toByteArray(), false, unauthorized);
+        send(run + "-viewer", TestPrincipals.causedBy(naming.apply(run + "-viewer"), Role.VIEWER, Tenants.DEFAULT).toByteArray(), false, unauthorized);
+        send(run + "-other-tenant", TestPrincipals.causedBy(naming.apply(run + "-other-tenant"), Role.ADMIN, "other-tenant").toByteArray(),
+                false, unauthorized);
         return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.lmforge.inference.events;
 
+import dev.lmforge.api.v1.Principal;
 import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.Endpoint;
 import dev.lmforge.api.v1.EndpointChanged;
@@ -23,7 +24,8 @@ public class KafkaEndpointChanges implements EndpointChanges {
     }
 
     @Override
-    public void announce(Endpoint endpoint) {
-        sender.send(endpoint.getName(), EndpointChanged.newBuilder().setSchemaVersion(1).setEndpoint(endpoint).setChangedAt(Timestamps.now()).build());
+    public void announce(Endpoint endpoint, Principal changedBy) {
+        sender.send(endpoint.getName(), EndpointChanged.newBuilder().setSchemaVersion(1).setEndpoint(endpoint).setChangedAt(Timestamps.now())
+                .setCausedBy(changedBy).build());
     }
 }

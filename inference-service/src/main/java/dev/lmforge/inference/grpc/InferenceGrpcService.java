@@ -1,5 +1,8 @@
 package dev.lmforge.inference.grpc;
 
+import dev.lmforge.common.security.EventPrincipals;
+import dev.lmforge.common.security.CallerContext;
+import dev.lmforge.api.v1.Principal;
 import dev.lmforge.api.v1.Endpoint;
 import dev.lmforge.api.v1.GenerateRequest;
 import dev.lmforge.api.v1.GenerateResponse;
@@ -87,7 +90,7 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
     @Override
     @Blocking
     public void setEndpointModel(SetEndpointModelRequest request, StreamObserver<Endpoint> response) {
-        unary(response, () -> endpoints.set(request.getEndpoint()));
+        unary(response, () -> endpoints.set(request.getEndpoint(), EventPrincipals.describe(Principal.newBuilder(), CallerContext.current()).build()));
     }
 
     @Override

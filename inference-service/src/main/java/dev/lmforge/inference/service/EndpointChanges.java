@@ -1,10 +1,11 @@
 package dev.lmforge.inference.service;
 
+import dev.lmforge.api.v1.Principal;
 import dev.lmforge.api.v1.Endpoint;
 
 /** Tells the other replicas that an endpoint changed (lmforge.endpoints in the service). */
 public interface EndpointChanges {
 
     /** Returns once the change is durable in Kafka; UNAVAILABLE otherwise. */
-    void announce(Endpoint endpoint);
+    void announce(Endpoint endpoint, Principal changedBy);
 }

@@ -1,5 +1,6 @@
 package dev.lmforge.inference.service;
 
+import dev.lmforge.api.v1.Principal;
 import dev.lmforge.api.v1.Endpoint;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.naming.ResourceNames;
@@ -27,10 +28,11 @@ public class Endpoints {
         this.changes = changes;
     }
 
-    public Endpoint set(Endpoint endpoint) {
+    /** Points the endpoint here, then tells the other replicas, naming who changed it. */
+    public Endpoint set(Endpoint endpoint, Principal changedBy) {
         Endpoint set = registry.setEndpoint(endpoint);
         try {
-            changes.announce(set);
+            changes.announce(set, changedBy);
         } catch (LmForgeException e) {
             throw LmForgeException.unavailable("endpoint " + set.getName() + " is switched here and recorded, but the other replicas could "
                     + "not be told (" + e.getMessage() + "); they follow at their next start: call SetEndpointModel again to tell them now", e);

@@ -1,5 +1,6 @@
 package dev.lmforge.inference.grpc;
 
+import dev.lmforge.common.testing.TestPrincipals;
 import dev.lmforge.common.security.Role;
 import dev.lmforge.common.security.Tenants;
 import dev.lmforge.common.testing.TestTokens;
@@ -128,7 +129,7 @@ class InferenceApiTest {
 
     @Test
     void poisonRecordsGoToTheDeadLetterTopicAndTheConsumerGoesOn() throws Exception {
-        Function<String, ModelReady> naming = v -> ModelReady.newBuilder().setSchemaVersion(1).setTrainingJobName(v).build();
+        Function<String, ModelReady> naming = v -> TestPrincipals.byEditor(ModelReady.newBuilder().setSchemaVersion(1).setTrainingJobName(v).build());
         PoisonRecords.awaitAssigned("inference-", Topics.MODEL_READY, Duration.ofSeconds(60));
         String run = "poison-" + UUID.randomUUID().toString().substring(0, 8);
         PoisonRecords poison = new PoisonRecords(Topics.MODEL_READY).sendAll(run, naming::apply, naming.apply(run + "-no-such-model"));
@@ -142,8 +143,8 @@ class InferenceApiTest {
 
     @Test
     void poisonRecordsOnTheEndpointsTopicGoToTheDeadLetterTopicAndTheConsumerGoesOn() throws Exception {
-        Function<String, EndpointChanged> naming = name -> EndpointChanged.newBuilder().setSchemaVersion(1)
-                .setEndpoint(Endpoint.newBuilder().setName(name).setModelVersion(modelA)).build();
+        Function<String, EndpointChanged> naming = name -> TestPrincipals.byAdmin(EndpointChanged.newBuilder().setSchemaVersion(1)
+                .setEndpoint(Endpoint.newBuilder().setName(name).setModelVersion(modelA)).build());
         PoisonRecords.awaitAssigned("inference-endpoints-", Topics.ENDPOINTS, Duration.ofSeconds(60));
         String run = "poison-" + UUID.randomUUID().toString().substring(0, 8);
         // An endpoint whose record names a model that does not exist cannot be followed.

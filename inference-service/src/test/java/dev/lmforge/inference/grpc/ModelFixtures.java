@@ -1,5 +1,6 @@
 package dev.lmforge.inference.grpc;
 
+import dev.lmforge.common.testing.TestPrincipals;
 import dev.lmforge.api.v1.ModelReady;
 import dev.lmforge.common.events.ProtoEventSerializer;
 import dev.lmforge.common.events.Topics;
@@ -57,7 +58,7 @@ final class ModelFixtures {
         try (KafkaProducer<String, ModelReady> producer = new KafkaProducer<>(EventProbe.client(),
                 new StringSerializer(), (Serializer) new ProtoEventSerializer())) {
             for (String v : versions) {
-                producer.send(new ProducerRecord<>(Topics.MODEL_READY, v, ModelReady.newBuilder().setSchemaVersion(1).setTrainingJobName(v).build()));
+                producer.send(new ProducerRecord<>(Topics.MODEL_READY, v, TestPrincipals.byEditor(ModelReady.newBuilder().setSchemaVersion(1).setTrainingJobName(v).build())));
             }
             producer.flush();
         }

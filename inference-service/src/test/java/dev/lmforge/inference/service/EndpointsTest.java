@@ -1,5 +1,6 @@
 package dev.lmforge.inference.service;
 
+import dev.lmforge.api.v1.Principal;
 import dev.lmforge.api.v1.Endpoint;
 import dev.lmforge.common.errors.LmForgeException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EndpointsTest {
 
     private final ServiceFakes.FakeStore store = new ServiceFakes.FakeStore();
+    static final Principal ADMIN = Principal.newBuilder().setSubject("alice").setTenant("default").setRole("admin").build();
     private final List<Endpoint> announced = new ArrayList<>();
     private final ModelRegistry registryOne;
     private final ModelRegistry registryTwo;
@@ -26,8 +28,8 @@ class EndpointsTest {
     EndpointsTest() throws Exception {
         registryOne = registry();
         registryTwo = registry();
-        one = new Endpoints(registryOne, store, announced::add);
-        two = new Endpoints(registryTwo, store, announced::add);
+        one = new Endpoints(registryOne, store, (endpoint, by) -> announced.add(endpoint));
+        two = new Endpoints(registryTwo, store, (endpoint, by) -> announced.add(endpoint));
     }
 
     @AfterEach
@@ -39,7 +41,7 @@ class EndpointsTest {
     @Test
     void aChangeOnOneReplicaIsFollowedByTheOther() {
         Endpoint e = Endpoint.newBuilder().setName("e").setModelVersion("job-1").build();
-        one.set(e);
+        one.set(e, ADMIN);
         assertEquals(List.of(e), announced);
 
         for (Endpoint change : announced) {
@@ -52,7 +54,7 @@ class EndpointsTest {
         assertEquals("job-1", served.version);
 
         Endpoint moved = e.toBuilder().setModelVersion("job-2").build();
-        two.set(moved);
+        two.set(moved, ADMIN);
         one.follow("e");
         two.follow("e");
         assertEquals(moved, registryOne.endpoint("e").orElseThrow());
@@ -64,11 +66,11 @@ class EndpointsTest {
 
     @Test
     void aChangeThatCannotBeAnnouncedIsRecordedAndSaysSo() {
-        Endpoints unannounced = new Endpoints(registryOne, store, endpoint -> {
+        Endpoints unannounced = new Endpoints(registryOne, store, (endpoint, by) -> {
             throw LmForgeException.unavailable("Kafka is unavailable", null);
         });
         LmForgeException e = assertThrows(LmForgeException.class,
-                () -> unannounced.set(Endpoint.newBuilder().setName("e").setModelVersion("job-1").build()));
+                () -> unannounced.set(Endpoint.newBuilder().setName("e").setModelVersion("job-1").build(), ADMIN));
         assertEquals(LmForgeException.Kind.UNAVAILABLE, e.kind());
         assertTrue(e.getMessage().contains("call SetEndpointModel again"), e.getMessage());
         assertEquals("job-1", registryOne.endpoint("e").orElseThrow().getModelVersion(), "switched here");

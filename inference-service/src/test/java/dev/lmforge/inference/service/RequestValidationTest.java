@@ -60,7 +60,7 @@ class RequestValidationTest {
                 new TextCodecs(), config, new SimpleMeterRegistry());
         registry.setEndpoint(Endpoint.newBuilder().setName("e").setModelVersion("job-1").build());
         Inference inference = new Inference(registry, config);
-        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(new InferenceGrpcService(inference, registry, new Endpoints(registry, store, endpoint -> { }))).build().start();
+        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(new InferenceGrpcService(inference, registry, new Endpoints(registry, store, (endpoint, by) -> { }))).build().start();
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
         api = InferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.MINUTES);
         http = new SageMakerResource(inference, registry, new ObjectMapper());

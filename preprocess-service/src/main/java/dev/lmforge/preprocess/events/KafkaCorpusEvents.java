@@ -93,7 +93,8 @@ public class KafkaCorpusEvents implements CorpusEventPublisher, OutboxTopic<Corp
                 .setCorpusId(corpus.getCorpusId())
                 .setLocation(corpus.getLocation())
                 .setStats(corpus.getStats())
-                .setIngestedAt(Timestamps.now());
+                .setIngestedAt(Timestamps.now())
+                .setCausedBy(corpus.getCreatedBy());
         if (corpus.getSpec().hasAutoTokenize()) {
             event.setAutoTokenize(corpus.getSpec().getAutoTokenize());
         }

@@ -1,5 +1,7 @@
 package dev.lmforge.preprocess.grpc;
 
+import dev.lmforge.common.security.EventPrincipals;
+import dev.lmforge.api.v1.Principal;
 import dev.lmforge.common.security.CallerContext;
 import dev.lmforge.api.v1.Channel;
 import dev.lmforge.api.v1.Corpus;
@@ -68,6 +70,8 @@ public class CorpusGrpcService extends CorpusServiceGrpc.CorpusServiceImplBase {
                 fail(responseObserver, UploadStream.idle(idleTimeout, "the upload sent no corpus spec"));
             }
         });
+        // The upload runs on a worker without the call's context: who asked is taken now.
+        Principal caller = caller();
         call.request(1);
         return new StreamObserver<>() {
 
@@ -94,7 +98,7 @@ public class CorpusGrpcService extends CorpusServiceGrpc.CorpusServiceImplBase {
             private void start(CorpusSpec spec) {
                 Infrastructure.getDefaultWorkerPool().execute(() -> {
                     try {
-                        Corpus corpus = ingestion.ingest(spec, upload);
+                        Corpus corpus = ingestion.ingest(spec, upload, caller);
                         responseObserver.onNext(corpus);
                         responseObserver.onCompleted();
                     } catch (RuntimeException e) {
@@ -121,6 +125,10 @@ public class CorpusGrpcService extends CorpusServiceGrpc.CorpusServiceImplBase {
         };
     }
 
+    private static Principal caller() {
+        return EventPrincipals.describe(Principal.newBuilder(), CallerContext.current()).build();
+    }
+
     private static void fail(StreamObserver<Corpus> responseObserver, RuntimeException e) {
         try {
             responseObserver.onError(GrpcErrors.toStatus(e));
@@ -136,7 +144,7 @@ public class CorpusGrpcService extends CorpusServiceGrpc.CorpusServiceImplBase {
         putIfSet(channels, Channel.CHANNEL_TRAIN, request.getTrainUri());
         putIfSet(channels, Channel.CHANNEL_VALIDATION, request.getValidationUri());
         putIfSet(channels, Channel.CHANNEL_TEST, request.getTestUri());
-        unary(response, () -> ingestion.importCorpus(request.getSpec(), request.getSourceUri(), channels, CallerContext.tenant()));
+        unary(response, () -> ingestion.importCorpus(request.getSpec(), request.getSourceUri(), channels, caller()));
     }
 
     private static void putIfSet(Map<Channel, String> channels, Channel channel, String uri) {

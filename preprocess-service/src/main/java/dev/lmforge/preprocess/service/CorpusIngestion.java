@@ -1,5 +1,6 @@
 package dev.lmforge.preprocess.service;
 
+import dev.lmforge.api.v1.Principal;
 import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.Channel;
 import dev.lmforge.api.v1.Corpus;
@@ -56,7 +57,8 @@ public class CorpusIngestion {
         return spec.getName().isEmpty() ? ResourceNames.generate("corpus") : ResourceNames.requireValid("corpus name", spec.getName());
     }
 
-    public Corpus ingest(CorpusSpec spec, CorpusSource source) {
+    /** Ingests the source as the principal's corpus; the principal is recorded and named by corpus.ingested. */
+    public Corpus ingest(CorpusSpec spec, CorpusSource source, Principal createdBy) {
         String id = corpusId(spec);
         CorpusPipeline pipeline = new CorpusPipeline(spec, config.pipelineSettings(), languages, stopWords);
         if (!inFlight.add(id)) {
@@ -65,7 +67,7 @@ public class CorpusIngestion {
         Timer.Sample timer = Timer.start(metrics);
         String outcome = "failed";
         try {
-            Corpus corpus = ingestReserved(id, spec, pipeline, source);
+            Corpus corpus = ingestReserved(id, spec, pipeline, source, createdBy);
             outcome = "completed";
             metrics.counter("lmforge.corpus.input.bytes").increment(corpus.getStats().getInputBytes());
             return corpus;
@@ -76,7 +78,7 @@ public class CorpusIngestion {
     }
 
     /** Ingests every object under one S3 prefix, or under one prefix per channel, of those the tenant may import. */
-    public Corpus importCorpus(CorpusSpec spec, String sourceUri, Map<Channel, String> channelUris, String tenant) {
+    public Corpus importCorpus(CorpusSpec spec, String sourceUri, Map<Channel, String> channelUris, Principal createdBy) {
         if (sourceUri.isEmpty() == channelUris.isEmpty()) {
             throw LmForgeException.invalidArgument("give either source_uri or the channel URIs (train_uri, validation_uri, test_uri), not %s",
                     sourceUri.isEmpty() ? "neither" : "both");
@@ -86,12 +88,12 @@ public class CorpusIngestion {
         }
         corpusId(spec);
         Map<Channel, String> prefixes = sourceUri.isEmpty() ? channelUris : Map.of(Channel.CHANNEL_UNSPECIFIED, sourceUri);
-        try (ImportSources.Source source = importSources.open(prefixes, tenant)) {
-            return ingest(spec, source);
+        try (ImportSources.Source source = importSources.open(prefixes, createdBy.getTenant())) {
+            return ingest(spec, source, createdBy);
         }
     }
 
-    private Corpus ingestReserved(String id, CorpusSpec spec, CorpusPipeline pipeline, CorpusSource source) {
+    private Corpus ingestReserved(String id, CorpusSpec spec, CorpusPipeline pipeline, CorpusSource source, Principal createdBy) {
         if (store.find(id).isPresent()) {
             throw LmForgeException.alreadyExists("corpus '%s' already exists: delete it first or choose another name", id);
         }
@@ -122,7 +124,8 @@ public class CorpusIngestion {
                 .setStats(result.stats())
                 .addAllSources(result.sources())
                 .addAllWarnings(result.warnings())
-                .setCreatedAt(Timestamps.now()))
+                .setCreatedAt(Timestamps.now())
+                .setCreatedBy(createdBy))
                 .build();
         try {
             events.stageCorpusIngested(corpus);

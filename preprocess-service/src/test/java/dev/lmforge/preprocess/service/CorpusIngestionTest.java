@@ -1,5 +1,6 @@
 package dev.lmforge.preprocess.service;
 
+import dev.lmforge.api.v1.Principal;
 import dev.lmforge.api.v1.Channel;
 import dev.lmforge.api.v1.Corpus;
 import dev.lmforge.api.v1.CorpusSpec;
@@ -118,6 +119,7 @@ class CorpusIngestionTest {
         }
     }
 
+    static final Principal OWNER = Principal.newBuilder().setSubject("alice").setTenant("default").setRole("editor").build();
     final MemoryStore store = new MemoryStore();
     final Events events = new Events();
     final CorpusIngestion ingestion = new CorpusIngestion(store, events, (prefixes, tenant) -> {
@@ -132,11 +134,12 @@ class CorpusIngestionTest {
 
     @Test
     void aCompleteIngestionPublishesThenAnnouncesOnce() {
-        Corpus c = ingestion.ingest(CorpusSpec.newBuilder().setName("c1").build(), oneFile("one\ntwo\nthree"));
+        Corpus c = ingestion.ingest(CorpusSpec.newBuilder().setName("c1").build(), oneFile("one\ntwo\nthree"), OWNER);
+        assertEquals(OWNER, c.getCreatedBy(), "the corpus records who ingested it");
         assertEquals("c1", c.getCorpusId());
         assertEquals(List.of("c1"), events.staged);
         assertEquals(List.of("c1"), events.sent);
-        var e = assertThrows(LmForgeException.class, () -> ingestion.ingest(CorpusSpec.newBuilder().setName("c1").build(), oneFile("x")));
+        var e = assertThrows(LmForgeException.class, () -> ingestion.ingest(CorpusSpec.newBuilder().setName("c1").build(), oneFile("x"), OWNER));
         assertEquals(LmForgeException.Kind.ALREADY_EXISTS, e.kind());
         assertEquals(List.of("c1"), events.sent);
     }
@@ -144,7 +147,7 @@ class CorpusIngestionTest {
     @Test
     void whenKafkaRefusesTheEventTheCorpusIsNotKept() {
         events.down = true;
-        var e = assertThrows(LmForgeException.class, () -> ingestion.ingest(CorpusSpec.newBuilder().setName("c2").build(), oneFile("text")));
+        var e = assertThrows(LmForgeException.class, () -> ingestion.ingest(CorpusSpec.newBuilder().setName("c2").build(), oneFile("text"), OWNER));
         assertEquals(LmForgeException.Kind.UNAVAILABLE, e.kind());
         assertTrue(e.getMessage().contains("was not kept"), e.getMessage());
         assertFalse(store.published.containsKey("c2"));
@@ -156,7 +159,7 @@ class CorpusIngestionTest {
     void aCorpusThatCannotBeDiscardedKeepsItsEventPendingForTheOutbox() {
         events.down = true;
         store.deleteFails = true;
-        var e = assertThrows(LmForgeException.class, () -> ingestion.ingest(CorpusSpec.newBuilder().setName("c4").build(), oneFile("text")));
+        var e = assertThrows(LmForgeException.class, () -> ingestion.ingest(CorpusSpec.newBuilder().setName("c4").build(), oneFile("text"), OWNER));
         assertEquals(LmForgeException.Kind.UNAVAILABLE, e.kind());
         assertTrue(store.published.containsKey("c4"));
         assertEquals(List.of("c4"), events.staged);
@@ -165,14 +168,14 @@ class CorpusIngestionTest {
 
     @Test
     void deletingACorpusWithdrawsItsPendingEvent() {
-        ingestion.ingest(CorpusSpec.newBuilder().setName("c5").build(), oneFile("text"));
+        ingestion.ingest(CorpusSpec.newBuilder().setName("c5").build(), oneFile("text"), OWNER);
         ingestion.delete("c5");
         assertEquals(List.of("c5"), events.withdrawn);
     }
 
     @Test
     void aFailedPipelineLeavesNothing() {
-        var e = assertThrows(LmForgeException.class, () -> ingestion.ingest(CorpusSpec.newBuilder().setName("c3").build(), oneFile("\n\n")));
+        var e = assertThrows(LmForgeException.class, () -> ingestion.ingest(CorpusSpec.newBuilder().setName("c3").build(), oneFile("\n\n"), OWNER));
         assertEquals(LmForgeException.Kind.INVALID_ARGUMENT, e.kind());
         assertTrue(store.deleted.contains("c3"));
         assertTrue(events.staged.isEmpty());
@@ -182,7 +185,7 @@ class CorpusIngestionTest {
     @Test
     void aRefusalThatNoRetryCanFixIsNotReportedAsUnavailable() {
         events.tooLarge = true;
-        var e = assertThrows(LmForgeException.class, () -> ingestion.ingest(CorpusSpec.newBuilder().setName("c4").build(), oneFile("text")));
+        var e = assertThrows(LmForgeException.class, () -> ingestion.ingest(CorpusSpec.newBuilder().setName("c4").build(), oneFile("text"), OWNER));
         assertEquals(LmForgeException.Kind.RESOURCE_EXHAUSTED, e.kind());
         assertTrue(e.getMessage().contains("was not kept") && e.getMessage().contains("too large"), e.getMessage());
         assertFalse(store.published.containsKey("c4"));
@@ -191,7 +194,7 @@ class CorpusIngestionTest {
     @Test
     void aCorpusOverTheSizeLimitIsAbortedAndNeverPublished() {
         String overOneMiB = "a line of text that is repeated\n".repeat(40_000);
-        var e = assertThrows(LmForgeException.class, () -> ingestion.ingest(CorpusSpec.newBuilder().setName("c5").build(), oneFile(overOneMiB)));
+        var e = assertThrows(LmForgeException.class, () -> ingestion.ingest(CorpusSpec.newBuilder().setName("c5").build(), oneFile(overOneMiB), OWNER));
         assertEquals(LmForgeException.Kind.RESOURCE_EXHAUSTED, e.kind());
         assertTrue(e.getMessage().contains("lmforge.preprocess.max-corpus-bytes"), e.getMessage());
         assertEquals(List.of("c5/train", "c5/validation", "c5/test"), store.abortedSplits, "no split is completed");

@@ -1,6 +1,5 @@
 package dev.lmforge.tokenizer.events;
 
-import dev.lmforge.common.security.Tenants;
 import dev.lmforge.api.v1.CorpusIngested;
 import dev.lmforge.api.v1.TokenizerKind;
 import dev.lmforge.common.events.EventConsumer;
@@ -39,7 +38,7 @@ public class CorpusIngestedListener {
         if (!event.hasAutoTokenize() || event.getAutoTokenize().getKind() == TokenizerKind.TOKENIZER_KIND_UNSPECIFIED) {
             return;
         }
-        // Until events carry their tenant, every corpus is in the default one.
-        datasets.createForCorpus(event.getCorpusId(), event.getAutoTokenize(), Tenants.DEFAULT);
+        // The automatic dataset is built on behalf of whoever ingested the corpus.
+        datasets.createForCorpus(event.getCorpusId(), event.getAutoTokenize(), event.getCausedBy());
     }
 }

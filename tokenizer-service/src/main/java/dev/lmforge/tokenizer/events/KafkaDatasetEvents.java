@@ -103,6 +103,7 @@ public class KafkaDatasetEvents implements DatasetEvents, OutboxTopic<TokensRead
                 .setTokenizer(dataset.getTokenizer().toBuilder().clearModel())
                 .setVocabSize(dataset.getVocabSize())
                 .setReadyAt(Timestamps.now())
+                .setCausedBy(dataset.getCreatedBy())
                 .build();
     }
 }

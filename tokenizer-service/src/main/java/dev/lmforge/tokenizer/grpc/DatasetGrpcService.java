@@ -1,5 +1,7 @@
 package dev.lmforge.tokenizer.grpc;
 
+import dev.lmforge.common.security.EventPrincipals;
+import dev.lmforge.api.v1.Principal;
 import dev.lmforge.common.security.CallerContext;
 import dev.lmforge.api.v1.CreateDatasetRequest;
 import dev.lmforge.api.v1.Dataset;
@@ -34,7 +36,7 @@ public class DatasetGrpcService extends DatasetServiceGrpc.DatasetServiceImplBas
     @Override
     @Blocking
     public void createDataset(CreateDatasetRequest request, StreamObserver<Dataset> response) {
-        unary(response, () -> datasets.create(request, CallerContext.tenant()));
+        unary(response, () -> datasets.create(request, EventPrincipals.describe(Principal.newBuilder(), CallerContext.current()).build()));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.lmforge.tokenizer.service;
 
+import dev.lmforge.api.v1.Principal;
 import com.google.protobuf.util.Timestamps;
 import dev.lmforge.common.paging.Paging;
 import dev.lmforge.common.text.Tokenizer;
@@ -72,19 +73,19 @@ public class Datasets {
         builds.shutdownNow();
     }
 
-    /** Validates the request, records the dataset as InProgress and queues its build. */
-    public Dataset create(CreateDatasetRequest request, String tenant) {
-        return create(request.getDatasetId(), request.getCorpusId(), request.getTokenizer(), request.getWait(), false, tenant);
+    /** Validates the request, records the dataset as InProgress (and who asked) and queues its build. */
+    public Dataset create(CreateDatasetRequest request, Principal createdBy) {
+        return create(request.getDatasetId(), request.getCorpusId(), request.getTokenizer(), request.getWait(), false, createdBy);
     }
 
     /** The automatic build that a corpus.ingested event asks for; a redelivered event builds nothing twice. */
-    public void createForCorpus(String corpusId, TokenizerSpec spec, String tenant) {
+    public void createForCorpus(String corpusId, TokenizerSpec spec, Principal createdBy) {
         String id = autoDatasetId(ResourceNames.requireValid("corpus id", corpusId), spec);
         if (running.containsKey(id) || store.find(id).isPresent()) {
             LOG.infof("dataset %s for corpus %s exists already; nothing to build", id, corpusId);
             return;
         }
-        create(id, corpusId, spec, false, true, tenant);
+        create(id, corpusId, spec, false, true, createdBy);
     }
 
     /** {corpus}-{kind}-{vocab}, shortened with a hash when the corpus id is long. */
@@ -108,10 +109,10 @@ public class Datasets {
         };
     }
 
-    private Dataset create(String requestedId, String corpusId, TokenizerSpec spec, boolean wait, boolean auto, String tenant) {
+    private Dataset create(String requestedId, String corpusId, TokenizerSpec spec, boolean wait, boolean auto, Principal createdBy) {
         ResourceNames.requireValid("corpus id", corpusId);
         String id = requestedId.isEmpty() ? ResourceNames.generate("dataset") : ResourceNames.requireValid("dataset id", requestedId);
-        TokenizerSpec checked = validate(spec, tenant);
+        TokenizerSpec checked = validate(spec, createdBy.getTenant());
         Corpus corpus = corpora.find(corpusId).orElseThrow(() -> corpora.hasObjects(corpusId)
                 ? LmForgeException.failedPrecondition("corpus '%s' is not ready: it is still being ingested (or its ingestion failed)", corpusId)
                 : LmForgeException.notFound("corpus '%s' does not exist", corpusId));
@@ -124,7 +125,7 @@ public class Datasets {
         try {
             initial = store.locate(Dataset.newBuilder().setDatasetId(id).setCorpusId(corpusId).setTokenizer(checked)
                     .setStatus(JobStatus.JOB_STATUS_IN_PROGRESS).setPhase("queued").setAuto(auto)
-                    .setCreatedAt(Timestamps.now())).build();
+                    .setCreatedAt(Timestamps.now()).setCreatedBy(createdBy)).build();
             store.saveStatus(initial);
         } catch (RuntimeException e) {
             running.remove(id, done);

@@ -1,5 +1,6 @@
 package dev.lmforge.tokenizer.grpc;
 
+import dev.lmforge.common.testing.TestPrincipals;
 import dev.lmforge.common.testing.TestTokens;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
@@ -227,7 +228,8 @@ class DatasetApiTest {
 
     @Test
     void autoModeBuildsOnceForARedeliveredCorpusIngested() throws Exception {
-        String json = "{\"schemaVersion\": 1, \"corpusId\": \"" + corpus + "\", \"autoTokenize\": {\"kind\": \"TOKENIZER_KIND_WORD\", \"vocabSize\": 777}}";
+        String json = "{\"schemaVersion\": 1, \"corpusId\": \"" + corpus + "\", \"autoTokenize\": {\"kind\": \"TOKENIZER_KIND_WORD\", \"vocabSize\": 777}, "
+                + "\"causedBy\": " + TestPrincipals.editorJson() + "}";
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(EventProbe.client(),
                 new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < 2; i++) {
@@ -247,10 +249,10 @@ class DatasetApiTest {
     @Test
     void poisonRecordsGoToTheDeadLetterTopicAndTheConsumerGoesOn() throws Exception {
         TokenizerSpec auto = TokenizerSpec.newBuilder().setKind(TokenizerKind.TOKENIZER_KIND_WORD).setVocabSize(555).build();
-        Function<String, Message> naming = id -> CorpusIngested.newBuilder().setSchemaVersion(1).setCorpusId(id).setAutoTokenize(auto).build();
+        Function<String, Message> naming = id -> TestPrincipals.byEditor(CorpusIngested.newBuilder().setSchemaVersion(1).setCorpusId(id).setAutoTokenize(auto).build());
         PoisonRecords poison = new PoisonRecords(Topics.CORPUS_INGESTED).sendAll(unique("poison"), naming, naming.apply(unique("no-such-corpus")));
         PoisonRecords.produce(Topics.CORPUS_INGESTED, corpus,
-                CorpusIngested.newBuilder().setSchemaVersion(1).setCorpusId(corpus).setAutoTokenize(auto).build().toByteArray(), false);
+                TestPrincipals.byEditor(CorpusIngested.newBuilder().setSchemaVersion(1).setCorpusId(corpus).setAutoTokenize(auto).build()).toByteArray(), false);
 
         assertEquals(JobStatus.JOB_STATUS_COMPLETED, awaitBuilt(corpus + "-word-555").getStatus(), "the valid record after the poison is handled");
         poison.assertDeadLettered("tokenizer-service", Duration.ofSeconds(30));

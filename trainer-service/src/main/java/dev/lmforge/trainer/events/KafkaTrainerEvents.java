@@ -1,5 +1,6 @@
 package dev.lmforge.trainer.events;
 
+import dev.lmforge.api.v1.Principal;
 import com.google.protobuf.Parser;
 import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.JobStatus;
@@ -53,9 +54,9 @@ public class KafkaTrainerEvents implements TrainerEvents, OutboxTopic<ModelReady
     }
 
     @Override
-    public void trainRequested(TrainingJobSpec spec) {
+    public void trainRequested(TrainingJobSpec spec, Principal requestedBy) {
         requests.send(spec.getTrainingJobName(), TrainRequested.newBuilder().setSchemaVersion(SCHEMA_VERSION).setSpec(spec)
-                .setRequestedAt(Timestamps.now()).build());
+                .setRequestedAt(Timestamps.now()).setCausedBy(requestedBy).build());
     }
 
     @Override
@@ -117,7 +118,7 @@ public class KafkaTrainerEvents implements TrainerEvents, OutboxTopic<ModelReady
                 .setTrainingJobName(job.getSpec().getTrainingJobName()).setDatasetId(job.getSpec().getDatasetId())
                 .setModelLocation(job.getModelLocation()).addAllFinalMetrics(job.getFinalMetricsList())
                 .setTuningJobName(job.getSpec().getTuningJobName()).setStudyName(job.getSpec().getStudyName())
-                .setReadyAt(Timestamps.now()).build();
+                .setReadyAt(Timestamps.now()).setCausedBy(job.getCreatedBy()).build();
     }
 
     @Override

@@ -31,6 +31,6 @@ public class TrainRequestedListener {
 
     @Incoming("train-requested")
     public Uni<Void> onTrainRequested(Message<byte[]> record) {
-        return consumer.consume(record, DECODER, request -> runner.run(request.getSpec()));
+        return consumer.consume(record, DECODER, request -> runner.run(request.getSpec(), request.getCausedBy()));
     }
 }

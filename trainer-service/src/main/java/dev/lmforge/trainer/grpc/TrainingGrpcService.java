@@ -1,5 +1,8 @@
 package dev.lmforge.trainer.grpc;
 
+import dev.lmforge.common.security.EventPrincipals;
+import dev.lmforge.common.security.CallerContext;
+import dev.lmforge.api.v1.Principal;
 import dev.lmforge.api.v1.CreateTrainingJobRequest;
 import dev.lmforge.api.v1.DescribeTrainingJobRequest;
 import dev.lmforge.api.v1.JobStatus;
@@ -44,7 +47,7 @@ public class TrainingGrpcService extends TrainingServiceGrpc.TrainingServiceImpl
     @Override
     @Blocking
     public void createTrainingJob(CreateTrainingJobRequest request, StreamObserver<TrainingJob> response) {
-        unary(response, () -> request.getValidateOnly() ? jobs.validate(request.getSpec()) : jobs.create(request.getSpec()));
+        unary(response, () -> request.getValidateOnly() ? jobs.validate(request.getSpec()) : jobs.create(request.getSpec(), EventPrincipals.describe(Principal.newBuilder(), CallerContext.current()).build()));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.lmforge.trainer.service;
 
+import dev.lmforge.api.v1.Principal;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.Dataset;
@@ -70,9 +71,10 @@ public class JobRunner {
     }
 
     /** Handles one train.requested; returns when the job has ended (or was not this trainer's to run). */
-    public void run(TrainingJobSpec spec) throws InterruptedException {
+    /** Runs the job (recording it first if it came straight from Kafka, as the principal's); returns when it ends or moves on. */
+    public void run(TrainingJobSpec spec, Principal requestedBy) throws InterruptedException {
         String name = ResourceNames.requireValid("training job name", spec.getTrainingJobName());
-        TrainingJob job = store.find(name).orElseGet(() -> recordRequestedJob(spec));
+        TrainingJob job = store.find(name).orElseGet(() -> recordRequestedJob(spec, requestedBy));
         if (JobStates.terminal(job.getStatus())) {
             LOG.infof("training job %s is %s already; nothing to do", name, JobStates.name(job.getStatus()));
             return;
@@ -109,15 +111,15 @@ public class JobRunner {
      * fails validation is recorded as Failed with the reason (Describe shows why it never ran) and thrown
      * back, so that the record goes to the dead-letter topic; a transient failure is only thrown back.
      */
-    private TrainingJob recordRequestedJob(TrainingJobSpec spec) {
+    private TrainingJob recordRequestedJob(TrainingJobSpec spec, Principal requestedBy) {
         try {
-            TrainingJob job = jobs.validate(spec);
+            TrainingJob job = jobs.validate(spec).toBuilder().setCreatedBy(requestedBy).build();
             store.create(job);
             return job;
         } catch (LmForgeException e) {
             if (e.kind() != LmForgeException.Kind.UNAVAILABLE) {
                 LOG.warnf("train.requested for %s rejected: %s", spec.getTrainingJobName(), e.getMessage());
-                TrainingJob rejected = TrainingJob.newBuilder().setSpec(spec).setCreationTime(Timestamps.now()).build();
+                TrainingJob rejected = TrainingJob.newBuilder().setSpec(spec).setCreationTime(Timestamps.now()).setCreatedBy(requestedBy).build();
                 store.create(TrainingJobs.failed(rejected, e.getMessage()));
             }
             throw e;
@@ -427,7 +429,7 @@ public class JobRunner {
                     .addMetrics(Metric.newBuilder().setName(MetricNames.VALIDATION_PERPLEXITY).setValue(m.getValidationPerplexity()))
                     .addMetrics(Metric.newBuilder().setName(MetricNames.VALIDATION_BPC).setValue(m.getValidationBpc()));
             events.progress(p.setTrainingJobName(name).setStatus(job.getStatus()).setSecondaryStatus(job.getSecondaryStatus())
-                    .setTuningJobName(job.getSpec().getTuningJobName()).setTimestamp(Timestamps.now())
+                    .setTuningJobName(job.getSpec().getTuningJobName()).setTimestamp(Timestamps.now()).setCausedBy(job.getCreatedBy())
                     .setMessage(String.format("epoch %d: validation perplexity %.2f, %.3f bits per character", m.getEpoch(),
                             m.getValidationPerplexity(), m.getValidationBpc())).build());
             LOG.infof("training job %s: epoch %d, train loss %.4f, validation perplexity %.2f, bpc %.4f, %.0f tokens/s", name, m.getEpoch(),
@@ -465,7 +467,7 @@ public class JobRunner {
         private void progressEvent(TrainingJob.Builder b, String message) {
             events.progress(TrainingProgress.newBuilder().setTrainingJobName(name).setStatus(b.getStatus())
                     .setSecondaryStatus(b.getSecondaryStatus()).setEpoch(b.getEpochsCompleted()).setTuningJobName(b.getSpec().getTuningJobName())
-                    .addAllMetrics(b.getFinalMetricsList()).setMessage(message).setTimestamp(Timestamps.now()).build());
+                    .addAllMetrics(b.getFinalMetricsList()).setMessage(message).setTimestamp(Timestamps.now()).setCausedBy(b.getCreatedBy()).build());
         }
     }
 

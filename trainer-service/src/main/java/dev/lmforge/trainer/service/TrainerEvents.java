@@ -1,5 +1,6 @@
 package dev.lmforge.trainer.service;
 
+import dev.lmforge.api.v1.Principal;
 import dev.lmforge.api.v1.TrainingJob;
 import dev.lmforge.api.v1.TrainingJobSpec;
 import dev.lmforge.api.v1.TrainingProgress;
@@ -8,7 +9,7 @@ import dev.lmforge.api.v1.TrainingProgress;
 public interface TrainerEvents {
 
     /** Returns once the broker has the request; throws UNAVAILABLE otherwise. */
-    void trainRequested(TrainingJobSpec spec);
+    void trainRequested(TrainingJobSpec spec, Principal requestedBy);
 
     /** Records the job's model.ready as pending (in the outbox); called before the job is recorded Completed. */
     void stageModelReady(TrainingJob completed);

@@ -1,5 +1,6 @@
 package dev.lmforge.trainer.service;
 
+import dev.lmforge.api.v1.Principal;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.Dataset;
@@ -39,14 +40,15 @@ public class TrainingJobs {
         this.config = config;
     }
 
-    public TrainingJob create(TrainingJobSpec spec) {
-        TrainingJob job = validate(spec);
+    /** Records the job as the principal's and requests it on train.requested. */
+    public TrainingJob create(TrainingJobSpec spec, Principal createdBy) {
+        TrainingJob job = validate(spec).toBuilder().setCreatedBy(createdBy).build();
         if (store.find(spec.getTrainingJobName()).isPresent()) {
             throw LmForgeException.alreadyExists("training job '%s' already exists: job names are unique", spec.getTrainingJobName());
         }
         store.create(job);
         try {
-            events.trainRequested(job.getSpec());
+            events.trainRequested(job.getSpec(), createdBy);
         } catch (RuntimeException e) {
             store.save(failed(job, "the train.requested event could not be published: " + e.getMessage()));
             throw e;

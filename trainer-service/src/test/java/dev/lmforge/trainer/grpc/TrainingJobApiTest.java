@@ -1,5 +1,6 @@
 package dev.lmforge.trainer.grpc;
 
+import dev.lmforge.common.testing.TestPrincipals;
 import dev.lmforge.common.testing.TestTokens;
 import dev.lmforge.api.v1.CreateTrainingJobRequest;
 import dev.lmforge.api.v1.DescribeTrainingJobRequest;
@@ -165,8 +166,8 @@ class TrainingJobApiTest {
 
     @Test
     void poisonRecordsGoToTheDeadLetterTopicAndTheConsumerGoesOn() throws Exception {
-        Function<String, TrainRequested> naming = name -> TrainRequested.newBuilder().setSchemaVersion(1).setSpec(TrainingJobSpec.newBuilder()
-                .setTrainingJobName(name).setDatasetId(dataset).putHyperparameters("model", "kneser_ney")).build();
+        Function<String, TrainRequested> naming = name -> TestPrincipals.byEditor(TrainRequested.newBuilder().setSchemaVersion(1).setSpec(TrainingJobSpec.newBuilder()
+                .setTrainingJobName(name).setDatasetId(dataset).putHyperparameters("model", "kneser_ney")).build());
         TrainRequested missingDataset = TrainRequested.newBuilder().setSchemaVersion(1).setSpec(TrainingJobSpec.newBuilder()
                 .setTrainingJobName(unique("no-dataset")).setDatasetId(unique("no-such-dataset")).putHyperparameters("model", "kneser_ney")).build();
         PoisonRecords poison = new PoisonRecords(Topics.TRAIN_REQUESTED).sendAll(unique("poison"), naming::apply, missingDataset);
@@ -246,8 +247,8 @@ class TrainingJobApiTest {
                 .getBytes(StandardCharsets.UTF_8), "application/json");
         try (KafkaProducer<String, TrainRequested> producer = new KafkaProducer<>(EventProbe.client(),
                 new StringSerializer(), (org.apache.kafka.common.serialization.Serializer) new ProtoEventSerializer())) {
-            producer.send(new ProducerRecord<>(Topics.TRAIN_REQUESTED, name, TrainRequested.newBuilder().setSchemaVersion(1)
-                    .setSpec(TrainingJobSpec.newBuilder().setTrainingJobName(name).setDatasetId(dataset).putAllHyperparameters(SMALL)).build())).get();
+            producer.send(new ProducerRecord<>(Topics.TRAIN_REQUESTED, name, TestPrincipals.byEditor(TrainRequested.newBuilder().setSchemaVersion(1)
+                    .setSpec(TrainingJobSpec.newBuilder().setTrainingJobName(name).setDatasetId(dataset).putAllHyperparameters(SMALL)).build()))).get();
         }
         TrainingJob job = null;
         for (int i = 0; i < 240 && (job == null || job.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS); i++) {

@@ -1,5 +1,6 @@
 package dev.lmforge.trainer.service;
 
+import dev.lmforge.api.v1.Principal;
 import dev.lmforge.api.v1.Dataset;
 import dev.lmforge.api.v1.DatasetSplit;
 import dev.lmforge.api.v1.EpochMetrics;
@@ -81,8 +82,9 @@ class NgramJobTest {
             return "vocabulary".getBytes();
         }
     };
+    static final Principal OWNER = Principal.newBuilder().setSubject("alice").setTenant("default").setRole("editor").build();
     private final TrainerEvents events = new TrainerEvents() {
-        public void trainRequested(TrainingJobSpec spec) {
+        public void trainRequested(TrainingJobSpec spec, Principal requestedBy) {
         }
 
         public void stageModelReady(TrainingJob completed) {
@@ -157,10 +159,11 @@ class NgramJobTest {
     @Test
     void aKneserNeyJobCountsScoresAndExportsAnArpaModel() throws Exception {
         runner.run(TrainingJobSpec.newBuilder().setTrainingJobName("kn-1").setDatasetId("d")
-                .putHyperparameters("model", "kneser_ney").putHyperparameters("ngram_order", "3").build());
+                .putHyperparameters("model", "kneser_ney").putHyperparameters("ngram_order", "3").build(), OWNER);
 
         TrainingJob job = store.find("kn-1").orElseThrow();
         assertEquals(JobStatus.JOB_STATUS_COMPLETED, job.getStatus(), job.getFailureReason());
+        assertEquals(OWNER, job.getCreatedBy(), "a job from Kafka is recorded as its requester's");
         assertEquals(List.of(SecondaryStatus.SECONDARY_STATUS_STARTING, SecondaryStatus.SECONDARY_STATUS_DOWNLOADING,
                         SecondaryStatus.SECONDARY_STATUS_TRAINING, SecondaryStatus.SECONDARY_STATUS_UPLOADING, SecondaryStatus.SECONDARY_STATUS_COMPLETED),
                 job.getSecondaryStatusTransitionsList().stream().map(SecondaryStatusTransition::getStatus).distinct().toList());
@@ -189,7 +192,7 @@ class NgramJobTest {
         store.create(jobs.validate(spec).toBuilder().setStatus(JobStatus.JOB_STATUS_IN_PROGRESS).setCrashes(2).setTrainerId("trainer-0").build());
         store.writeLease("kn-crashing", new JobStore.Lease("trainer-0", Instant.now().minus(Duration.ofMinutes(5)), 1));
 
-        runner.run(spec);
+        runner.run(spec, OWNER);
 
         TrainingJob job = store.find("kn-crashing").orElseThrow();
         assertEquals(JobStatus.JOB_STATUS_FAILED, job.getStatus());
@@ -198,7 +201,7 @@ class NgramJobTest {
         assertTrue(ready.isEmpty(), "no model");
         assertTrue(store.lease("kn-crashing").isEmpty(), "the lease is released");
 
-        runner.run(spec);
+        runner.run(spec, OWNER);
         assertEquals(job, store.find("kn-crashing").orElseThrow(), "a failed job is not taken again");
     }
 
@@ -209,7 +212,7 @@ class NgramJobTest {
         store.create(jobs.validate(spec).toBuilder().setStatus(JobStatus.JOB_STATUS_IN_PROGRESS).setTrainerId("trainer-0").build());
         store.writeLease("kn-resumed", new JobStore.Lease("trainer-0", Instant.now().minus(Duration.ofMinutes(5)), 1));
 
-        runner.run(spec);
+        runner.run(spec, OWNER);
 
         TrainingJob job = store.find("kn-resumed").orElseThrow();
         assertEquals(JobStatus.JOB_STATUS_COMPLETED, job.getStatus(), job.getFailureReason());
@@ -224,7 +227,7 @@ class NgramJobTest {
         // This trainer stalls while reading its data; another one finds the lease expired and takes the job over.
         whileReadingTokens = () -> store.writeLease("kn-fenced", new JobStore.Lease("trainer-2", Instant.now(), 2));
 
-        runner.run(spec);
+        runner.run(spec, OWNER);
 
         TrainingJob job = store.find("kn-fenced").orElseThrow();
         assertEquals(JobStatus.JOB_STATUS_IN_PROGRESS, job.getStatus(), "the stale attempt neither completes nor fails the job");
@@ -237,7 +240,7 @@ class NgramJobTest {
     @Test
     void aRequestWithAnInvalidJobNameIsRefusedWithoutTouchingTheStore() {
         LmForgeException e = assertThrows(LmForgeException.class,
-                () -> runner.run(TrainingJobSpec.newBuilder().setTrainingJobName("../x").setDatasetId("d").build()));
+                () -> runner.run(TrainingJobSpec.newBuilder().setTrainingJobName("../x").setDatasetId("d").build(), OWNER));
         assertEquals(LmForgeException.Kind.INVALID_ARGUMENT, e.kind());
         assertTrue(store.jobs.isEmpty());
     }
@@ -246,7 +249,7 @@ class NgramJobTest {
     void anInvalidRequestIsRecordedAsFailedAndThrownBack() {
         TrainingJobSpec spec = TrainingJobSpec.newBuilder().setTrainingJobName("bad-hp").setDatasetId("d")
                 .putHyperparameters("no_such_parameter", "1").build();
-        LmForgeException e = assertThrows(LmForgeException.class, () -> runner.run(spec));
+        LmForgeException e = assertThrows(LmForgeException.class, () -> runner.run(spec, OWNER));
         assertEquals(LmForgeException.Kind.INVALID_ARGUMENT, e.kind());
         assertEquals(JobStatus.JOB_STATUS_FAILED, store.find("bad-hp").orElseThrow().getStatus());
     }

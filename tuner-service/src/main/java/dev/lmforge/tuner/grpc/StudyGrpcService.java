@@ -1,5 +1,8 @@
 package dev.lmforge.tuner.grpc;
 
+import dev.lmforge.common.security.EventPrincipals;
+import dev.lmforge.common.security.CallerContext;
+import dev.lmforge.api.v1.Principal;
 import com.google.protobuf.ByteString;
 import dev.lmforge.api.v1.CreateStudyRequest;
 import dev.lmforge.api.v1.DescribeStudyRequest;
@@ -33,7 +36,7 @@ public class StudyGrpcService extends StudyServiceGrpc.StudyServiceImplBase {
     @Override
     @Blocking
     public void createStudy(CreateStudyRequest request, StreamObserver<Study> response) {
-        unary(response, () -> studies.create(request.getSpec()));
+        unary(response, () -> studies.create(request.getSpec(), EventPrincipals.describe(Principal.newBuilder(), CallerContext.current()).build()));
     }
 
     @Override

@@ -1,5 +1,8 @@
 package dev.lmforge.tuner.grpc;
 
+import dev.lmforge.common.security.EventPrincipals;
+import dev.lmforge.common.security.CallerContext;
+import dev.lmforge.api.v1.Principal;
 import dev.lmforge.api.v1.CreateTuningJobRequest;
 import dev.lmforge.api.v1.DescribeTuningJobRequest;
 import dev.lmforge.api.v1.ListTuningJobsRequest;
@@ -27,7 +30,7 @@ public class TuningGrpcService extends TuningServiceGrpc.TuningServiceImplBase {
     @Override
     @Blocking
     public void createTuningJob(CreateTuningJobRequest request, StreamObserver<TuningJob> response) {
-        unary(response, () -> jobs.create(request.getSpec()));
+        unary(response, () -> jobs.create(request.getSpec(), EventPrincipals.describe(Principal.newBuilder(), CallerContext.current()).build()));
     }
 
     @Override

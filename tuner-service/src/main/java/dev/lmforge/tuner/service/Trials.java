@@ -1,5 +1,6 @@
 package dev.lmforge.tuner.service;
 
+import dev.lmforge.api.v1.Principal;
 import dev.lmforge.api.v1.Dataset;
 import dev.lmforge.api.v1.TrainingJob;
 import dev.lmforge.api.v1.TrainingJobSpec;
@@ -19,7 +20,7 @@ public interface Trials {
     void check(TrainingJobSpec spec);
 
     /** Requests a trial on train.requested; returns once Kafka has it. */
-    void request(TrainingJobSpec spec);
+    void request(TrainingJobSpec spec, Principal requestedBy);
 
     /** Asks the trainer to stop a running trial. */
     void stop(String trainingJobName);

@@ -1,5 +1,6 @@
 package dev.lmforge.tuner.service;
 
+import dev.lmforge.api.v1.Principal;
 import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.EarlyStopping;
 import dev.lmforge.api.v1.EpochMetrics;
@@ -188,7 +189,7 @@ public class TuningEngine {
             Optional<TrainingJob> record = trials.find(t.getTrainingJobName());
             if (record.isEmpty()) {
                 if (requestAgain.remove(t.getTrainingJobName())) {
-                    request(spec, t);
+                    request(spec, t, job.getCreatedBy());
                 }
                 continue;
             }
@@ -310,7 +311,7 @@ public class TuningEngine {
         job.addTrials(trial);
         save(job.build());
         try {
-            trials.request(trialSpec(spec, trial));
+            trials.request(trialSpec(spec, trial), job.getCreatedBy());
             LOG.infof("tuning job %s: trial %s with %s", spec.getTuningJobName(), trialName, hp);
         } catch (LmForgeException e) {
             if (e.kind() == LmForgeException.Kind.UNAVAILABLE) {
@@ -326,9 +327,9 @@ public class TuningEngine {
     }
 
     /** A recorded trial's request, sent again (a trainer takes a job name once, so a duplicate does nothing). */
-    private void request(TuningJobSpec spec, Trial trial) {
+    private void request(TuningJobSpec spec, Trial trial, Principal requestedBy) {
         try {
-            trials.request(trialSpec(spec, trial));
+            trials.request(trialSpec(spec, trial), requestedBy);
             LOG.infof("tuning job %s: trial %s requested again after a restart", spec.getTuningJobName(), trial.getTrainingJobName());
         } catch (RuntimeException e) {
             requestAgain.add(trial.getTrainingJobName());

@@ -1,5 +1,6 @@
 package dev.lmforge.tuner.service;
 
+import dev.lmforge.api.v1.Principal;
 import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.EarlyStopping;
 import dev.lmforge.api.v1.JobStatus;
@@ -38,12 +39,14 @@ public class TuningJobs {
         this.engine = engine;
     }
 
-    public TuningJob create(TuningJobSpec spec) {
+    /** Records the tuning job as the principal's (its trials run on its behalf) and starts it. */
+    public TuningJob create(TuningJobSpec spec, Principal createdBy) {
         validate(spec);
         if (store.find(spec.getTuningJobName()).isPresent()) {
             throw LmForgeException.alreadyExists("tuning job '%s' already exists: job names are unique", spec.getTuningJobName());
         }
-        TuningJob job = TuningJob.newBuilder().setSpec(spec).setStatus(JobStatus.JOB_STATUS_IN_PROGRESS).setCreationTime(Timestamps.now()).build();
+        TuningJob job = TuningJob.newBuilder().setSpec(spec).setStatus(JobStatus.JOB_STATUS_IN_PROGRESS).setCreationTime(Timestamps.now())
+                .setCreatedBy(createdBy).build();
         store.create(job);
         engine.start(job);
         return job;

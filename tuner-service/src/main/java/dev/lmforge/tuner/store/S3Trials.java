@@ -1,5 +1,6 @@
 package dev.lmforge.tuner.store;
 
+import dev.lmforge.api.v1.Principal;
 import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.CreateTrainingJobRequest;
 import dev.lmforge.api.v1.Dataset;
@@ -76,9 +77,9 @@ public class S3Trials implements Trials {
     }
 
     @Override
-    public void request(TrainingJobSpec spec) {
+    public void request(TrainingJobSpec spec, Principal requestedBy) {
         requests.send(spec.getTrainingJobName(), TrainRequested.newBuilder().setSchemaVersion(1).setSpec(spec)
-                .setRequestedAt(Timestamps.now()).build());
+                .setRequestedAt(Timestamps.now()).setCausedBy(requestedBy).build());
     }
 
     @Override

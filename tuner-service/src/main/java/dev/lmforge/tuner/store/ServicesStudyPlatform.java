@@ -1,5 +1,6 @@
 package dev.lmforge.tuner.store;
 
+import dev.lmforge.api.v1.Principal;
 import dev.lmforge.api.v1.CleaningOptions;
 import dev.lmforge.api.v1.Corpus;
 import dev.lmforge.api.v1.CorpusServiceGrpc;
@@ -107,8 +108,8 @@ public class ServicesStudyPlatform implements StudyPlatform {
     }
 
     @Override
-    public void requestTrainingJob(TrainingJobSpec spec) {
-        trials.request(spec);
+    public void requestTrainingJob(TrainingJobSpec spec, Principal requestedBy) {
+        trials.request(spec, requestedBy);
     }
 
     @Override
@@ -124,8 +125,8 @@ public class ServicesStudyPlatform implements StudyPlatform {
     }
 
     @Override
-    public void createTuningJob(TuningJobSpec spec) {
-        tuning.create(spec);
+    public void createTuningJob(TuningJobSpec spec, Principal createdBy) {
+        tuning.create(spec, createdBy);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.lmforge.tuner.study;
 
+import dev.lmforge.api.v1.Principal;
 import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.Corpus;
 import dev.lmforge.api.v1.JobStatus;
@@ -66,7 +67,8 @@ public class Studies {
         threads.shutdownNow();
     }
 
-    public Study create(StudySpec spec) {
+    /** Records the study as the principal's (its runs act on its behalf) and starts it. */
+    public Study create(StudySpec spec, Principal createdBy) {
         ResourceNames.requireValid("study name", spec.getStudyName());
         if (spec.getStudyName().length() > MAX_NAME_LENGTH) {
             throw LmForgeException.invalidArgument("study name must have at most %d characters (its jobs are named after it), got %d",
@@ -83,7 +85,7 @@ public class Studies {
         }
         StudySpec resolved = spec.getBudget() == StudyBudget.STUDY_BUDGET_UNSPECIFIED ? spec.toBuilder().setBudget(StudyBudget.STUDY_BUDGET_SMALL).build() : spec;
         Study study = Study.newBuilder().setSpec(resolved).setStatus(JobStatus.JOB_STATUS_IN_PROGRESS).setPhase("planning")
-                .setCreationTime(Timestamps.now()).build();
+                .setCreationTime(Timestamps.now()).setCreatedBy(createdBy).build();
         store.save(study);
         launch(study);
         return study;

@@ -172,10 +172,10 @@ public final class StudyExecution {
                 if (platform.findTrainingJob(run.resource()).isEmpty()) {
                     platform.requestTrainingJob(TrainingJobSpec.newBuilder().setTrainingJobName(run.resource()).setDatasetId(dataset.getDatasetId())
                             .putAllHyperparameters(run.hyperparameters()).setStudyName(name)
-                            .putTags(STUDY_TAG, name).putTags(RUN_TAG, run.id()).build());
+                            .putTags(STUDY_TAG, name).putTags(RUN_TAG, run.id()).build(), study.getCreatedBy());
                 }
             } else if (platform.findTuningJob(run.resource()).isEmpty()) {
-                platform.createTuningJob(tuningSpec(plan, run, dataset));
+                platform.createTuningJob(tuningSpec(plan, run, dataset), study.getCreatedBy());
             }
             update(run, JobStatus.JOB_STATUS_IN_PROGRESS, "");
         }

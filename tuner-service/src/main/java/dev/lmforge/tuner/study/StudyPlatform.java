@@ -1,5 +1,6 @@
 package dev.lmforge.tuner.study;
 
+import dev.lmforge.api.v1.Principal;
 import dev.lmforge.api.v1.Corpus;
 import dev.lmforge.api.v1.Dataset;
 import dev.lmforge.api.v1.TokenizerSpec;
@@ -27,11 +28,11 @@ public interface StudyPlatform {
 
     Optional<TrainingJob> findTrainingJob(String name);
 
-    void requestTrainingJob(TrainingJobSpec spec);
+    void requestTrainingJob(TrainingJobSpec spec, Principal requestedBy);
 
     Optional<TuningJob> findTuningJob(String name);
 
-    void createTuningJob(TuningJobSpec spec);
+    void createTuningJob(TuningJobSpec spec, Principal createdBy);
 
     /** The parameter count on a completed job's model card, when it has one. */
     OptionalLong parameters(String trainingJobName);

@@ -1,5 +1,6 @@
 package dev.lmforge.tuner.events;
 
+import dev.lmforge.common.testing.TestPrincipals;
 import dev.lmforge.api.v1.Metric;
 import dev.lmforge.api.v1.ModelReady;
 import dev.lmforge.api.v1.TrainingProgress;
@@ -24,10 +25,10 @@ class TrialEventsTest {
         PoisonRecords.awaitAssigned("tuner-service", Topics.MODEL_READY, Duration.ofSeconds(60));
         PoisonRecords.awaitAssigned("tuner-service", Topics.TRAINING_PROGRESS, Duration.ofSeconds(60));
         String run = "poison-" + UUID.randomUUID().toString().substring(0, 8);
-        Function<String, ModelReady> ready = job -> ModelReady.newBuilder().setSchemaVersion(1).setTrainingJobName(job)
-                .setTuningJobName("tuning-" + run).build();
-        Function<String, TrainingProgress> progress = job -> TrainingProgress.newBuilder().setSchemaVersion(1).setTrainingJobName(job)
-                .setTuningJobName("tuning-" + run).addMetrics(Metric.newBuilder().setName("validation:bpc").setValue(1.5)).build();
+        Function<String, ModelReady> ready = job -> TestPrincipals.byEditor(ModelReady.newBuilder().setSchemaVersion(1).setTrainingJobName(job)
+                .setTuningJobName("tuning-" + run).build());
+        Function<String, TrainingProgress> progress = job -> TestPrincipals.byEditor(TrainingProgress.newBuilder().setSchemaVersion(1).setTrainingJobName(job)
+                .setTuningJobName("tuning-" + run).addMetrics(Metric.newBuilder().setName("validation:bpc").setValue(1.5)).build());
         PoisonRecords readyPoison = new PoisonRecords(Topics.MODEL_READY).sendAll(run + "-ready", ready::apply,
                 ready.apply("trial-1").toBuilder().setTuningJobName("../x").build());
         PoisonRecords progressPoison = new PoisonRecords(Topics.TRAINING_PROGRESS).sendAll(run + "-progress", progress::apply,

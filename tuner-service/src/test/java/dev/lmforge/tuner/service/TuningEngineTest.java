@@ -1,5 +1,6 @@
 package dev.lmforge.tuner.service;
 
+import dev.lmforge.api.v1.Principal;
 import dev.lmforge.api.v1.ContinuousParameterRange;
 import dev.lmforge.api.v1.Dataset;
 import dev.lmforge.api.v1.EarlyStopping;
@@ -113,7 +114,8 @@ class TuningEngineTest {
         }
 
         @Override
-        public void request(TrainingJobSpec spec) {
+        public void request(TrainingJobSpec spec, Principal requestedBy) {
+            assertEquals(OWNER, requestedBy, "trials run on behalf of the tuning job's creator");
             if (spec.getTrainingJobName().equals(dieOnRequest)) {
                 dieOnRequest = null;
                 throw new ProcessKilled();
@@ -166,6 +168,7 @@ class TuningEngineTest {
         return 100 + 50 * lr * lr + Math.pow((h - 200) / 50, 2);
     }
 
+    static final Principal OWNER = Principal.newBuilder().setSubject("alice").setTenant("default").setRole("editor").build();
     final MemoryStore store = new MemoryStore();
     final SimulatedTrainer trainer = new SimulatedTrainer(TuningEngineTest::perplexity);
     final TunerConfig config = new TunerConfig() {
@@ -188,7 +191,7 @@ class TuningEngineTest {
 
     @Test
     void bayesianTuningRunsMaxJobsTrialsTwoAtATimeAndFindsTheGoodRegion() {
-        jobs.create(spec("bo", TuningStrategy.TUNING_STRATEGY_BAYESIAN, 12, 2));
+        jobs.create(spec("bo", TuningStrategy.TUNING_STRATEGY_BAYESIAN, 12, 2), OWNER);
         TuningJob done = runToEnd("bo");
         assertEquals(JobStatus.JOB_STATUS_COMPLETED, done.getStatus());
         assertEquals(12, done.getTrialsCount());
@@ -203,7 +206,7 @@ class TuningEngineTest {
     @Test
     void aTrialRequestedWhileKafkaIsAwayRunsOnceItIsBack() {
         trainer.kafkaAwayFor = 3;
-        jobs.create(spec("kafka-away", TuningStrategy.TUNING_STRATEGY_RANDOM, 4, 2));
+        jobs.create(spec("kafka-away", TuningStrategy.TUNING_STRATEGY_RANDOM, 4, 2), OWNER);
         TuningJob done = runToEnd("kafka-away");
         assertEquals(JobStatus.JOB_STATUS_COMPLETED, done.getStatus());
         assertEquals(4, (int) done.getTrialCountsByStatusOrThrow("Completed"), done.getTrialsList().toString());
@@ -212,28 +215,28 @@ class TuningEngineTest {
 
     @Test
     void theTrainerChecksTheCornersOfTheSpaceBeforeAnyTrialRuns() {
-        jobs.create(spec("corners", TuningStrategy.TUNING_STRATEGY_RANDOM, 2, 1));
+        jobs.create(spec("corners", TuningStrategy.TUNING_STRATEGY_RANDOM, 2, 1), OWNER);
         assertEquals(List.of(Map.of("epochs", "3", "learning_rate", "0.01", "hidden_size", "16"),
                 Map.of("epochs", "3", "learning_rate", "10.0", "hidden_size", "256")), trainer.checked);
 
         TuningJobSpec typo = spec("typo", TuningStrategy.TUNING_STRATEGY_RANDOM, 2, 1).toBuilder()
                 .setRanges(ParameterRanges.newBuilder().addContinuous(ContinuousParameterRange.newBuilder()
                         .setName("learnign_rate").setMinValue(0.01).setMaxValue(1))).build();
-        LmForgeException e = assertThrows(LmForgeException.class, () -> jobs.create(typo));
+        LmForgeException e = assertThrows(LmForgeException.class, () -> jobs.create(typo, OWNER));
         assertEquals(LmForgeException.Kind.INVALID_ARGUMENT, e.kind());
         assertTrue(e.getMessage().contains("learnign_rate"), e.getMessage());
 
         TuningJobSpec tooLarge = spec("too-large", TuningStrategy.TUNING_STRATEGY_RANDOM, 2, 1).toBuilder()
                 .setRanges(ParameterRanges.newBuilder().addInteger(IntegerParameterRange.newBuilder()
                         .setName("hidden_size").setMinValue(16).setMaxValue(4096))).build();
-        assertThrows(LmForgeException.class, () -> jobs.create(tooLarge));
+        assertThrows(LmForgeException.class, () -> jobs.create(tooLarge, OWNER));
         assertTrue(store.find("typo").isEmpty() && store.find("too-large").isEmpty(), "a refused tuning job is not recorded");
         assertTrue(trainer.requested.stream().allMatch(t -> t.startsWith("corners-")), "and requests no trial: " + trainer.requested);
     }
 
     @Test
     void aRestartedTunerNeitherLosesNorDuplicatesTrials() {
-        jobs.create(spec("restart", TuningStrategy.TUNING_STRATEGY_RANDOM, 6, 3));
+        jobs.create(spec("restart", TuningStrategy.TUNING_STRATEGY_RANDOM, 6, 3), OWNER);
         trainer.tick();
         engine.advanceAll();
         int before = trainer.requested.size();
@@ -251,7 +254,7 @@ class TuningEngineTest {
     void aTunerKilledBetweenRecordingATrialAndRequestingItLeavesNoPhantomTrial() {
         trainer.dieOnRequest = "killed-003";
         assertThrows(ProcessKilled.class, () -> {
-            jobs.create(spec("killed", TuningStrategy.TUNING_STRATEGY_RANDOM, 5, 3));
+            jobs.create(spec("killed", TuningStrategy.TUNING_STRATEGY_RANDOM, 5, 3), OWNER);
         });
         assertEquals(3, store.find("killed").orElseThrow().getTrialsCount(), "the third trial was recorded");
         assertEquals(List.of("killed-001", "killed-002"), trainer.requested, "but never requested");
@@ -269,7 +272,7 @@ class TuningEngineTest {
     @Test
     void theMedianRuleStopsTrialsThatFallBehind() {
         jobs.create(spec("es", TuningStrategy.TUNING_STRATEGY_RANDOM, 10, 1).toBuilder()
-                .setEarlyStopping(EarlyStopping.EARLY_STOPPING_AUTO).putStaticHyperparameters("epochs", "4").build());
+                .setEarlyStopping(EarlyStopping.EARLY_STOPPING_AUTO).putStaticHyperparameters("epochs", "4").build(), OWNER);
         TuningJob done = runToEnd("es");
         assertEquals(JobStatus.JOB_STATUS_COMPLETED, done.getStatus());
         assertFalse(trainer.stopped.isEmpty(), "some random trials should be worse than the median");
@@ -283,7 +286,7 @@ class TuningEngineTest {
 
     @Test
     void stoppingStopsTheRunningTrials() {
-        jobs.create(spec("stop", TuningStrategy.TUNING_STRATEGY_RANDOM, 10, 2));
+        jobs.create(spec("stop", TuningStrategy.TUNING_STRATEGY_RANDOM, 10, 2), OWNER);
         trainer.tick();
         jobs.stop("stop");
         TuningJob done = runToEnd("stop");
@@ -295,14 +298,14 @@ class TuningEngineTest {
 
     @Test
     void warmStartUsesTheParentsTrials() {
-        jobs.create(spec("parent", TuningStrategy.TUNING_STRATEGY_BAYESIAN, 6, 2));
+        jobs.create(spec("parent", TuningStrategy.TUNING_STRATEGY_BAYESIAN, 6, 2), OWNER);
         runToEnd("parent");
-        jobs.create(spec("child", TuningStrategy.TUNING_STRATEGY_BAYESIAN, 3, 1).toBuilder().addWarmStartParents("parent").build());
+        jobs.create(spec("child", TuningStrategy.TUNING_STRATEGY_BAYESIAN, 3, 1).toBuilder().addWarmStartParents("parent").build(), OWNER);
         TuningJob child = runToEnd("child");
         assertTrue(child.getBestTrial().getObjectiveValue() < 130, child.getBestTrial().toString());
         var other = spec("child2", TuningStrategy.TUNING_STRATEGY_BAYESIAN, 3, 1).toBuilder().addWarmStartParents("parent")
                 .setRanges(ParameterRanges.newBuilder().addInteger(IntegerParameterRange.newBuilder().setName("bptt").setMinValue(10).setMaxValue(40))).build();
-        assertTrue(assertThrows(LmForgeException.class, () -> jobs.create(other)).getMessage().contains("tunes other ranges"));
+        assertTrue(assertThrows(LmForgeException.class, () -> jobs.create(other, OWNER)).getMessage().contains("tunes other ranges"));
     }
 
     @Test
@@ -316,15 +319,15 @@ class TuningEngineTest {
         expect("log", spec("a", TuningStrategy.TUNING_STRATEGY_RANDOM, 4, 2).toBuilder().setRanges(ParameterRanges.newBuilder()
                 .addContinuous(ContinuousParameterRange.newBuilder().setName("dropout").setMinValue(0).setMaxValue(0.5)
                         .setScalingType(ScalingType.SCALING_TYPE_LOGARITHMIC))).build());
-        var unknown = assertThrows(LmForgeException.class, () -> jobs.create(spec("a", TuningStrategy.TUNING_STRATEGY_RANDOM, 4, 2).toBuilder().setDatasetId("nope").build()));
+        var unknown = assertThrows(LmForgeException.class, () -> jobs.create(spec("a", TuningStrategy.TUNING_STRATEGY_RANDOM, 4, 2).toBuilder().setDatasetId("nope").build(), OWNER));
         assertEquals(LmForgeException.Kind.NOT_FOUND, unknown.kind());
         var parent = assertThrows(LmForgeException.class, () -> jobs.create(spec("a", TuningStrategy.TUNING_STRATEGY_RANDOM, 4, 2).toBuilder()
-                .addWarmStartParents("missing").build()));
+                .addWarmStartParents("missing").build(), OWNER));
         assertEquals(LmForgeException.Kind.NOT_FOUND, parent.kind());
     }
 
     private void expect(String messagePart, TuningJobSpec spec) {
-        var e = assertThrows(LmForgeException.class, () -> jobs.create(spec));
+        var e = assertThrows(LmForgeException.class, () -> jobs.create(spec, OWNER));
         assertEquals(LmForgeException.Kind.INVALID_ARGUMENT, e.kind());
         assertTrue(e.getMessage().contains(messagePart), e.getMessage());
     }

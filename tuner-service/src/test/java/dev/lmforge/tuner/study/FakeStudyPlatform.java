@@ -1,5 +1,6 @@
 package dev.lmforge.tuner.study;
 
+import dev.lmforge.api.v1.Principal;
 import dev.lmforge.api.v1.Corpus;
 import dev.lmforge.api.v1.CorpusStats;
 import dev.lmforge.api.v1.Dataset;
@@ -77,7 +78,7 @@ final class FakeStudyPlatform implements StudyPlatform, StudyStore {
     }
 
     @Override
-    public void requestTrainingJob(TrainingJobSpec spec) {
+    public void requestTrainingJob(TrainingJobSpec spec, Principal requestedBy) {
         String run = spec.getTagsOrThrow(StudyExecution.RUN_TAG);
         requested.add(run);
         if (failingRuns.contains(run)) {
@@ -111,7 +112,7 @@ final class FakeStudyPlatform implements StudyPlatform, StudyStore {
     }
 
     @Override
-    public void createTuningJob(TuningJobSpec spec) {
+    public void createTuningJob(TuningJobSpec spec, Principal createdBy) {
         TuningJob.Builder t = TuningJob.newBuilder().setSpec(spec).setStatus(JobStatus.JOB_STATUS_COMPLETED)
                 .addParameterImportance(ParameterImportance.newBuilder().setName("learning_rate").setImportance(0.7))
                 .addParameterImportance(ParameterImportance.newBuilder().setName("hidden_size").setImportance(0.2))

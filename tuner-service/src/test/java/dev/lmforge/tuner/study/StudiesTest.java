@@ -1,5 +1,6 @@
 package dev.lmforge.tuner.study;
 
+import dev.lmforge.api.v1.Principal;
 import dev.lmforge.api.v1.JobStatus;
 import dev.lmforge.api.v1.Study;
 import dev.lmforge.api.v1.StudyBudget;
@@ -15,6 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StudiesTest {
 
+    static final Principal OWNER = Principal.newBuilder().setSubject("alice").setTenant("default").setRole("editor").build();
+
     private final FakeStudyPlatform fake = new FakeStudyPlatform("news");
     private final Studies studies = new Studies(fake, fake, Duration.ofMillis(10));
 
@@ -24,9 +27,9 @@ class StudiesTest {
 
     @Test
     void badRequestsGetAStatusAndAReason() {
-        LmForgeException tooLong = assertThrows(LmForgeException.class, () -> studies.create(spec("s".repeat(41), "news")));
+        LmForgeException tooLong = assertThrows(LmForgeException.class, () -> studies.create(spec("s".repeat(41), "news"), OWNER));
         assertEquals(LmForgeException.Kind.INVALID_ARGUMENT, tooLong.kind());
-        LmForgeException noCorpus = assertThrows(LmForgeException.class, () -> studies.create(spec("st", "missing")));
+        LmForgeException noCorpus = assertThrows(LmForgeException.class, () -> studies.create(spec("st", "missing"), OWNER));
         assertEquals(LmForgeException.Kind.NOT_FOUND, noCorpus.kind());
         assertTrue(noCorpus.getMessage().contains("corpus 'missing' does not exist"), noCorpus.getMessage());
         LmForgeException noStudy = assertThrows(LmForgeException.class, () -> studies.describe("nope"));
@@ -35,9 +38,9 @@ class StudiesTest {
 
     @Test
     void aStudyRunsToItsReportAndItsNameIsTaken() throws Exception {
-        Study created = studies.create(spec("st", "news"));
+        Study created = studies.create(spec("st", "news"), OWNER);
         assertEquals(StudyBudget.STUDY_BUDGET_SMALL, created.getSpec().getBudget(), "small is the default budget");
-        LmForgeException twice = assertThrows(LmForgeException.class, () -> studies.create(spec("st", "news")));
+        LmForgeException twice = assertThrows(LmForgeException.class, () -> studies.create(spec("st", "news"), OWNER));
         assertEquals(LmForgeException.Kind.ALREADY_EXISTS, twice.kind());
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (studies.describe("st").getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS && System.nanoTime() < deadline) {
