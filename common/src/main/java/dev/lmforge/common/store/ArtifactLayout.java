@@ -1,5 +1,7 @@
 package dev.lmforge.common.store;
 
+import dev.lmforge.common.security.Tenants;
+
 import java.util.Locale;
 
 /**
@@ -7,9 +9,9 @@ import java.util.Locale;
  * services read each other's artifacts, so this is the one place that knows the key layout: no key
  * is spelt anywhere else. Prefixes end with '/'.
  *
- * <p>Every path starts at {@link #collection}: a per-tenant layout is a second instance whose
- * collections sit under the tenant, and no caller builds a key itself. Today there is only the
- * {@link #shared()} layout, whose keys must not change: existing buckets hold data under them.
+ * <p>Every path starts at {@link #collection}: each tenant has a layout ({@link #of}) whose
+ * collections sit under the tenant, and no caller builds a key itself. The default tenant's layout is
+ * {@link #shared()}, whose keys must not change: existing buckets hold data under them.
  */
 public final class ArtifactLayout {
 
@@ -32,18 +34,38 @@ public final class ArtifactLayout {
 
     private static final String OUTBOX_ENTRY_SUFFIX = ".pb";
 
-    private static final ArtifactLayout SHARED = new ArtifactLayout();
+    /** Where the tenants other than the default one keep their resources, one prefix each. */
+    public static final String TENANTS_PREFIX = "tenants/";
 
-    private ArtifactLayout() {
+    private static final ArtifactLayout SHARED = new ArtifactLayout("");
+
+    private final String base;
+
+    private ArtifactLayout(String base) {
+        this.base = base;
     }
 
-    /** The platform's single namespace, the only layout so far. */
+    /**
+     * The platform's own keys (the outbox, the import prefixes), which are also the default tenant's:
+     * every key written before tenants existed stays where it was.
+     */
     public static ArtifactLayout shared() {
         return SHARED;
     }
 
+    /** The layout of a tenant's resources: the default tenant's are {@link #shared()}, another's sit under tenants/{tenant}/. */
+    public static ArtifactLayout of(String tenant) {
+        if (Tenants.DEFAULT.equals(tenant)) {
+            return SHARED;
+        }
+        if (!Tenants.isValid(tenant)) {
+            throw new IllegalArgumentException("not a tenant name: " + tenant);
+        }
+        return new ArtifactLayout(TENANTS_PREFIX + tenant + "/");
+    }
+
     private String collection(String name) {
-        return name + "/";
+        return base + name + "/";
     }
 
     /** Where a tenant puts objects to import (corpora, SentencePiece models): the default import allow-list. */

@@ -235,6 +235,20 @@ public class ArtifactStore {
         });
     }
 
+    /** The names of the "directories" right under a prefix (published or not), in key order. */
+    public List<String> childNames(String parentPrefix) {
+        String parent = key(normalisePrefix(parentPrefix));
+        return call("listing " + parent, () -> {
+            List<String> names = new ArrayList<>();
+            for (ListObjectsV2Response page : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(parent).delimiter("/"))) {
+                for (var common : page.commonPrefixes()) {
+                    names.add(common.prefix().substring(parent.length(), common.prefix().length() - 1));
+                }
+            }
+            return names;
+        });
+    }
+
     /** Every published child of a prefix, in key order: {@link #publishedChildren} page after page. */
     public List<String> allPublishedChildren(String parentPrefix, String marker) {
         List<String> names = new ArrayList<>();

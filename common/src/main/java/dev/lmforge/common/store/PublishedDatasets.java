@@ -10,12 +10,12 @@ public final class PublishedDatasets {
     }
 
     /**
-     * A complete dataset's record (its meta record, written last) merged into {@code into}, the
+     * A complete dataset of the tenant: its record (its meta record, written last) merged into {@code into}, the
      * caller's Dataset builder. FAILED_PRECONDITION while its build runs or after it failed,
      * NOT_FOUND when there is no such dataset.
      */
-    public static <B extends Message.Builder> B require(ArtifactStore store, String datasetId, B into) {
-        ArtifactLayout layout = ArtifactLayout.shared();
+    public static <B extends Message.Builder> B require(ArtifactStore store, String tenant, String datasetId, B into) {
+        ArtifactLayout layout = ArtifactLayout.of(tenant);
         return store.read(layout.datasetMeta(datasetId)).map(json -> ProtoJson.merge(json, into))
                 .orElseThrow(() -> store.exists(layout.datasetStatus(datasetId))
                         ? LmForgeException.failedPrecondition("dataset '%s' is not ready: its build is still running or failed (see GetDataset)", datasetId)

@@ -5,11 +5,21 @@ import org.junit.jupiter.api.Test;
 import java.util.Locale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The keys spelt out once more: buckets hold data under them, so a change here must be deliberate. */
 class ArtifactLayoutTest {
 
     private final ArtifactLayout layout = ArtifactLayout.shared();
+
+    @Test
+    void theDefaultTenantKeepsTheKeysOfBeforeTenantsAndAnotherHasItsOwnPrefix() {
+        assertEquals("corpora/c1/", ArtifactLayout.of("default").corpusPrefix("c1"));
+        assertEquals("tenants/team-a/corpora/c1/", ArtifactLayout.of("team-a").corpusPrefix("c1"));
+        assertEquals("tenants/team-a/training-jobs/j1/model/manifest.json", ArtifactLayout.of("team-a").modelManifest("j1"));
+        assertEquals("tenants/team-a/endpoints/", ArtifactLayout.of("team-a").endpointsPrefix());
+        assertThrows(IllegalArgumentException.class, () -> ArtifactLayout.of("../x"));
+    }
 
     @Test
     void corpora() {
