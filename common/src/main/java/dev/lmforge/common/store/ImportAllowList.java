@@ -1,7 +1,6 @@
 package dev.lmforge.common.store;
 
 import dev.lmforge.common.errors.LmForgeException;
-import dev.lmforge.common.security.Tenants;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -51,10 +50,8 @@ public class ImportAllowList {
     List<S3Uri> allowed(String tenant) {
         List<S3Uri> prefixes = new ArrayList<>();
         prefixes.add(store.uri(ArtifactLayout.shared().importsPrefix(tenant)));
-        if (Tenants.DEFAULT.equals(tenant)) {
-            // Its own corpora, which it reads anyway: a study re-imports a corpus's splits without its stop words.
-            prefixes.add(store.uri(ArtifactLayout.shared().corporaPrefix()));
-        }
+        // Its own corpora, which it reads anyway: a study re-imports a corpus's splits without its stop words.
+        prefixes.add(store.uri(ArtifactLayout.of(tenant).corporaPrefix()));
         for (String entry : configured) {
             S3Uri prefix = S3Uri.parse(entry.replace(TENANT, tenant));
             // "s3://b/data" allows s3://b/data/..., never s3://b/data-other/...

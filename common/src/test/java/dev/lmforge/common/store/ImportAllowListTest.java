@@ -22,11 +22,13 @@ class ImportAllowListTest {
         assertEquals(new S3Uri("shared-corpora", "team-a/books/"), list.check("s3://shared-corpora/team-a/books/", "team-a"));
         assertEquals(new S3Uri("public-data", "text/wiki.txt"), list.check("s3://public-data/text/wiki.txt", "team-b"));
         assertEquals(new S3Uri("lmforge", "tests/corpora/news/train.txt"), list.check("s3://lmforge/tests/corpora/news/train.txt", "default"));
+        assertEquals(new S3Uri("lmforge", "tests/tenants/team-a/corpora/news/train.txt"),
+                list.check("s3://lmforge/tests/tenants/team-a/corpora/news/train.txt", "team-a"));
     }
 
     @Test
     void anythingElseIsPermissionDenied() {
-        for (String outside : List.of("s3://lmforge/tests/imports/team-b/x/", "s3://lmforge/tests/corpora/secret/", "s3://other-bucket/",
+        for (String outside : List.of("s3://lmforge/tests/imports/team-b/x/", "s3://lmforge/tests/corpora/secret/", "s3://lmforge/tests/tenants/team-b/corpora/x/", "s3://other-bucket/",
                 "s3://shared-corpora/team-b/", "s3://public-data/text-private/a.txt", "s3://lmforge/tests/imports/team-a-evil/")) {
             LmForgeException e = assertThrows(LmForgeException.class, () -> list.check(outside, "team-a"), outside);
             assertEquals(LmForgeException.Kind.PERMISSION_DENIED, e.kind(), outside);

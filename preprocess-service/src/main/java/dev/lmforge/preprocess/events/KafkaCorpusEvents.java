@@ -8,6 +8,8 @@ import dev.lmforge.common.events.EventSender;
 import dev.lmforge.common.events.Topics;
 import dev.lmforge.common.events.outbox.Outbox;
 import dev.lmforge.common.events.outbox.OutboxTopic;
+import dev.lmforge.common.security.TenantKey;
+import dev.lmforge.common.security.Tenants;
 import dev.lmforge.preprocess.service.CorpusEventPublisher;
 import dev.lmforge.preprocess.service.CorpusStore;
 import dev.lmforge.preprocess.service.PreprocessConfig;
@@ -17,7 +19,7 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 
 import java.util.function.BiConsumer;
 
-/** corpus.ingested, keyed by corpus id, through the outbox; a send waits for the broker's acknowledgement. */
+/** corpus.ingested, keyed by tenant and corpus id ({@link TenantKey}), through the outbox; a send waits for the broker's acknowledgement. */
 @ApplicationScoped
 public class KafkaCorpusEvents implements CorpusEventPublisher, OutboxTopic<CorpusIngested> {
 
@@ -36,17 +38,17 @@ public class KafkaCorpusEvents implements CorpusEventPublisher, OutboxTopic<Corp
 
     @Override
     public void stageCorpusIngested(Corpus corpus) {
-        outbox.stage(this, corpus.getCorpusId(), event(corpus));
+        outbox.stage(this, TenantKey.encode(corpus.getCreatedBy().getTenant(), corpus.getCorpusId()), event(corpus));
     }
 
     @Override
-    public void sendCorpusIngested(String corpusId) {
-        outbox.send(this, corpusId);
+    public void sendCorpusIngested(String tenant, String corpusId) {
+        outbox.send(this, TenantKey.encode(tenant, corpusId));
     }
 
     @Override
-    public void withdrawCorpusIngested(String corpusId) {
-        outbox.withdraw(this, corpusId);
+    public void withdrawCorpusIngested(String tenant, String corpusId) {
+        outbox.withdraw(this, TenantKey.encode(tenant, corpusId));
     }
 
     @Override
@@ -60,26 +62,28 @@ public class KafkaCorpusEvents implements CorpusEventPublisher, OutboxTopic<Corp
     }
 
     @Override
-    public void send(String corpusId, CorpusIngested event) {
-        sender.send(corpusId, event);
+    public void send(String key, CorpusIngested event) {
+        sender.send(key, event);
     }
 
     /** Objects without a manifest: an ingestion under way, or the leftovers of one that died, which the next one removes. */
     @Override
-    public Readiness readiness(String corpusId) {
-        if (corpora.find(corpusId).isPresent()) {
+    public Readiness readiness(String key) {
+        TenantKey corpus = TenantKey.decode(key);
+        if (corpora.find(corpus.tenant(), corpus.id()).isPresent()) {
             return Readiness.PUBLISHED;
         }
-        return corpora.hasObjects(corpusId) ? Readiness.NOT_YET : Readiness.GONE;
+        return corpora.hasObjects(corpus.tenant(), corpus.id()) ? Readiness.NOT_YET : Readiness.GONE;
     }
 
     @Override
     public void stageLegacyPending(BiConsumer<String, CorpusIngested> stage) {
         String after = null;
         do {
-            CorpusStore.Page page = corpora.list(after, 100);
+            // Events left pending before the outbox are the default tenant's: there were no others then.
+            CorpusStore.Page page = corpora.list(Tenants.DEFAULT, after, 100);
             for (Corpus c : page.corpora()) {
-                if (!corpora.hasLegacyEventSentMarker(c.getCorpusId())) {
+                if (!corpora.hasLegacyEventSentMarker(Tenants.DEFAULT, c.getCorpusId())) {
                     stage.accept(c.getCorpusId(), event(c));
                 }
             }

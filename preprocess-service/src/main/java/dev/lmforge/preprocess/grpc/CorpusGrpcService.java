@@ -156,14 +156,14 @@ public class CorpusGrpcService extends CorpusServiceGrpc.CorpusServiceImplBase {
     @Override
     @Blocking
     public void getCorpus(GetCorpusRequest request, StreamObserver<Corpus> response) {
-        unary(response, () -> ingestion.get(request.getCorpusId()));
+        unary(response, () -> ingestion.get(CallerContext.tenant(), request.getCorpusId()));
     }
 
     @Override
     @Blocking
     public void listCorpora(ListCorporaRequest request, StreamObserver<ListCorporaResponse> response) {
         unary(response, () -> {
-            CorpusStore.Page page = ingestion.list(request.getPageToken(), request.getPageSize());
+            CorpusStore.Page page = ingestion.list(CallerContext.tenant(), request.getPageToken(), request.getPageSize());
             ListCorporaResponse.Builder out = ListCorporaResponse.newBuilder().addAllCorpora(page.corpora());
             if (page.nextStartAfter() != null) {
                 out.setNextPageToken(page.nextStartAfter());
@@ -175,6 +175,6 @@ public class CorpusGrpcService extends CorpusServiceGrpc.CorpusServiceImplBase {
     @Override
     @Blocking
     public void deleteCorpus(DeleteCorpusRequest request, StreamObserver<DeleteCorpusResponse> response) {
-        unary(response, () -> DeleteCorpusResponse.newBuilder().setObjectsDeleted(ingestion.delete(request.getCorpusId())).build());
+        unary(response, () -> DeleteCorpusResponse.newBuilder().setObjectsDeleted(ingestion.delete(CallerContext.tenant(), request.getCorpusId())).build());
     }
 }

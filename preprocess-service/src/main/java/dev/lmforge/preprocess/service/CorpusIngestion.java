@@ -8,6 +8,7 @@ import dev.lmforge.api.v1.CorpusSpec;
 import dev.lmforge.common.paging.Paging;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.naming.ResourceNames;
+import dev.lmforge.common.security.TenantKey;
 import dev.lmforge.common.store.AbortableOutputStream;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -39,6 +40,7 @@ public class CorpusIngestion {
     private final StopWords stopWords;
     private final PreprocessConfig config;
     private final MeterRegistry metrics;
+    /** Corpora being ingested, by {@link TenantKey}. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
     public CorpusIngestion(CorpusStore store, CorpusEventPublisher events, ImportSources importSources,
@@ -60,8 +62,10 @@ public class CorpusIngestion {
     /** Ingests the source as the principal's corpus; the principal is recorded and named by corpus.ingested. */
     public Corpus ingest(CorpusSpec spec, CorpusSource source, Principal createdBy) {
         String id = corpusId(spec);
+        String tenant = createdBy.getTenant();
+        String key = TenantKey.encode(tenant, id);
         CorpusPipeline pipeline = new CorpusPipeline(spec, config.pipelineSettings(), languages, stopWords);
-        if (!inFlight.add(id)) {
+        if (!inFlight.add(key)) {
             throw LmForgeException.alreadyExists("corpus '%s' is being ingested right now", id);
         }
         Timer.Sample timer = Timer.start(metrics);
@@ -72,7 +76,7 @@ public class CorpusIngestion {
             metrics.counter("lmforge.corpus.input.bytes").increment(corpus.getStats().getInputBytes());
             return corpus;
         } finally {
-            inFlight.remove(id);
+            inFlight.remove(key);
             timer.stop(metrics.timer("lmforge.corpus.ingestions", "outcome", outcome));
         }
     }
@@ -94,18 +98,19 @@ public class CorpusIngestion {
     }
 
     private Corpus ingestReserved(String id, CorpusSpec spec, CorpusPipeline pipeline, CorpusSource source, Principal createdBy) {
-        if (store.find(id).isPresent()) {
+        String tenant = createdBy.getTenant();
+        if (store.find(tenant, id).isPresent()) {
             throw LmForgeException.alreadyExists("corpus '%s' already exists: delete it first or choose another name", id);
         }
-        if (store.hasObjects(id)) {
+        if (store.hasObjects(tenant, id)) {
             LOG.warnf("corpus %s: removing what an earlier, unfinished ingestion left", id);
-            store.delete(id);
+            store.delete(tenant, id);
         }
         Map<Split, AbortableOutputStream> outputs = new EnumMap<>(Split.class);
         CorpusPipeline.Result result;
         try {
             for (Split split : Split.values()) {
-                outputs.put(split, store.openSplit(id, split));
+                outputs.put(split, store.openSplit(tenant, id, split));
             }
             result = pipeline.run(source, new EnumMap<Split, OutputStream>(outputs));
             for (AbortableOutputStream out : outputs.values()) {
@@ -113,12 +118,12 @@ public class CorpusIngestion {
             }
         } catch (IOException | RuntimeException e) {
             outputs.values().forEach(AbortableOutputStream::abort);
-            discard(id);
+            discard(tenant, id);
             throw e instanceof IOException io
                     ? LmForgeException.unavailable("reading the input of corpus '" + id + "' failed: " + io.getMessage(), io)
                     : (RuntimeException) e;
         }
-        Corpus corpus = store.locate(Corpus.newBuilder()
+        Corpus corpus = store.locate(tenant, Corpus.newBuilder()
                 .setCorpusId(id)
                 .setSpec(spec.toBuilder().setName(id))
                 .setStats(result.stats())
@@ -129,19 +134,19 @@ public class CorpusIngestion {
                 .build();
         try {
             events.stageCorpusIngested(corpus);
-            store.publish(corpus);
+            store.publish(tenant, corpus);
         } catch (RuntimeException e) {
-            if (discard(id)) {
-                withdrawEvent(id);
+            if (discard(tenant, id)) {
+                withdrawEvent(tenant, id);
             }
             throw e;
         }
         try {
-            events.sendCorpusIngested(id);
+            events.sendCorpusIngested(tenant, id);
         } catch (RuntimeException e) {
             // A corpus that could not be discarded stays published, and its event pending for the outbox's drain.
-            if (discard(id)) {
-                withdrawEvent(id);
+            if (discard(tenant, id)) {
+                withdrawEvent(tenant, id);
             }
             // A refusal that no retry can fix (say, a record too large) keeps its kind; the rest is Kafka being away.
             LmForgeException.Kind kind = e instanceof LmForgeException refused ? refused.kind() : LmForgeException.Kind.UNAVAILABLE;
@@ -153,9 +158,9 @@ public class CorpusIngestion {
         return corpus;
     }
 
-    private void withdrawEvent(String id) {
+    private void withdrawEvent(String tenant, String id) {
         try {
-            events.withdrawCorpusIngested(id);
+            events.withdrawCorpusIngested(tenant, id);
         } catch (RuntimeException e) {
             // The outbox's drain drops it: the corpus is gone.
             LOG.warnf("corpus %s: could not withdraw its pending event: %s", id, e.getMessage());
@@ -163,9 +168,9 @@ public class CorpusIngestion {
     }
 
     /** True if nothing of the corpus is left. */
-    private boolean discard(String id) {
+    private boolean discard(String tenant, String id) {
         try {
-            store.delete(id);
+            store.delete(tenant, id);
             return true;
         } catch (RuntimeException e) {
             LOG.warnf("corpus %s: could not remove the unfinished corpus: %s", id, e.getMessage());
@@ -173,28 +178,29 @@ public class CorpusIngestion {
         }
     }
 
-    public Corpus get(String corpusId) {
+    /** The tenant's corpus; another tenant's is NOT_FOUND, as a missing one. */
+    public Corpus get(String tenant, String corpusId) {
         ResourceNames.requireValid("corpus id", corpusId);
-        return store.find(corpusId).orElseThrow(() -> inFlight.contains(corpusId)
+        return store.find(tenant, corpusId).orElseThrow(() -> inFlight.contains(TenantKey.encode(tenant, corpusId))
                 ? LmForgeException.failedPrecondition("corpus '%s' is still being ingested", corpusId)
                 : LmForgeException.notFound("corpus '%s' does not exist", corpusId));
     }
 
-    public CorpusStore.Page list(String pageToken, int pageSize) {
+    public CorpusStore.Page list(String tenant, String pageToken, int pageSize) {
         int size = Paging.pageSize(pageSize);
-        return store.list(Paging.startAfter(pageToken), size);
+        return store.list(tenant, Paging.startAfter(pageToken), size);
     }
 
-    public int delete(String corpusId) {
+    public int delete(String tenant, String corpusId) {
         ResourceNames.requireValid("corpus id", corpusId);
-        if (inFlight.contains(corpusId)) {
+        if (inFlight.contains(TenantKey.encode(tenant, corpusId))) {
             throw LmForgeException.failedPrecondition("corpus '%s' is being ingested; delete it once the ingestion ends", corpusId);
         }
-        if (!store.hasObjects(corpusId)) {
+        if (!store.hasObjects(tenant, corpusId)) {
             throw LmForgeException.notFound("corpus '%s' does not exist", corpusId);
         }
-        int deleted = store.delete(corpusId);
-        withdrawEvent(corpusId);
+        int deleted = store.delete(tenant, corpusId);
+        withdrawEvent(tenant, corpusId);
         return deleted;
     }
 }

@@ -22,29 +22,29 @@ import java.util.Optional;
 public class S3CorpusStore implements CorpusStore {
 
     private final ArtifactStore store;
-    private final ArtifactLayout layout = ArtifactLayout.shared();
 
     public S3CorpusStore(ArtifactStore store) {
         this.store = store;
     }
 
     @Override
-    public Optional<Corpus> find(String corpusId) {
-        return store.read(layout.corpusManifest(corpusId)).map(json -> ProtoJson.merge(json, Corpus.newBuilder()).build());
+    public Optional<Corpus> find(String tenant, String corpusId) {
+        return store.read(ArtifactLayout.of(tenant).corpusManifest(corpusId)).map(json -> ProtoJson.merge(json, Corpus.newBuilder()).build());
     }
 
     @Override
-    public boolean hasObjects(String corpusId) {
-        return store.hasAny(layout.corpusPrefix(corpusId));
+    public boolean hasObjects(String tenant, String corpusId) {
+        return store.hasAny(ArtifactLayout.of(tenant).corpusPrefix(corpusId));
     }
 
     @Override
-    public AbortableOutputStream openSplit(String corpusId, Split split) {
-        return store.create(layout.corpusSplit(corpusId, split.label()), "text/plain; charset=utf-8");
+    public AbortableOutputStream openSplit(String tenant, String corpusId, Split split) {
+        return store.create(ArtifactLayout.of(tenant).corpusSplit(corpusId, split.label()), "text/plain; charset=utf-8");
     }
 
     @Override
-    public Corpus.Builder locate(Corpus.Builder corpus) {
+    public Corpus.Builder locate(String tenant, Corpus.Builder corpus) {
+        ArtifactLayout layout = ArtifactLayout.of(tenant);
         String id = corpus.getCorpusId();
         corpus.setLocation(S3Location.newBuilder().setBucket(store.bucket()).setKey(store.key(layout.corpusPrefix(id))));
         for (Split split : Split.values()) {
@@ -54,29 +54,30 @@ public class S3CorpusStore implements CorpusStore {
     }
 
     @Override
-    public void publish(Corpus corpus) {
+    public void publish(String tenant, Corpus corpus) {
+        ArtifactLayout layout = ArtifactLayout.of(tenant);
         String id = corpus.getCorpusId();
         store.put(layout.corpusStats(id), ProtoJson.bytes(corpus.getStats()), "application/json");
         store.publish(layout.corpusPrefix(id), ArtifactLayout.CORPUS_MARKER, ProtoJson.bytes(corpus));
     }
 
     @Override
-    public boolean hasLegacyEventSentMarker(String corpusId) {
-        return store.exists(layout.corpusIngestedMarker(corpusId));
+    public boolean hasLegacyEventSentMarker(String tenant, String corpusId) {
+        return store.exists(ArtifactLayout.of(tenant).corpusIngestedMarker(corpusId));
     }
 
     @Override
-    public Page list(String startAfter, int limit) {
-        ArtifactStore.Page page = store.publishedChildren(layout.corporaPrefix(), ArtifactLayout.CORPUS_MARKER, startAfter, limit);
+    public Page list(String tenant, String startAfter, int limit) {
+        ArtifactStore.Page page = store.publishedChildren(ArtifactLayout.of(tenant).corporaPrefix(), ArtifactLayout.CORPUS_MARKER, startAfter, limit);
         List<Corpus> corpora = new ArrayList<>();
         for (String id : page.names()) {
-            find(id).ifPresent(corpora::add);
+            find(tenant, id).ifPresent(corpora::add);
         }
         return new Page(corpora, page.nextStartAfter());
     }
 
     @Override
-    public int delete(String corpusId) {
-        return store.deletePrefix(layout.corpusPrefix(corpusId), ArtifactLayout.CORPUS_MARKER);
+    public int delete(String tenant, String corpusId) {
+        return store.deletePrefix(ArtifactLayout.of(tenant).corpusPrefix(corpusId), ArtifactLayout.CORPUS_MARKER);
     }
 }

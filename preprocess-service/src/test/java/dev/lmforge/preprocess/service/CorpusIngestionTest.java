@@ -1,5 +1,6 @@
 package dev.lmforge.preprocess.service;
 
+import dev.lmforge.common.security.TenantKey;
 import dev.lmforge.api.v1.Principal;
 import dev.lmforge.api.v1.Channel;
 import dev.lmforge.api.v1.Corpus;
@@ -34,17 +35,17 @@ class CorpusIngestionTest {
         final List<String> abortedSplits = new ArrayList<>();
 
         @Override
-        public Optional<Corpus> find(String corpusId) {
-            return Optional.ofNullable(published.get(corpusId));
+        public Optional<Corpus> find(String tenant, String corpusId) {
+            return Optional.ofNullable(published.get(TenantKey.encode(tenant, corpusId)));
         }
 
         @Override
-        public boolean hasObjects(String corpusId) {
-            return published.containsKey(corpusId);
+        public boolean hasObjects(String tenant, String corpusId) {
+            return published.containsKey(TenantKey.encode(tenant, corpusId));
         }
 
         @Override
-        public AbortableOutputStream openSplit(String corpusId, Split split) {
+        public AbortableOutputStream openSplit(String tenant, String corpusId, Split split) {
             return new AbortableOutputStream() {
                 @Override
                 public void write(int b) {
@@ -52,38 +53,40 @@ class CorpusIngestionTest {
 
                 @Override
                 public void abort() {
-                    abortedSplits.add(corpusId + "/" + split.label());
+                    abortedSplits.add(TenantKey.encode(tenant, corpusId) + "/" + split.label());
                 }
             };
         }
 
         @Override
-        public Corpus.Builder locate(Corpus.Builder corpus) {
+        public Corpus.Builder locate(String tenant, Corpus.Builder corpus) {
             return corpus;
         }
 
         @Override
-        public void publish(Corpus corpus) {
-            published.put(corpus.getCorpusId(), corpus);
+        public void publish(String tenant, Corpus corpus) {
+            published.put(TenantKey.encode(tenant, corpus.getCorpusId()), corpus);
         }
 
         @Override
-        public boolean hasLegacyEventSentMarker(String corpusId) {
+        public boolean hasLegacyEventSentMarker(String tenant, String corpusId) {
             return false;
         }
 
         @Override
-        public Page list(String startAfter, int limit) {
-            return new Page(List.copyOf(published.values()), null);
+        public Page list(String tenant, String startAfter, int limit) {
+            return new Page(published.entrySet().stream().filter(e -> TenantKey.decode(e.getKey()).tenant().equals(tenant))
+                    .map(Map.Entry::getValue).toList(), null);
         }
 
         @Override
-        public int delete(String corpusId) {
+        public int delete(String tenant, String corpusId) {
             if (deleteFails) {
                 throw LmForgeException.unavailable("S3 is unreachable", null);
             }
-            deleted.add(corpusId);
-            return published.remove(corpusId) == null ? 0 : 1;
+            String key = TenantKey.encode(tenant, corpusId);
+            deleted.add(key);
+            return published.remove(key) == null ? 0 : 1;
         }
     }
 
@@ -97,25 +100,26 @@ class CorpusIngestionTest {
 
         @Override
         public void stageCorpusIngested(Corpus corpus) {
-            assertFalse(store.published.containsKey(corpus.getCorpusId()), "staged before the corpus is published");
-            staged.add(corpus.getCorpusId());
+            String key = TenantKey.encode(corpus.getCreatedBy().getTenant(), corpus.getCorpusId());
+            assertFalse(store.published.containsKey(key), "staged before the corpus is published");
+            staged.add(key);
         }
 
         @Override
-        public void sendCorpusIngested(String corpusId) {
-            assertTrue(staged.contains(corpusId));
+        public void sendCorpusIngested(String tenant, String corpusId) {
+            assertTrue(staged.contains(TenantKey.encode(tenant, corpusId)));
             if (tooLarge) {
                 throw LmForgeException.resourceExhausted("Kafka refused CorpusIngested %s: the record is too large", corpusId);
             }
             if (down) {
                 throw LmForgeException.unavailable("Kafka did not acknowledge the event within 30 s", null);
             }
-            sent.add(corpusId);
+            sent.add(TenantKey.encode(tenant, corpusId));
         }
 
         @Override
-        public void withdrawCorpusIngested(String corpusId) {
-            withdrawn.add(corpusId);
+        public void withdrawCorpusIngested(String tenant, String corpusId) {
+            withdrawn.add(TenantKey.encode(tenant, corpusId));
         }
     }
 
@@ -130,6 +134,27 @@ class CorpusIngestionTest {
         List<SourceFile> files = new ArrayList<>(List.of(new SourceFile("a.txt", Channel.CHANNEL_UNSPECIFIED,
                 new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)))));
         return () -> files.isEmpty() ? null : files.remove(0);
+    }
+
+    @Test
+    void twoTenantsKeepCorporaOfTheSameNameApart() {
+        Principal bob = OWNER.toBuilder().setSubject("bob").setTenant("team-b").build();
+        Corpus mine = ingestion.ingest(CorpusSpec.newBuilder().setName("same").build(), oneFile("alpha beta"), OWNER);
+        Corpus theirs = ingestion.ingest(CorpusSpec.newBuilder().setName("same").build(), oneFile("gamma"), bob);
+        assertEquals(2, ingestion.get("default", "same").getStats().getWords());
+        assertEquals(1, ingestion.get("team-b", "same").getStats().getWords());
+        assertEquals(bob, theirs.getCreatedBy());
+        assertEquals(List.of(mine), ingestion.list("default", "", 0).corpora());
+        assertEquals(List.of(theirs), ingestion.list("team-b", "", 0).corpora());
+        LmForgeException other = assertThrows(LmForgeException.class, () -> ingestion.get("team-c", "same"));
+        assertEquals(LmForgeException.Kind.NOT_FOUND, other.kind());
+        assertEquals("corpus 'same' does not exist", other.getMessage(), "another tenant's corpus reads as a missing one");
+        assertEquals(LmForgeException.Kind.NOT_FOUND, assertThrows(LmForgeException.class, () -> ingestion.delete("team-c", "same")).kind());
+
+        ingestion.delete("team-b", "same");
+        assertEquals(mine, ingestion.get("default", "same"));
+        assertEquals(List.of("same", "team-b:same"), events.sent);
+        assertEquals(List.of("team-b:same"), events.withdrawn);
     }
 
     @Test
@@ -169,7 +194,7 @@ class CorpusIngestionTest {
     @Test
     void deletingACorpusWithdrawsItsPendingEvent() {
         ingestion.ingest(CorpusSpec.newBuilder().setName("c5").build(), oneFile("text"), OWNER);
-        ingestion.delete("c5");
+        ingestion.delete("default", "c5");
         assertEquals(List.of("c5"), events.withdrawn);
     }
 
