@@ -1,5 +1,7 @@
 package dev.lmforge.tokenizer.events;
 
+import dev.lmforge.common.security.TenantKey;
+import dev.lmforge.common.security.Tenants;
 import com.google.protobuf.Parser;
 import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.Dataset;
@@ -37,18 +39,18 @@ public class KafkaDatasetEvents implements DatasetEvents, OutboxTopic<TokensRead
     }
 
     @Override
-    public void stageTokensReady(Dataset complete) {
-        outbox.stage(this, complete.getDatasetId(), event(complete));
+    public void stageTokensReady(String tenant, Dataset complete) {
+        outbox.stage(this, TenantKey.encode(tenant, complete.getDatasetId()), event(complete));
     }
 
     @Override
-    public void sendTokensReady(String datasetId) {
-        outbox.send(this, datasetId);
+    public void sendTokensReady(String tenant, String datasetId) {
+        outbox.send(this, TenantKey.encode(tenant, datasetId));
     }
 
     @Override
-    public void withdrawTokensReady(String datasetId) {
-        outbox.withdraw(this, datasetId);
+    public void withdrawTokensReady(String tenant, String datasetId) {
+        outbox.withdraw(this, TenantKey.encode(tenant, datasetId));
     }
 
     @Override
@@ -62,14 +64,15 @@ public class KafkaDatasetEvents implements DatasetEvents, OutboxTopic<TokensRead
     }
 
     @Override
-    public void send(String datasetId, TokensReady event) {
-        sender.send(datasetId, event);
+    public void send(String key, TokensReady event) {
+        sender.send(key, event);
     }
 
     /** A build under way (or interrupted, and restarted after a start) ends Completed or Failed. */
     @Override
-    public Readiness readiness(String datasetId) {
-        Optional<Dataset> dataset = datasets.find(datasetId);
+    public Readiness readiness(String key) {
+        TenantKey id = TenantKey.decode(key);
+        Optional<Dataset> dataset = datasets.find(id.tenant(), id.id());
         if (dataset.isEmpty()) {
             return Readiness.GONE;
         }
@@ -84,9 +87,10 @@ public class KafkaDatasetEvents implements DatasetEvents, OutboxTopic<TokensRead
     public void stageLegacyPending(BiConsumer<String, TokensReady> stage) {
         String after = null;
         do {
-            DatasetStore.Page page = datasets.list(after, 100);
+            // Events left pending before the outbox are the default tenant's: there were no others then.
+            DatasetStore.Page page = datasets.list(Tenants.DEFAULT, after, 100);
             for (Dataset d : page.datasets()) {
-                if (d.getStatus() == JobStatus.JOB_STATUS_COMPLETED && !datasets.hasLegacyTokensReadyMarker(d.getDatasetId())) {
+                if (d.getStatus() == JobStatus.JOB_STATUS_COMPLETED && !datasets.hasLegacyTokensReadyMarker(Tenants.DEFAULT, d.getDatasetId())) {
                     stage.accept(d.getDatasetId(), event(d));
                 }
             }

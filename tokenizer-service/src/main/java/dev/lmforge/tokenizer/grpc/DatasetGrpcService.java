@@ -42,14 +42,14 @@ public class DatasetGrpcService extends DatasetServiceGrpc.DatasetServiceImplBas
     @Override
     @Blocking
     public void getDataset(GetDatasetRequest request, StreamObserver<Dataset> response) {
-        unary(response, () -> datasets.get(request.getDatasetId()));
+        unary(response, () -> datasets.get(CallerContext.tenant(), request.getDatasetId()));
     }
 
     @Override
     @Blocking
     public void listDatasets(ListDatasetsRequest request, StreamObserver<ListDatasetsResponse> response) {
         unary(response, () -> {
-            DatasetStore.Page page = datasets.list(request.getPageToken(), request.getPageSize(), request.getCorpusId());
+            DatasetStore.Page page = datasets.list(CallerContext.tenant(), request.getPageToken(), request.getPageSize(), request.getCorpusId());
             ListDatasetsResponse.Builder out = ListDatasetsResponse.newBuilder().addAllDatasets(page.datasets());
             if (page.nextStartAfter() != null) {
                 out.setNextPageToken(page.nextStartAfter());
@@ -61,20 +61,20 @@ public class DatasetGrpcService extends DatasetServiceGrpc.DatasetServiceImplBas
     @Override
     @Blocking
     public void deleteDataset(DeleteDatasetRequest request, StreamObserver<DeleteDatasetResponse> response) {
-        unary(response, () -> DeleteDatasetResponse.newBuilder().setObjectsDeleted(datasets.delete(request.getDatasetId())).build());
+        unary(response, () -> DeleteDatasetResponse.newBuilder().setObjectsDeleted(datasets.delete(CallerContext.tenant(), request.getDatasetId())).build());
     }
 
     @Override
     @Blocking
     public void tokenize(TokenizeRequest request, StreamObserver<TokenizeResponse> response) {
         unary(response, () -> TokenizeResponse.newBuilder()
-                .addAllResults(datasets.tokenize(request.getDatasetId(), request.getTextsList())).build());
+                .addAllResults(datasets.tokenize(CallerContext.tenant(), request.getDatasetId(), request.getTextsList())).build());
     }
 
     @Override
     @Blocking
     public void detokenize(DetokenizeRequest request, StreamObserver<DetokenizeResponse> response) {
         unary(response, () -> DetokenizeResponse.newBuilder()
-                .addAllTexts(datasets.detokenize(request.getDatasetId(), request.getSequencesList())).build());
+                .addAllTexts(datasets.detokenize(CallerContext.tenant(), request.getDatasetId(), request.getSequencesList())).build());
     }
 }

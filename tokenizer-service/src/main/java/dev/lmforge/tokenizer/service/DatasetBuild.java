@@ -33,10 +33,12 @@ final class DatasetBuild {
     private final CorpusCatalog corpora;
     private final TokenizerConfig config;
     private final DatasetEvents events;
+    private final String tenant;
     private Dataset.Builder dataset;
     private long lastStatus;
 
-    DatasetBuild(DatasetStore store, CorpusCatalog corpora, TokenizerConfig config, DatasetEvents events, Dataset initial) {
+    DatasetBuild(DatasetStore store, CorpusCatalog corpora, TokenizerConfig config, DatasetEvents events, String tenant, Dataset initial) {
+        this.tenant = tenant;
         this.store = store;
         this.corpora = corpora;
         this.events = events;
@@ -55,7 +57,7 @@ final class DatasetBuild {
             }
             phase("training the tokenizer", 0);
             Tokenizer tokenizer = Tokenizers.train(dataset.getTokenizer(), train, config.maxTrainingLines());
-            dataset.setTokenizerLocation(store.putTokenizer(dataset.getDatasetId(), tokenizer.fileName(), tokenizer.serialize()));
+            dataset.setTokenizerLocation(store.putTokenizer(tenant, dataset.getDatasetId(), tokenizer.fileName(), tokenizer.serialize()));
             dataset.setVocabSize(tokenizer.vocabSize()).setEosId(tokenizer.eosId()).setUnkId(tokenizer.unknownId());
             for (String split : SPLITS) {
                 long bytes = corpus.getStats().getSplitsOrThrow(split).getBytes();
@@ -69,15 +71,15 @@ final class DatasetBuild {
         Dataset complete = dataset.setStatus(JobStatus.JOB_STATUS_COMPLETED).setPhase("").setProgress(1)
                 .setCompletedAt(Timestamps.now())
                 .setBuildSeconds((System.nanoTime() - started) / 1e9).build();
-        events.stageTokensReady(complete);
-        store.publish(complete);
-        store.saveStatus(complete);
+        events.stageTokensReady(tenant, complete);
+        store.publish(tenant, complete);
+        store.saveStatus(tenant, complete);
         return complete;
     }
 
     private DatasetSplit tokenize(String split, InputStream text, long splitBytes, Tokenizer tokenizer) throws IOException {
         phase("tokenizing " + split, 0);
-        ShardWriter shards = new ShardWriter(store, dataset.getDatasetId(), split, config.shardTokens());
+        ShardWriter shards = new ShardWriter(store, tenant, dataset.getDatasetId(), split, config.shardTokens());
         long lines = 0;
         long characters = 0;
         long unknown = 0;
@@ -123,7 +125,7 @@ final class DatasetBuild {
 
     private void phase(String phase, double progress) {
         dataset.setPhase(phase).setProgress(progress);
-        store.saveStatus(dataset.build());
+        store.saveStatus(tenant, dataset.build());
         lastStatus = System.nanoTime();
     }
 

@@ -6,11 +6,11 @@ import dev.lmforge.api.v1.Dataset;
 public interface DatasetEvents {
 
     /** Records the dataset's event as pending; called before the dataset is published, so a crash after that still announces it. */
-    void stageTokensReady(Dataset complete);
+    void stageTokensReady(String tenant, Dataset complete);
 
     /** Sends the staged event; returns once the broker has acknowledged it, throws UNAVAILABLE (it stays pending) if not. */
-    void sendTokensReady(String datasetId);
+    void sendTokensReady(String tenant, String datasetId);
 
     /** Drops the staged event of a dataset that is deleted. */
-    void withdrawTokensReady(String datasetId);
+    void withdrawTokensReady(String tenant, String datasetId);
 }

@@ -1,5 +1,6 @@
 package dev.lmforge.tokenizer.service;
 
+import dev.lmforge.common.security.TenantKey;
 import dev.lmforge.api.v1.Principal;
 import com.google.protobuf.util.Timestamps;
 import dev.lmforge.common.paging.Paging;
@@ -49,6 +50,7 @@ public class Datasets {
     private final TokenizerConfig config;
     private final MeterRegistry metrics;
     private final ExecutorService builds;
+    /** Builds under way and loaded tokenizers, by {@link TenantKey}. */
     private final Map<String, CompletableFuture<Dataset>> running = new ConcurrentHashMap<>();
     private final Map<String, Tokenizer> loaded;
 
@@ -81,7 +83,8 @@ public class Datasets {
     /** The automatic build that a corpus.ingested event asks for; a redelivered event builds nothing twice. */
     public void createForCorpus(String corpusId, TokenizerSpec spec, Principal createdBy) {
         String id = autoDatasetId(ResourceNames.requireValid("corpus id", corpusId), spec);
-        if (running.containsKey(id) || store.find(id).isPresent()) {
+        String tenant = createdBy.getTenant();
+        if (running.containsKey(TenantKey.encode(tenant, id)) || store.find(tenant, id).isPresent()) {
             LOG.infof("dataset %s for corpus %s exists already; nothing to build", id, corpusId);
             return;
         }
@@ -112,26 +115,28 @@ public class Datasets {
     private Dataset create(String requestedId, String corpusId, TokenizerSpec spec, boolean wait, boolean auto, Principal createdBy) {
         ResourceNames.requireValid("corpus id", corpusId);
         String id = requestedId.isEmpty() ? ResourceNames.generate("dataset") : ResourceNames.requireValid("dataset id", requestedId);
-        TokenizerSpec checked = validate(spec, createdBy.getTenant());
-        Corpus corpus = corpora.find(corpusId).orElseThrow(() -> corpora.hasObjects(corpusId)
+        String tenant = createdBy.getTenant();
+        TokenizerSpec checked = validate(spec, tenant);
+        Corpus corpus = corpora.find(tenant, corpusId).orElseThrow(() -> corpora.hasObjects(tenant, corpusId)
                 ? LmForgeException.failedPrecondition("corpus '%s' is not ready: it is still being ingested (or its ingestion failed)", corpusId)
                 : LmForgeException.notFound("corpus '%s' does not exist", corpusId));
         CompletableFuture<Dataset> done = new CompletableFuture<>();
-        if (running.putIfAbsent(id, done) != null || store.find(id).isPresent()) {
-            running.remove(id, done);
+        String key = TenantKey.encode(tenant, id);
+        if (running.putIfAbsent(key, done) != null || store.find(tenant, id).isPresent()) {
+            running.remove(key, done);
             throw LmForgeException.alreadyExists("dataset '%s' already exists: delete it first or choose another id", id);
         }
         Dataset initial;
         try {
-            initial = store.locate(Dataset.newBuilder().setDatasetId(id).setCorpusId(corpusId).setTokenizer(checked)
+            initial = store.locate(tenant, Dataset.newBuilder().setDatasetId(id).setCorpusId(corpusId).setTokenizer(checked)
                     .setStatus(JobStatus.JOB_STATUS_IN_PROGRESS).setPhase("queued").setAuto(auto)
                     .setCreatedAt(Timestamps.now()).setCreatedBy(createdBy)).build();
-            store.saveStatus(initial);
+            store.saveStatus(tenant, initial);
         } catch (RuntimeException e) {
-            running.remove(id, done);
+            running.remove(key, done);
             throw e;
         }
-        builds.execute(() -> build(initial, corpus, done));
+        builds.execute(() -> build(tenant, initial, corpus, done));
         LOG.infof("dataset %s: queued (%s, vocab %d) on corpus %s", id, kindName(checked.getKind()), checked.getVocabSize(), corpusId);
         if (!wait) {
             return initial;
@@ -185,36 +190,36 @@ public class Datasets {
         }
     }
 
-    private void build(Dataset initial, Corpus corpus, CompletableFuture<Dataset> done) {
+    private void build(String tenant, Dataset initial, Corpus corpus, CompletableFuture<Dataset> done) {
         String id = initial.getDatasetId();
         String outcome = "failed";
         io.micrometer.core.instrument.Timer.Sample timer = io.micrometer.core.instrument.Timer.start(metrics);
         try {
-            Dataset complete = new DatasetBuild(store, corpora, config, events, initial).run(corpus);
+            Dataset complete = new DatasetBuild(store, corpora, config, events, tenant, initial).run(corpus);
             LOG.infof("dataset %s complete: vocab %d, %d train tokens in %.1f s", id, complete.getVocabSize(),
                     complete.getSplitsOrThrow("train").getTokens(), complete.getBuildSeconds());
-            announce(id);
+            announce(tenant, id);
             outcome = "completed";
             done.complete(complete);
         } catch (Throwable t) {
-            fail(initial, t);
+            fail(tenant, initial, t);
             done.completeExceptionally(t instanceof LmForgeException ? t : LmForgeException.unavailable(
                     "building dataset " + id + " failed: " + t.getMessage(), t));
         } finally {
-            running.remove(id);
+            running.remove(TenantKey.encode(tenant, id));
             timer.stop(metrics.timer("lmforge.dataset.builds", "outcome", outcome));
         }
     }
 
-    private void fail(Dataset initial, Throwable t) {
+    private void fail(String tenant, Dataset initial, Throwable t) {
         String code = t instanceof LmForgeException e ? e.kind().name() : "INTERNAL";
         LOG.warnf("dataset %s failed (%s): %s", initial.getDatasetId(), code, t.getMessage());
         if (!(t instanceof LmForgeException)) {
             LOG.debug("dataset build failure", t);
         }
         try {
-            store.discardArtifacts(initial.getDatasetId());
-            store.saveStatus(initial.toBuilder().setStatus(JobStatus.JOB_STATUS_FAILED).setPhase("").setProgress(0)
+            store.discardArtifacts(tenant, initial.getDatasetId());
+            store.saveStatus(tenant, initial.toBuilder().setStatus(JobStatus.JOB_STATUS_FAILED).setPhase("").setProgress(0)
                     .setFailureReason(String.valueOf(t.getMessage())).setFailureCode(code).build());
         } catch (RuntimeException e) {
             LOG.warnf("dataset %s: could not record the failure: %s", initial.getDatasetId(), e.getMessage());
@@ -222,37 +227,39 @@ public class Datasets {
     }
 
     /** Sends the staged tokens.ready; if Kafka does not take it now, the outbox's drain sends it later. */
-    private void announce(String datasetId) {
+    private void announce(String tenant, String datasetId) {
         try {
-            events.sendTokensReady(datasetId);
+            events.sendTokensReady(tenant, datasetId);
         } catch (RuntimeException e) {
             LOG.warnf("dataset %s: tokens.ready not published yet (%s); the outbox retries it", datasetId, e.getMessage());
         }
     }
 
-    public Dataset get(String datasetId) {
+    /** The tenant's dataset; another tenant's is NOT_FOUND, as a missing one. */
+    public Dataset get(String tenant, String datasetId) {
         ResourceNames.requireValid("dataset id", datasetId);
-        return store.find(datasetId).orElseThrow(() -> LmForgeException.notFound("dataset '%s' does not exist", datasetId));
+        return store.find(tenant, datasetId).orElseThrow(() -> LmForgeException.notFound("dataset '%s' does not exist", datasetId));
     }
 
-    public DatasetStore.Page list(String pageToken, int pageSize, String corpusId) {
+    public DatasetStore.Page list(String tenant, String pageToken, int pageSize, String corpusId) {
         int size = Paging.pageSize(pageSize);
-        DatasetStore.Page page = store.list(Paging.startAfter(pageToken), size);
+        DatasetStore.Page page = store.list(tenant, Paging.startAfter(pageToken), size);
         if (corpusId.isEmpty()) {
             return page;
         }
         return new DatasetStore.Page(page.datasets().stream().filter(d -> d.getCorpusId().equals(corpusId)).toList(), page.nextStartAfter());
     }
 
-    public int delete(String datasetId) {
-        Dataset d = get(datasetId);
-        if (running.containsKey(datasetId) || d.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS) {
+    public int delete(String tenant, String datasetId) {
+        Dataset d = get(tenant, datasetId);
+        String key = TenantKey.encode(tenant, datasetId);
+        if (running.containsKey(key) || d.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS) {
             throw LmForgeException.failedPrecondition("dataset '%s' is being built; delete it once the build ends", datasetId);
         }
-        loaded.remove(datasetId);
-        int deleted = store.delete(datasetId);
+        loaded.remove(key);
+        int deleted = store.delete(tenant, datasetId);
         try {
-            events.withdrawTokensReady(datasetId);
+            events.withdrawTokensReady(tenant, datasetId);
         } catch (RuntimeException e) {
             // The outbox's drain drops it: the dataset is gone.
             LOG.warnf("dataset %s: could not withdraw its pending tokens.ready: %s", datasetId, e.getMessage());
@@ -261,22 +268,23 @@ public class Datasets {
     }
 
     /** The tokenizer of a complete dataset, loaded once and kept in a small cache. */
-    public Tokenizer tokenizer(String datasetId) {
-        Tokenizer cached = loaded.get(datasetId);
+    public Tokenizer tokenizer(String tenant, String datasetId) {
+        String key = TenantKey.encode(tenant, datasetId);
+        Tokenizer cached = loaded.get(key);
         if (cached != null) {
             return cached;
         }
-        Dataset d = get(datasetId);
+        Dataset d = get(tenant, datasetId);
         if (d.getStatus() != JobStatus.JOB_STATUS_COMPLETED) {
             throw LmForgeException.failedPrecondition("dataset '%s' is not complete (status %s)", datasetId, d.getStatus());
         }
         byte[] file = store.tokenizer(d).orElseThrow(() -> LmForgeException.notFound("dataset '%s' has no tokenizer file", datasetId));
         Tokenizer t = Tokenizers.load(d.getTokenizer().getKind(), file);
-        loaded.put(datasetId, t);
+        loaded.put(key, t);
         return t;
     }
 
-    public List<TokenIds> tokenize(String datasetId, List<String> texts) {
+    public List<TokenIds> tokenize(String tenant, String datasetId, List<String> texts) {
         if (texts.isEmpty()) {
             throw LmForgeException.invalidArgument("texts is empty: give at least one text to tokenize");
         }
@@ -286,7 +294,7 @@ public class Datasets {
                 throw LmForgeException.invalidArgument("texts[%d] is empty", i);
             }
         }
-        Tokenizer t = tokenizer(datasetId);
+        Tokenizer t = tokenizer(tenant, datasetId);
         List<TokenIds> out = new ArrayList<>(texts.size());
         for (String text : texts) {
             TokenIds.Builder b = TokenIds.newBuilder();
@@ -298,12 +306,12 @@ public class Datasets {
         return out;
     }
 
-    public List<String> detokenize(String datasetId, List<TokenIds> sequences) {
+    public List<String> detokenize(String tenant, String datasetId, List<TokenIds> sequences) {
         if (sequences.isEmpty()) {
             throw LmForgeException.invalidArgument("sequences is empty: give at least one sequence of ids");
         }
         checkSize(sequences.size(), sequences.stream().mapToLong(TokenIds::getIdsCount).sum(), "ids");
-        Tokenizer t = tokenizer(datasetId);
+        Tokenizer t = tokenizer(tenant, datasetId);
         List<String> out = new ArrayList<>(sequences.size());
         for (int s = 0; s < sequences.size(); s++) {
             int[] ids = sequences.get(s).getIdsList().stream().mapToInt(Integer::intValue).toArray();
@@ -324,38 +332,38 @@ public class Datasets {
         }
     }
 
-    /** After a restart: builds that were running are started again from the beginning (a build is idempotent). */
+    /** After a restart: builds that were running, in every tenant, are started again from the beginning (a build is idempotent). */
     public void restartUnfinishedBuilds() {
-        String after = null;
-        do {
-            DatasetStore.Page page = store.list(after, 100);
-            for (Dataset d : page.datasets()) {
-                if (running.containsKey(d.getDatasetId())) {
-                    continue;
+        for (String tenant : store.tenants()) {
+            String after = null;
+            do {
+                DatasetStore.Page page = store.list(tenant, after, 100);
+                for (Dataset d : page.datasets()) {
+                    if (!running.containsKey(TenantKey.encode(tenant, d.getDatasetId())) && d.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS) {
+                        restart(tenant, d);
+                    }
                 }
-                if (d.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS) {
-                    restart(d);
-                }
-            }
-            after = page.nextStartAfter();
-        } while (after != null);
+                after = page.nextStartAfter();
+            } while (after != null);
+        }
     }
 
-    private void restart(Dataset d) {
-        Corpus corpus = corpora.find(d.getCorpusId()).orElse(null);
+    private void restart(String tenant, Dataset d) {
+        Corpus corpus = corpora.find(tenant, d.getCorpusId()).orElse(null);
         CompletableFuture<Dataset> done = new CompletableFuture<>();
-        if (running.putIfAbsent(d.getDatasetId(), done) != null) {
+        String key = TenantKey.encode(tenant, d.getDatasetId());
+        if (running.putIfAbsent(key, done) != null) {
             return;
         }
         if (corpus == null) {
-            fail(d, LmForgeException.failedPrecondition("corpus '%s' no longer exists", d.getCorpusId()));
-            running.remove(d.getDatasetId());
+            fail(tenant, d, LmForgeException.failedPrecondition("corpus '%s' no longer exists", d.getCorpusId()));
+            running.remove(key);
             return;
         }
         LOG.infof("dataset %s: its build was interrupted; building it again", d.getDatasetId());
-        store.discardArtifacts(d.getDatasetId());
+        store.discardArtifacts(tenant, d.getDatasetId());
         Dataset initial = d.toBuilder().setPhase("queued").setProgress(0).build();
-        store.saveStatus(initial);
-        builds.execute(() -> build(initial, corpus, done));
+        store.saveStatus(tenant, initial);
+        builds.execute(() -> build(tenant, initial, corpus, done));
     }
 }

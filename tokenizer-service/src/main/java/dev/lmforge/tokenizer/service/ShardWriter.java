@@ -14,6 +14,7 @@ import java.util.List;
 final class ShardWriter implements AutoCloseable {
 
     private final DatasetStore store;
+    private final String tenant;
     private final String datasetId;
     private final String split;
     private final int shardTokens;
@@ -24,7 +25,8 @@ final class ShardWriter implements AutoCloseable {
     private long inShard;
     private long total;
 
-    ShardWriter(DatasetStore store, String datasetId, String split, int shardTokens) {
+    ShardWriter(DatasetStore store, String tenant, String datasetId, String split, int shardTokens) {
+        this.tenant = tenant;
         this.store = store;
         this.datasetId = datasetId;
         this.split = split;
@@ -54,8 +56,8 @@ final class ShardWriter implements AutoCloseable {
     private void rollOver() throws IOException {
         finishShard();
         String name = String.format("%s-%05d.bin", split, shards.size());
-        out = store.openShard(datasetId, name);
-        shards.add(Shard.newBuilder().setKey(store.shardKey(datasetId, name)).build());
+        out = store.openShard(tenant, datasetId, name);
+        shards.add(Shard.newBuilder().setKey(store.shardKey(tenant, datasetId, name)).build());
         inShard = 0;
     }
 

@@ -18,20 +18,19 @@ import java.util.Optional;
 public class S3CorpusCatalog implements CorpusCatalog {
 
     private final ArtifactStore store;
-    private final ArtifactLayout layout = ArtifactLayout.shared();
 
     public S3CorpusCatalog(ArtifactStore store) {
         this.store = store;
     }
 
     @Override
-    public Optional<Corpus> find(String corpusId) {
-        return store.read(layout.corpusManifest(corpusId)).map(json -> ProtoJson.merge(json, Corpus.newBuilder()).build());
+    public Optional<Corpus> find(String tenant, String corpusId) {
+        return store.read(ArtifactLayout.of(tenant).corpusManifest(corpusId)).map(json -> ProtoJson.merge(json, Corpus.newBuilder()).build());
     }
 
     @Override
-    public boolean hasObjects(String corpusId) {
-        return store.hasAny(layout.corpusPrefix(corpusId));
+    public boolean hasObjects(String tenant, String corpusId) {
+        return store.hasAny(ArtifactLayout.of(tenant).corpusPrefix(corpusId));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.lmforge.tokenizer.store;
 
+import dev.lmforge.common.store.StoredTenants;
 import dev.lmforge.common.store.ImportAllowList;
 import dev.lmforge.api.v1.Dataset;
 import dev.lmforge.api.v1.S3Location;
@@ -26,7 +27,6 @@ public class S3DatasetStore implements DatasetStore {
 
     private final ArtifactStore store;
     private final ImportAllowList imports;
-    private final ArtifactLayout layout = ArtifactLayout.shared();
 
     public S3DatasetStore(ArtifactStore store, ImportAllowList imports) {
         this.imports = imports;
@@ -34,23 +34,27 @@ public class S3DatasetStore implements DatasetStore {
     }
 
     @Override
-    public Optional<Dataset> find(String datasetId) {
+    public Optional<Dataset> find(String tenant, String datasetId) {
+        ArtifactLayout layout = ArtifactLayout.of(tenant);
         Optional<byte[]> json = store.read(layout.datasetMeta(datasetId)).or(() -> store.read(layout.datasetStatus(datasetId)));
         return json.map(bytes -> ProtoJson.merge(bytes, Dataset.newBuilder()).build());
     }
 
     @Override
-    public void saveStatus(Dataset dataset) {
+    public void saveStatus(String tenant, Dataset dataset) {
+        ArtifactLayout layout = ArtifactLayout.of(tenant);
         store.put(layout.datasetStatus(dataset.getDatasetId()), ProtoJson.bytes(dataset), "application/json");
     }
 
     @Override
-    public Dataset.Builder locate(Dataset.Builder dataset) {
+    public Dataset.Builder locate(String tenant, Dataset.Builder dataset) {
+        ArtifactLayout layout = ArtifactLayout.of(tenant);
         return dataset.setLocation(S3Location.newBuilder().setBucket(store.bucket()).setKey(store.key(layout.datasetPrefix(dataset.getDatasetId()))));
     }
 
     @Override
-    public S3Location putTokenizer(String datasetId, String fileName, byte[] content) {
+    public S3Location putTokenizer(String tenant, String datasetId, String fileName, byte[] content) {
+        ArtifactLayout layout = ArtifactLayout.of(tenant);
         store.put(layout.datasetFile(datasetId, fileName), content, "application/octet-stream");
         return S3Location.newBuilder().setBucket(store.bucket()).setKey(store.key(layout.datasetFile(datasetId, fileName))).build();
     }
@@ -71,27 +75,36 @@ public class S3DatasetStore implements DatasetStore {
     }
 
     @Override
+    public List<String> tenants() {
+        return StoredTenants.all(store);
+    }
+
+    @Override
     public InputStream openImport(String s3Uri, String tenant) {
         return store.open(imports.check(s3Uri, tenant));
     }
 
     @Override
-    public AbortableOutputStream openShard(String datasetId, String name) {
+    public AbortableOutputStream openShard(String tenant, String datasetId, String name) {
+        ArtifactLayout layout = ArtifactLayout.of(tenant);
         return store.create(layout.datasetFile(datasetId, name), "application/octet-stream");
     }
 
     @Override
-    public String shardKey(String datasetId, String name) {
+    public String shardKey(String tenant, String datasetId, String name) {
+        ArtifactLayout layout = ArtifactLayout.of(tenant);
         return store.key(layout.datasetFile(datasetId, name));
     }
 
     @Override
-    public void publish(Dataset dataset) {
+    public void publish(String tenant, Dataset dataset) {
+        ArtifactLayout layout = ArtifactLayout.of(tenant);
         store.publish(layout.datasetPrefix(dataset.getDatasetId()), ArtifactLayout.DATASET_MARKER, ProtoJson.bytes(dataset));
     }
 
     @Override
-    public void discardArtifacts(String datasetId) {
+    public void discardArtifacts(String tenant, String datasetId) {
+        ArtifactLayout layout = ArtifactLayout.of(tenant);
         for (ArtifactStore.StoredObject o : store.list(layout.datasetPrefix(datasetId))) {
             if (!o.key().equals(layout.datasetStatus(datasetId))) {
                 store.delete(o.key());
@@ -100,22 +113,25 @@ public class S3DatasetStore implements DatasetStore {
     }
 
     @Override
-    public boolean hasLegacyTokensReadyMarker(String datasetId) {
+    public boolean hasLegacyTokensReadyMarker(String tenant, String datasetId) {
+        ArtifactLayout layout = ArtifactLayout.of(tenant);
         return store.exists(layout.tokensReadyMarker(datasetId));
     }
 
     @Override
-    public Page list(String startAfter, int limit) {
+    public Page list(String tenant, String startAfter, int limit) {
+        ArtifactLayout layout = ArtifactLayout.of(tenant);
         ArtifactStore.Page page = store.publishedChildren(layout.datasetsPrefix(), ArtifactLayout.DATASET_STATUS, startAfter, limit);
         List<Dataset> datasets = new ArrayList<>();
         for (String id : page.names()) {
-            find(id).ifPresent(datasets::add);
+            find(tenant, id).ifPresent(datasets::add);
         }
         return new Page(datasets, page.nextStartAfter());
     }
 
     @Override
-    public int delete(String datasetId) {
+    public int delete(String tenant, String datasetId) {
+        ArtifactLayout layout = ArtifactLayout.of(tenant);
         return store.deletePrefix(layout.datasetPrefix(datasetId), ArtifactLayout.DATASET_MARKER);
     }
 }
