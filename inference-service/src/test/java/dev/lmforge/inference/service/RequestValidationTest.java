@@ -1,5 +1,10 @@
 package dev.lmforge.inference.service;
 
+import dev.lmforge.common.security.TestCallers;
+import dev.lmforge.common.security.Tenants;
+import dev.lmforge.common.security.Role;
+import dev.lmforge.common.security.Caller;
+import io.grpc.ServerInterceptors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import dev.lmforge.api.v1.Endpoint;
@@ -60,7 +65,8 @@ class RequestValidationTest {
                 new TextCodecs(), config, new SimpleMeterRegistry());
         registry.setEndpoint(Endpoint.newBuilder().setName("e").setModelVersion("job-1").build());
         Inference inference = new Inference(registry, config);
-        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(new InferenceGrpcService(inference, registry, new Endpoints(registry, store, (endpoint, by) -> { }))).build().start();
+        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(ServerInterceptors.intercept(new InferenceGrpcService(inference, registry, new Endpoints(registry, store, (endpoint, by) -> { })),
+                TestCallers.as(new Caller("test-admin", Tenants.DEFAULT, Role.ADMIN)))).build().start();
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
         api = InferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.MINUTES);
         http = new SageMakerResource(inference, registry, new ObjectMapper());

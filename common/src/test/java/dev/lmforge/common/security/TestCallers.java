@@ -1,0 +1,24 @@
+package dev.lmforge.common.security;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+
+/** For gRPC servers a test assembles without GrpcAuthorization: every call runs as the given caller. */
+public final class TestCallers {
+
+    private TestCallers() {
+    }
+
+    public static ServerInterceptor as(Caller caller) {
+        return new ServerInterceptor() {
+            @Override
+            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+                return Contexts.interceptCall(Context.current().withValue(CallerContext.KEY, caller), call, headers, next);
+            }
+        };
+    }
+}
