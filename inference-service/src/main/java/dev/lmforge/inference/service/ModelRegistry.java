@@ -88,12 +88,13 @@ public class ModelRegistry {
     }
 
     private Model doLoad(String tenant, String version) {
-        // Names the version in logs, meters, batcher threads and the cache across tenants (the bare version in the default tenant).
+        // Names the version in logs, meters and batcher threads across tenants (the bare version in the default tenant).
         String key = TenantKey.encode(tenant, version);
         try {
             ModelCard card = store.card(tenant, version);
             requireSignatures(version, card);
-            Path dir = Path.of(config.modelCache(), key);
+            // A folder per tenant: no version of one tenant shares a path with another's (TensorFlow gets no ':' in its path).
+            Path dir = Path.of(config.modelCache(), tenant, version);
             deleteRecursively(dir);
             Files.createDirectories(dir);
             store.download(tenant, version, dir);
