@@ -9,7 +9,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-/** Every replica reads lmforge.endpoints in a consumer group of its own, from the start (the topic is compacted). */
+/**
+ * Every replica reads lmforge.endpoints in a consumer group of its own, from the start (the topic is
+ * compacted). The endpoint is the tenant's of the principal that changed it (checked by EventConsumer).
+ */
 @ApplicationScoped
 public class EndpointChangedListener {
 
@@ -25,6 +28,10 @@ public class EndpointChangedListener {
 
     @Incoming("endpoints")
     public Uni<Void> onEndpointChanged(Message<byte[]> record) {
-        return consumer.consume(record, DECODER, event -> endpoints.follow(event.getEndpoint().getName()));
+        return consumer.consume(record, DECODER, this::handle);
+    }
+
+    void handle(EndpointChanged event) {
+        endpoints.follow(event.getCausedBy().getTenant(), event.getEndpoint().getName());
     }
 }

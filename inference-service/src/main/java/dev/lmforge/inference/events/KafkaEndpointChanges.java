@@ -5,6 +5,7 @@ import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.Endpoint;
 import dev.lmforge.api.v1.EndpointChanged;
 import dev.lmforge.common.events.EventSender;
+import dev.lmforge.common.security.TenantKey;
 import dev.lmforge.inference.service.EndpointChanges;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -24,8 +25,9 @@ public class KafkaEndpointChanges implements EndpointChanges {
     }
 
     @Override
-    public void announce(Endpoint endpoint, Principal changedBy) {
-        sender.send(endpoint.getName(), EndpointChanged.newBuilder().setSchemaVersion(1).setEndpoint(endpoint).setChangedAt(Timestamps.now())
+    public void announce(String tenant, Endpoint endpoint, Principal changedBy) {
+        // Keyed per tenant: the compacted topic keeps each tenant's latest change of an endpoint name.
+        sender.send(TenantKey.encode(tenant, endpoint.getName()), EndpointChanged.newBuilder().setSchemaVersion(1).setEndpoint(endpoint).setChangedAt(Timestamps.now())
                 .setCausedBy(changedBy).build());
     }
 }

@@ -54,6 +54,7 @@ public class ModelReadyListener {
             LOG.infof("model %s belongs to %s: not loaded (serve it with SetEndpointModel)", model, experiment);
             return;
         }
-        registry.loadAndPromote(model);
+        // The model is the tenant's whose principal announced it: read from its layout, promoted to its own default endpoint.
+        registry.loadAndPromote(event.getCausedBy().getTenant(), model);
     }
 }

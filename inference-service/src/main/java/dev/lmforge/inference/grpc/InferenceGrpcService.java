@@ -1,6 +1,7 @@
 package dev.lmforge.inference.grpc;
 
 import dev.lmforge.common.security.EventPrincipals;
+import dev.lmforge.common.security.Caller;
 import dev.lmforge.common.security.CallerContext;
 import dev.lmforge.api.v1.Principal;
 import dev.lmforge.api.v1.Endpoint;
@@ -28,7 +29,10 @@ import io.smallrye.common.annotation.Blocking;
 
 import static dev.lmforge.common.grpc.GrpcCalls.unary;
 
-/** The InferenceService API. */
+/**
+ * The InferenceService API. Each call acts in its caller's tenant, read here (the domain knows no gRPC)
+ * and handed to the domain, which shows the tenant its own models and endpoints only.
+ */
 @GrpcService
 public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceImplBase {
 
@@ -45,7 +49,7 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
     @Override
     @Blocking
     public void predict(PredictRequest request, StreamObserver<PredictResponse> response) {
-        unary(response, () -> inference.predict(request.getEndpoint(), request.hasTokenIds() ? null : request.getText(),
+        unary(response, () -> inference.predict(CallerContext.tenant(), request.getEndpoint(), request.hasTokenIds() ? null : request.getText(),
                 request.hasTokenIds() ? request.getTokenIds().getIdsList().stream().mapToInt(Integer::intValue).toArray() : null,
                 request.getTopK()));
     }
@@ -55,7 +59,7 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
     public void generate(GenerateRequest request, StreamObserver<GenerateResponse> response) {
         ServerCallStreamObserver<GenerateResponse> call = (ServerCallStreamObserver<GenerateResponse>) response;
         try {
-            inference.generate(request, token -> {
+            inference.generate(CallerContext.tenant(), request, token -> {
                 if (call.isCancelled()) {
                     throw new IllegalStateException("the client left");
                 }
@@ -72,30 +76,36 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
     @Override
     @Blocking
     public void score(ScoreRequest request, StreamObserver<ScoreResponse> response) {
-        unary(response, () -> inference.score(request.getEndpoint(), request.getText()));
+        unary(response, () -> inference.score(CallerContext.tenant(), request.getEndpoint(), request.getText()));
     }
 
     @Override
     @Blocking
     public void listModels(ListModelsRequest request, StreamObserver<ListModelsResponse> response) {
-        unary(response, () -> ListModelsResponse.newBuilder().addAllModels(registry.models()).addAllEndpoints(registry.endpoints()).build());
+        unary(response, () -> {
+            String tenant = CallerContext.tenant();
+            return ListModelsResponse.newBuilder().addAllModels(registry.models(tenant)).addAllEndpoints(registry.endpoints(tenant)).build();
+        });
     }
 
     @Override
     @Blocking
     public void getModel(GetModelRequest request, StreamObserver<Model> response) {
-        unary(response, () -> registry.model(request.getModelVersion()));
+        unary(response, () -> registry.model(CallerContext.tenant(), request.getModelVersion()));
     }
 
     @Override
     @Blocking
     public void setEndpointModel(SetEndpointModelRequest request, StreamObserver<Endpoint> response) {
-        unary(response, () -> endpoints.set(request.getEndpoint(), EventPrincipals.describe(Principal.newBuilder(), CallerContext.current()).build()));
+        unary(response, () -> {
+            Caller caller = CallerContext.current();
+            return endpoints.set(caller.tenant(), request.getEndpoint(), EventPrincipals.describe(Principal.newBuilder(), caller).build());
+        });
     }
 
     @Override
     @Blocking
     public void unloadModel(UnloadModelRequest request, StreamObserver<Model> response) {
-        unary(response, () -> registry.unload(request.getModelVersion()));
+        unary(response, () -> registry.unload(CallerContext.tenant(), request.getModelVersion()));
     }
 }

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * Prediction, scoring and generation against an endpoint's model. Every text is read as a line of
  * the training data was: after an end-of-line token, so the first word is predicted in context too;
  * a scored line also predicts its own end, so bits per character count the line break, as training
- * did.
+ * did. Every call names the tenant whose endpoint it uses.
  */
 @ApplicationScoped
 public class Inference {
@@ -36,9 +36,9 @@ public class Inference {
     }
 
     /** The top k next tokens after a text, or after token ids. */
-    public PredictResponse predict(String endpoint, String text, int[] tokenIds, int topK) {
+    public PredictResponse predict(String tenant, String endpoint, String text, int[] tokenIds, int topK) {
         long start = System.nanoTime();
-        LoadedModel m = registry.acquire(endpoint);
+        LoadedModel m = registry.acquire(tenant, endpoint);
         try {
             int vocab = m.codec.vocabSize();
             if (topK <= 0 || topK > vocab) {
@@ -76,9 +76,9 @@ public class Inference {
     }
 
     /** Total and per-token log-probabilities of a text, its perplexity and bits per character. */
-    public ScoreResponse score(String endpoint, String text) {
+    public ScoreResponse score(String tenant, String endpoint, String text) {
         long start = System.nanoTime();
-        LoadedModel m = registry.acquire(endpoint);
+        LoadedModel m = registry.acquire(tenant, endpoint);
         try {
             String t = requireText(text, "text");
             int[] encoded = m.codec.encode(t);
@@ -101,7 +101,7 @@ public class Inference {
     }
 
     /** Generates token by token with the stateful signature, handing each token to {@code sink} as it comes. */
-    public void generate(GenerateRequest request, Consumer<GenerateResponse> sink) {
+    public void generate(String tenant, GenerateRequest request, Consumer<GenerateResponse> sink) {
         // NaN fails every comparison: each range is checked as "inside", never as "not outside".
         int maxTokens = request.getMaxTokens() == 0 ? config.defaultGenerateTokens() : request.getMaxTokens();
         if (!(maxTokens >= 1 && maxTokens <= config.maxGenerateTokens())) {
@@ -119,7 +119,7 @@ public class Inference {
             throw LmForgeException.invalidArgument("top_k must be between 0 (no limit) and the vocabulary size, got %d", request.getTopK());
         }
         long start = System.nanoTime();
-        LoadedModel m = registry.acquire(request.getEndpoint());
+        LoadedModel m = registry.acquire(tenant, request.getEndpoint());
         try {
             if (request.getTopK() > m.codec.vocabSize()) {
                 throw LmForgeException.invalidArgument("top_k must be between 0 (no limit) and the vocabulary size %d, got %d",

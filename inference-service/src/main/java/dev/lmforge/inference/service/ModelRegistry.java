@@ -8,6 +8,7 @@ import dev.lmforge.common.text.Tokenizer;
 import dev.lmforge.api.v1.ModelState;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.naming.ResourceNames;
+import dev.lmforge.common.security.TenantKey;
 import dev.lmforge.inference.engine.LanguageModelRuntime;
 import dev.lmforge.inference.engine.RuntimeFactory;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,6 +33,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * announced; an endpoint points to a version and optionally sends a share of its traffic to a
  * canary version, as SageMaker's production variants do. Endpoints are kept in S3, so a restarted
  * replica serves what it served before.
+ *
+ * <p>Every version and endpoint belongs to a tenant, which every method names: one tenant never
+ * sees another's, whose names answer as missing ones do. The maps span tenants, keyed by
+ * {@link TenantKey}; the loader and the caches are shared, so memory stays bounded across tenants.
  */
 @ApplicationScoped
 public class ModelRegistry {
@@ -43,9 +48,11 @@ public class ModelRegistry {
     private final TextCodecs codecs;
     private final InferenceConfig config;
     private final MeterRegistry metrics;
+    /** Keyed by {@link TenantKey} of tenant and version, as are {@link #loaded} and {@link #loading}. */
     private final Map<String, Model> versions = new ConcurrentHashMap<>();
     private final Map<String, LoadedModel> loaded = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Model>> loading = new ConcurrentHashMap<>();
+    /** Keyed by {@link TenantKey} of tenant and endpoint name. */
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
     private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> new Thread(r, "model-loader"));
 
@@ -64,49 +71,53 @@ public class ModelRegistry {
     }
 
     /** Loads a version (once); the future completes with its final state, AVAILABLE or FAILED. */
-    public CompletableFuture<Model> load(String version) {
+    public CompletableFuture<Model> load(String tenant, String version) {
         ResourceNames.requireValid("model version", version);
-        Model known = versions.get(version);
+        String key = TenantKey.encode(tenant, version);
+        Model known = versions.get(key);
         if (known != null && known.getState() == ModelState.MODEL_STATE_AVAILABLE) {
             return CompletableFuture.completedFuture(known);
         }
-        CompletableFuture<Model> future = loading.computeIfAbsent(version, v -> {
-            versions.put(v, Model.newBuilder().setModelVersion(v).setState(ModelState.MODEL_STATE_LOADING).build());
-            return CompletableFuture.supplyAsync(() -> doLoad(v), loader);
+        CompletableFuture<Model> future = loading.computeIfAbsent(key, k -> {
+            versions.put(k, Model.newBuilder().setModelVersion(version).setState(ModelState.MODEL_STATE_LOADING).build());
+            return CompletableFuture.supplyAsync(() -> doLoad(tenant, version), loader);
         });
         // Outside computeIfAbsent: a load that ends at once would otherwise update the map from inside its own computation.
-        future.whenComplete((m, e) -> loading.remove(version, future));
+        future.whenComplete((m, e) -> loading.remove(key, future));
         return future;
     }
 
-    private Model doLoad(String version) {
+    private Model doLoad(String tenant, String version) {
+        // Names the version in logs, meters and batcher threads across tenants (the bare version in the default tenant).
+        String key = TenantKey.encode(tenant, version);
         try {
-            ModelCard card = store.card(version);
+            ModelCard card = store.card(tenant, version);
             requireSignatures(version, card);
-            Path dir = Path.of(config.modelCache(), version);
+            // A folder per tenant: no version of one tenant shares a path with another's (TensorFlow gets no ':' in its path).
+            Path dir = Path.of(config.modelCache(), tenant, version);
             deleteRecursively(dir);
             Files.createDirectories(dir);
-            store.download(version, dir);
+            store.download(tenant, version, dir);
             LanguageModelRuntime runtime = runtimes.open(dir, card);
             Tokenizer codec = codecs.open(dir, card);
-            ModelMeters meters = new ModelMeters(metrics, version);
+            ModelMeters meters = new ModelMeters(metrics, key);
             LoadedModel model = new LoadedModel(version, card, runtime, codec,
-                    new DynamicBatcher(runtime, config.maxBatchSize(), config.maxBatchWait(), config.predictors(), version, meters), meters);
-            LoadedModel previous = loaded.put(version, model);
+                    new DynamicBatcher(runtime, config.maxBatchSize(), config.maxBatchWait(), config.predictors(), key, meters), meters);
+            LoadedModel previous = loaded.put(key, model);
             if (previous != null) {
                 previous.retire();
             }
-            Model m = Model.newBuilder().setModelVersion(version).setLocation(store.location(version)).setState(ModelState.MODEL_STATE_AVAILABLE)
+            Model m = Model.newBuilder().setModelVersion(version).setLocation(store.location(tenant, version)).setState(ModelState.MODEL_STATE_AVAILABLE)
                     .setTokenizerKind(card.getTokenizerKind().name()).setVocabSize(card.getVocabSize()).addAllMetrics(card.getMetricsList())
                     .setLoadedAt(Timestamps.now()).build();
-            versions.put(version, m);
-            LOG.infof("model %s loaded (%s, vocabulary %d)", version, card.getTokenizerKind(), card.getVocabSize());
+            versions.put(key, m);
+            LOG.infof("model %s loaded (%s, vocabulary %d)", key, card.getTokenizerKind(), card.getVocabSize());
             return m;
         } catch (Exception e) {
-            LOG.warnf("model %s failed to load: %s", version, e.getMessage());
+            LOG.warnf("model %s failed to load: %s", key, e.getMessage());
             Model failed = Model.newBuilder().setModelVersion(version).setState(ModelState.MODEL_STATE_FAILED)
                     .setFailureReason(e.getMessage() == null ? e.toString() : e.getMessage()).build();
-            versions.put(version, failed);
+            versions.put(key, failed);
             return failed;
         }
     }
@@ -123,18 +134,18 @@ public class ModelRegistry {
         }
     }
 
-    /** model.ready: load the version, then put it behind the promotion endpoint, unless it failed to load. */
-    public void loadAndPromote(String version) {
-        Model m = load(version).join();
+    /** model.ready: load the tenant's version, then put it behind the tenant's promotion endpoint, unless it failed to load. */
+    public void loadAndPromote(String tenant, String version) {
+        Model m = load(tenant, version).join();
         if (m.getState() != ModelState.MODEL_STATE_AVAILABLE) {
             throw LmForgeException.failedPrecondition("model %s could not be loaded: %s", version, m.getFailureReason());
         }
         String endpoint = config.promoteOnReady();
         if (!endpoint.isEmpty()) {
-            Endpoint current = endpoints.get(endpoint);
+            Endpoint current = endpoints.get(TenantKey.encode(tenant, endpoint));
             if (current == null || !current.getModelVersion().equals(version)) {
-                setEndpoint(Endpoint.newBuilder().setName(endpoint).setModelVersion(version).build());
-                LOG.infof("endpoint %s now serves %s", endpoint, version);
+                setEndpoint(tenant, Endpoint.newBuilder().setName(endpoint).setModelVersion(version).build());
+                LOG.infof("endpoint %s now serves %s", TenantKey.encode(tenant, endpoint), version);
             }
         }
     }
@@ -144,7 +155,7 @@ public class ModelRegistry {
      * the switch happens once the new versions are loaded, so traffic never meets a cold model; a
      * version that fails to load leaves the endpoint as it was.
      */
-    public Endpoint setEndpoint(Endpoint endpoint) {
+    public Endpoint setEndpoint(String tenant, Endpoint endpoint) {
         ResourceNames.requireValid("endpoint name", endpoint.getName());
         ResourceNames.requireValid("model version", endpoint.getModelVersion());
         if (!(endpoint.getCanaryWeight() >= 0 && endpoint.getCanaryWeight() <= 1)) { // NaN included
@@ -153,51 +164,54 @@ public class ModelRegistry {
         if (endpoint.getCanaryModelVersion().isEmpty() && endpoint.getCanaryWeight() > 0) {
             throw LmForgeException.invalidArgument("canary_weight %s needs a canary_model_version", endpoint.getCanaryWeight());
         }
-        requireAvailable(endpoint.getModelVersion());
+        requireAvailable(tenant, endpoint.getModelVersion());
         if (!endpoint.getCanaryModelVersion().isEmpty()) {
-            requireAvailable(endpoint.getCanaryModelVersion());
+            requireAvailable(tenant, endpoint.getCanaryModelVersion());
         }
-        store.saveEndpoint(endpoint);
-        endpoints.put(endpoint.getName(), endpoint);
+        store.saveEndpoint(tenant, endpoint);
+        endpoints.put(TenantKey.encode(tenant, endpoint.getName()), endpoint);
         return endpoint;
     }
 
-    public Optional<Endpoint> endpoint(String name) {
-        return Optional.ofNullable(endpoints.get(name));
+    public Optional<Endpoint> endpoint(String tenant, String name) {
+        return Optional.ofNullable(endpoints.get(TenantKey.encode(tenant, name)));
     }
 
-    private void requireAvailable(String version) {
+    private void requireAvailable(String tenant, String version) {
         ResourceNames.requireValid("model version", version);
-        Model m = versions.get(version);
+        Model m = versions.get(TenantKey.encode(tenant, version));
         if (m == null || m.getState() != ModelState.MODEL_STATE_AVAILABLE) {
-            store.card(version);
-            m = load(version).join();
+            store.card(tenant, version);
+            m = load(tenant, version).join();
         }
         if (m.getState() == ModelState.MODEL_STATE_FAILED) {
             throw LmForgeException.failedPrecondition("model %s failed to load: %s", version, m.getFailureReason());
         }
     }
 
-    /** The model behind an endpoint, held for one request: release it when done. */
-    public LoadedModel acquire(String endpointName) {
+    /** The model behind a tenant's endpoint, held for one request: release it when done. */
+    public LoadedModel acquire(String tenant, String endpointName) {
         String name = endpointName.isEmpty() ? "default" : endpointName;
+        String endpointKey = TenantKey.encode(tenant, name);
         for (int attempt = 0; attempt < 5; attempt++) {
-            Endpoint e = endpoints.get(name);
+            Endpoint e = endpoints.get(endpointKey);
             if (e == null) {
+                // Only the tenant's own endpoints are named: another tenant's answers exactly as a missing one.
+                List<String> names = endpoints(tenant).stream().map(Endpoint::getName).sorted().toList();
                 throw LmForgeException.notFound("endpoint '%s' does not exist%s", name,
-                        endpoints.isEmpty() ? " (no model is served yet: train one, or call SetEndpointModel)" : "; endpoints: " + endpoints.keySet());
+                        names.isEmpty() ? " (no model is served yet: train one, or call SetEndpointModel)" : "; endpoints: " + names);
             }
             boolean canary = !e.getCanaryModelVersion().isEmpty() && ThreadLocalRandom.current().nextDouble() < e.getCanaryWeight();
             String version = canary ? e.getCanaryModelVersion() : e.getModelVersion();
-            LoadedModel m = loaded.get(version);
+            LoadedModel m = loaded.get(TenantKey.encode(tenant, version));
             if (m == null && canary) {
-                m = loaded.get(version = e.getModelVersion());
+                m = loaded.get(TenantKey.encode(tenant, version = e.getModelVersion()));
             }
-            if (m == null && endpoints.get(name) != e) {
+            if (m == null && endpoints.get(endpointKey) != e) {
                 continue; // the endpoint moved on (and its old version was unloaded) while we looked
             }
             if (m == null) {
-                Model state = versions.get(version);
+                Model state = versions.get(TenantKey.encode(tenant, version));
                 if (state != null && state.getState() == ModelState.MODEL_STATE_FAILED) {
                     throw LmForgeException.failedPrecondition("endpoint '%s' points to model %s, which failed to load: %s", name, version, state.getFailureReason());
                 }
@@ -210,59 +224,75 @@ public class ModelRegistry {
         throw LmForgeException.unavailable("endpoint '" + name + "' is being switched to another model; try again", null);
     }
 
-    public Model unload(String version) {
+    public Model unload(String tenant, String version) {
         ResourceNames.requireValid("model version", version);
-        for (Endpoint e : endpoints.values()) {
+        for (Endpoint e : endpoints(tenant)) {
             if (e.getModelVersion().equals(version) || e.getCanaryModelVersion().equals(version)) {
                 throw LmForgeException.failedPrecondition("endpoint '%s' serves model %s: point it to another version first", e.getName(), version);
             }
         }
-        Model m = model(version);
-        LoadedModel l = loaded.remove(version);
+        Model m = model(tenant, version);
+        String key = TenantKey.encode(tenant, version);
+        LoadedModel l = loaded.remove(key);
         if (l != null) {
             l.retire();
         }
         Model unloaded = m.toBuilder().setState(ModelState.MODEL_STATE_UNLOADED).build();
-        versions.put(version, unloaded);
+        versions.put(key, unloaded);
         return unloaded;
     }
 
-    public Model model(String version) {
+    public Model model(String tenant, String version) {
         ResourceNames.requireValid("model version", version);
-        Model m = versions.get(version);
+        Model m = versions.get(TenantKey.encode(tenant, version));
         if (m == null) {
             throw LmForgeException.notFound("model %s is not known to this service (load it with SetEndpointModel)", version);
         }
         return m;
     }
 
-    public List<Model> models() {
-        return new ArrayList<>(versions.values());
+    /** The tenant's versions, and no other tenant's. */
+    public List<Model> models(String tenant) {
+        return ofTenant(versions, tenant);
     }
 
-    public List<Endpoint> endpoints() {
-        return new ArrayList<>(endpoints.values());
+    /** The tenant's endpoints, and no other tenant's. */
+    public List<Endpoint> endpoints(String tenant) {
+        return ofTenant(endpoints, tenant);
     }
 
-    /** True once at least one endpoint can serve. */
+    private static <T> List<T> ofTenant(Map<String, T> byTenantKey, String tenant) {
+        List<T> out = new ArrayList<>();
+        byTenantKey.forEach((key, value) -> {
+            if (TenantKey.decode(key).tenant().equals(tenant)) {
+                out.add(value);
+            }
+        });
+        return out;
+    }
+
+    /** True once at least one endpoint, of any tenant, can serve: the replica is ready for traffic. */
     public boolean serving() {
-        return endpoints.values().stream().anyMatch(e -> loaded.containsKey(e.getModelVersion()));
+        return endpoints.entrySet().stream()
+                .anyMatch(e -> loaded.containsKey(TenantKey.encode(TenantKey.decode(e.getKey()).tenant(), e.getValue().getModelVersion())));
     }
 
-    /** Loaded versions whose batcher lost a worker and is restarting it, with what happened. */
+    /** Loaded versions (by {@link TenantKey}) whose batcher lost a worker and is restarting it, with what happened. */
     public Map<String, String> batcherCrashes() {
         Map<String, String> crashes = new java.util.TreeMap<>();
-        loaded.forEach((version, model) -> model.batcher.crash().ifPresent(crash -> crashes.put(version, crash)));
+        loaded.forEach((key, model) -> model.batcher.crash().ifPresent(crash -> crashes.put(key, crash)));
         return crashes;
     }
 
-    /** At start-up: the endpoints this service had, and their models. */
+    /** At start-up: the endpoints every tenant had, and their models. */
     public void restore() {
-        for (Endpoint e : store.endpoints()) {
-            endpoints.put(e.getName(), e);
-            load(e.getModelVersion());
-            if (!e.getCanaryModelVersion().isEmpty()) {
-                load(e.getCanaryModelVersion());
+        for (String tenant : store.tenants()) {
+            for (Endpoint e : store.endpoints(tenant)) {
+                endpoints.put(TenantKey.encode(tenant, e.getName()), e);
+                load(tenant, e.getModelVersion());
+                if (!e.getCanaryModelVersion().isEmpty()) {
+                    load(tenant, e.getCanaryModelVersion());
+                }
             }
         }
     }

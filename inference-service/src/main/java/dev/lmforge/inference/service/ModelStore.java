@@ -8,20 +8,26 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-/** Models as the trainer publishes them, and the endpoints this service keeps (S3 in the service). */
+/**
+ * Models as the trainer publishes them, and the endpoints this service keeps (S3 in the service),
+ * each in its tenant's place: a tenant reads and writes only its own.
+ */
 public interface ModelStore {
 
-    /** The model card of a complete model; NOT_FOUND or FAILED_PRECONDITION (not complete) otherwise. */
-    ModelCard card(String version);
+    /** The model card of a complete model of the tenant; NOT_FOUND or FAILED_PRECONDITION (not complete) otherwise. */
+    ModelCard card(String tenant, String version);
 
-    S3Location location(String version);
+    S3Location location(String tenant, String version);
 
     /** Downloads the model's files (SavedModel, tokenizer, manifest) into an empty directory. */
-    void download(String version, Path into);
+    void download(String tenant, String version, Path into);
 
-    List<Endpoint> endpoints();
+    /** The tenants that may have endpoints kept here: the default tenant first. */
+    List<String> tenants();
 
-    Optional<Endpoint> endpoint(String name);
+    List<Endpoint> endpoints(String tenant);
 
-    void saveEndpoint(Endpoint endpoint);
+    Optional<Endpoint> endpoint(String tenant, String name);
+
+    void saveEndpoint(String tenant, Endpoint endpoint);
 }

@@ -3,6 +3,7 @@ package dev.lmforge.inference.service;
 import dev.lmforge.api.v1.Endpoint;
 import dev.lmforge.api.v1.ScoreResponse;
 import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.common.security.Tenants;
 import dev.lmforge.inference.health.BatcherReadiness;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -47,7 +48,7 @@ class BatcherFailureTest {
         InferenceConfig config = ServiceFakes.config(); // one worker per model
         registry = new ModelRegistry(new ServiceFakes.FakeStore(), (dir, card) -> runtime = new ServiceFakes.FakeRuntime(card.getVocabSize()),
                 new TextCodecs(), config, new SimpleMeterRegistry());
-        registry.setEndpoint(Endpoint.newBuilder().setName("e").setModelVersion("job-1").build());
+        registry.setEndpoint(Tenants.DEFAULT, Endpoint.newBuilder().setName("e").setModelVersion("job-1").build());
         inference = new Inference(registry, config);
         readiness = new BatcherReadiness(registry);
     }
@@ -60,22 +61,22 @@ class BatcherFailureTest {
     @Test
     void anErrorFailsOnlyItsBatchAndTheNextRequestSucceeds() {
         runtime.failures.add(new OutOfMemoryError("Java heap space"));
-        LmForgeException oom = assertThrows(LmForgeException.class, () -> answered(() -> inference.score("e", TEXT)));
+        LmForgeException oom = assertThrows(LmForgeException.class, () -> answered(() -> inference.score(Tenants.DEFAULT, "e", TEXT)));
         assertEquals(LmForgeException.Kind.RESOURCE_EXHAUSTED, oom.kind());
         assertTrue(oom.getMessage().contains("model job-1 ran out of memory on a batch of 1 sequences"), oom.getMessage());
 
         runtime.failures.add(new AssertionError("a bug in the model"));
-        IllegalStateException bug = assertThrows(IllegalStateException.class, () -> answered(() -> inference.predict("e", "the", null, 3)));
+        IllegalStateException bug = assertThrows(IllegalStateException.class, () -> answered(() -> inference.predict(Tenants.DEFAULT, "e", "the", null, 3)));
         assertTrue(bug.getMessage().contains("model job-1 failed") && bug.getMessage().contains("a bug in the model"), bug.getMessage());
 
-        assertEquals(4, answered(() -> inference.score("e", TEXT)).getTokensCount());
+        assertEquals(4, answered(() -> inference.score(Tenants.DEFAULT, "e", TEXT)).getTokensCount());
         assertEquals(HealthCheckResponse.Status.UP, readiness.call().getStatus());
     }
 
     @Test
     void aDeadWorkerFailsItsCallersTurnsReadinessDownAndIsRestarted() {
         runtime.failures.add(new OutOfMemoryAgainWhileReported());
-        LmForgeException lost = assertThrows(LmForgeException.class, () -> answered(() -> inference.score("e", TEXT)));
+        LmForgeException lost = assertThrows(LmForgeException.class, () -> answered(() -> inference.score(Tenants.DEFAULT, "e", TEXT)));
         assertEquals(LmForgeException.Kind.UNAVAILABLE, lost.kind());
         assertTrue(lost.getMessage().contains("a batcher worker died"), lost.getMessage());
 
@@ -83,12 +84,12 @@ class BatcherFailureTest {
         assertEquals(HealthCheckResponse.Status.DOWN, down.getStatus());
         assertTrue(String.valueOf(down.getData().orElseThrow().get("job-1")).contains("OutOfMemoryError"), down.toString());
         // Its only worker is dead: a request fails at once rather than waiting for the restart.
-        LmForgeException meanwhile = assertThrows(LmForgeException.class, () -> answered(() -> inference.score("e", TEXT)));
+        LmForgeException meanwhile = assertThrows(LmForgeException.class, () -> answered(() -> inference.score(Tenants.DEFAULT, "e", TEXT)));
         assertEquals(LmForgeException.Kind.UNAVAILABLE, meanwhile.kind());
         assertTrue(meanwhile.getMessage().contains("no live batcher worker"), meanwhile.getMessage());
 
         awaitReady();
-        assertEquals(4, answered(() -> inference.score("e", TEXT)).getTokensCount());
+        assertEquals(4, answered(() -> inference.score(Tenants.DEFAULT, "e", TEXT)).getTokensCount());
         assertEquals(Map.of(), registry.batcherCrashes());
     }
 
@@ -98,7 +99,7 @@ class BatcherFailureTest {
         ExecutorService clients = Executors.newFixedThreadPool(32);
         List<CompletableFuture<ScoreResponse>> callers = new ArrayList<>();
         for (int i = 0; i < 32; i++) {
-            callers.add(CompletableFuture.supplyAsync(() -> inference.score("e", TEXT), clients));
+            callers.add(CompletableFuture.supplyAsync(() -> inference.score(Tenants.DEFAULT, "e", TEXT), clients));
         }
         int failed = 0;
         for (CompletableFuture<ScoreResponse> caller : callers) {
@@ -112,7 +113,7 @@ class BatcherFailureTest {
         clients.shutdown();
         assertTrue(failed >= 1, "the dead worker's batch failed");
         awaitReady();
-        assertEquals(4, answered(() -> inference.score("e", TEXT)).getTokensCount());
+        assertEquals(4, answered(() -> inference.score(Tenants.DEFAULT, "e", TEXT)).getTokensCount());
     }
 
     /** Out of memory, and again when the batcher reads its message to report it: the worker dies outside the batch's own handling. */

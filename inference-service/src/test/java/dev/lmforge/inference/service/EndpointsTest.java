@@ -3,6 +3,7 @@ package dev.lmforge.inference.service;
 import dev.lmforge.api.v1.Principal;
 import dev.lmforge.api.v1.Endpoint;
 import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.common.security.Tenants;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,8 +29,8 @@ class EndpointsTest {
     EndpointsTest() throws Exception {
         registryOne = registry();
         registryTwo = registry();
-        one = new Endpoints(registryOne, store, (endpoint, by) -> announced.add(endpoint));
-        two = new Endpoints(registryTwo, store, (endpoint, by) -> announced.add(endpoint));
+        one = new Endpoints(registryOne, store, (tenant, endpoint, by) -> announced.add(endpoint));
+        two = new Endpoints(registryTwo, store, (tenant, endpoint, by) -> announced.add(endpoint));
     }
 
     @AfterEach
@@ -41,40 +42,40 @@ class EndpointsTest {
     @Test
     void aChangeOnOneReplicaIsFollowedByTheOther() {
         Endpoint e = Endpoint.newBuilder().setName("e").setModelVersion("job-1").build();
-        one.set(e, ADMIN);
+        one.set(Tenants.DEFAULT, e, ADMIN);
         assertEquals(List.of(e), announced);
 
         for (Endpoint change : announced) {
-            one.follow(change.getName());
-            two.follow(change.getName());
+            one.follow(Tenants.DEFAULT, change.getName());
+            two.follow(Tenants.DEFAULT, change.getName());
         }
-        assertEquals(e, registryTwo.endpoint("e").orElseThrow());
-        LoadedModel served = registryTwo.acquire("e");
+        assertEquals(e, registryTwo.endpoint(Tenants.DEFAULT, "e").orElseThrow());
+        LoadedModel served = registryTwo.acquire(Tenants.DEFAULT, "e");
         served.release();
         assertEquals("job-1", served.version);
 
         Endpoint moved = e.toBuilder().setModelVersion("job-2").build();
-        two.set(moved, ADMIN);
-        one.follow("e");
-        two.follow("e");
-        assertEquals(moved, registryOne.endpoint("e").orElseThrow());
-        assertEquals(moved, registryTwo.endpoint("e").orElseThrow());
+        two.set(Tenants.DEFAULT, moved, ADMIN);
+        one.follow(Tenants.DEFAULT, "e");
+        two.follow(Tenants.DEFAULT, "e");
+        assertEquals(moved, registryOne.endpoint(Tenants.DEFAULT, "e").orElseThrow());
+        assertEquals(moved, registryTwo.endpoint(Tenants.DEFAULT, "e").orElseThrow());
 
-        one.follow("no-record-anywhere");
-        assertTrue(registryOne.endpoint("no-record-anywhere").isEmpty(), "an endpoint without a record changes nothing");
+        one.follow(Tenants.DEFAULT, "no-record-anywhere");
+        assertTrue(registryOne.endpoint(Tenants.DEFAULT, "no-record-anywhere").isEmpty(), "an endpoint without a record changes nothing");
     }
 
     @Test
     void aChangeThatCannotBeAnnouncedIsRecordedAndSaysSo() {
-        Endpoints unannounced = new Endpoints(registryOne, store, (endpoint, by) -> {
+        Endpoints unannounced = new Endpoints(registryOne, store, (tenant, endpoint, by) -> {
             throw LmForgeException.unavailable("Kafka is unavailable", null);
         });
         LmForgeException e = assertThrows(LmForgeException.class,
-                () -> unannounced.set(Endpoint.newBuilder().setName("e").setModelVersion("job-1").build(), ADMIN));
+                () -> unannounced.set(Tenants.DEFAULT, Endpoint.newBuilder().setName("e").setModelVersion("job-1").build(), ADMIN));
         assertEquals(LmForgeException.Kind.UNAVAILABLE, e.kind());
         assertTrue(e.getMessage().contains("call SetEndpointModel again"), e.getMessage());
-        assertEquals("job-1", registryOne.endpoint("e").orElseThrow().getModelVersion(), "switched here");
-        assertEquals("job-1", store.endpoint("e").orElseThrow().getModelVersion(), "and recorded for the others' next start");
+        assertEquals("job-1", registryOne.endpoint(Tenants.DEFAULT, "e").orElseThrow().getModelVersion(), "switched here");
+        assertEquals("job-1", store.endpoint(Tenants.DEFAULT, "e").orElseThrow().getModelVersion(), "and recorded for the others' next start");
     }
 
     private ModelRegistry registry() throws Exception {

@@ -3,6 +3,8 @@ package dev.lmforge.inference.service;
 import dev.lmforge.api.v1.Endpoint;
 import dev.lmforge.api.v1.ModelState;
 import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.common.security.TenantKey;
+import dev.lmforge.common.security.Tenants;
 import dev.lmforge.inference.engine.RuntimeFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,18 +42,18 @@ class ModelRegistryTest {
 
     @Test
     void restoredEndpointsAnswerUnavailableUntilTheirModelIsLoaded() throws Exception {
-        store.saved.add(Endpoint.newBuilder().setName("default").setModelVersion("job-1").build());
+        store.saved(Tenants.DEFAULT).add(Endpoint.newBuilder().setName("default").setModelVersion("job-1").build());
         registry = new ModelRegistry(store, gatedRuntimes(), new TextCodecs(), ServiceFakes.config(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         registry.restore();
 
-        LmForgeException early = assertThrows(LmForgeException.class, () -> registry.acquire("default"));
+        LmForgeException early = assertThrows(LmForgeException.class, () -> registry.acquire(Tenants.DEFAULT, "default"));
         assertEquals(LmForgeException.Kind.UNAVAILABLE, early.kind());
         assertTrue(early.getMessage().contains("model job-1 is not loaded yet"), early.getMessage());
         assertFalse(registry.serving());
 
         loadGate.countDown();
-        assertEquals(ModelState.MODEL_STATE_AVAILABLE, registry.load("job-1").get(30, TimeUnit.SECONDS).getState());
-        LoadedModel m = registry.acquire("default");
+        assertEquals(ModelState.MODEL_STATE_AVAILABLE, registry.load(Tenants.DEFAULT, "job-1").get(30, TimeUnit.SECONDS).getState());
+        LoadedModel m = registry.acquire(Tenants.DEFAULT, "default");
         m.release();
         assertEquals("job-1", m.version);
         assertTrue(registry.serving());
@@ -61,26 +63,26 @@ class ModelRegistryTest {
     void aRetiredVersionClosesAfterItsLastRequest() throws Exception {
         loadGate.countDown();
         registry = new ModelRegistry(store, gatedRuntimes(), new TextCodecs(), ServiceFakes.config(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-        registry.setEndpoint(Endpoint.newBuilder().setName("e").setModelVersion("job-1").build());
-        LoadedModel inFlight = registry.acquire("e");
-        registry.setEndpoint(Endpoint.newBuilder().setName("e").setModelVersion("job-2").build());
-        registry.unload("job-1");
+        registry.setEndpoint(Tenants.DEFAULT, Endpoint.newBuilder().setName("e").setModelVersion("job-1").build());
+        LoadedModel inFlight = registry.acquire(Tenants.DEFAULT, "e");
+        registry.setEndpoint(Tenants.DEFAULT, Endpoint.newBuilder().setName("e").setModelVersion("job-2").build());
+        registry.unload(Tenants.DEFAULT, "job-1");
         assertFalse(opened.get(0).closed, "a request still holds job-1");
-        assertEquals("job-2", registry.acquire("e").version);
+        assertEquals("job-2", registry.acquire(Tenants.DEFAULT, "e").version);
         inFlight.release();
         assertTrue(opened.get(0).closed);
-        assertEquals(List.of(Endpoint.newBuilder().setName("e").setModelVersion("job-2").build()),
-                store.saved.subList(store.saved.size() - 1, store.saved.size()), "the endpoint is kept in the store");
+        assertEquals(Endpoint.newBuilder().setName("e").setModelVersion("job-2").build(),
+                store.endpoint(Tenants.DEFAULT, "e").orElseThrow(), "the endpoint is kept in the store");
     }
 
     @Test
     void anNgramModelIsRefusedWithTheReason() throws Exception {
         loadGate.countDown();
-        store.cards.put("kn-1", store.card("job-1").toBuilder().clearSignatures().putHyperparameters("model", "kneser_ney").build());
+        store.cards.put(TenantKey.encode(Tenants.DEFAULT, "kn-1"), store.card(Tenants.DEFAULT, "job-1").toBuilder().clearSignatures().putHyperparameters("model", "kneser_ney").build());
         registry = new ModelRegistry(store, gatedRuntimes(), new TextCodecs(), ServiceFakes.config(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-        assertEquals(ModelState.MODEL_STATE_FAILED, registry.load("kn-1").get(30, TimeUnit.SECONDS).getState());
+        assertEquals(ModelState.MODEL_STATE_FAILED, registry.load(Tenants.DEFAULT, "kn-1").get(30, TimeUnit.SECONDS).getState());
         LmForgeException refused = assertThrows(LmForgeException.class,
-                () -> registry.setEndpoint(Endpoint.newBuilder().setName("e").setModelVersion("kn-1").build()));
+                () -> registry.setEndpoint(Tenants.DEFAULT, Endpoint.newBuilder().setName("e").setModelVersion("kn-1").build()));
         assertEquals(LmForgeException.Kind.FAILED_PRECONDITION, refused.kind());
         assertTrue(refused.getMessage().contains(
                 "model kn-1 is a kneser_ney n-gram model (no TensorFlow signatures); the inference-service serves LSTM SavedModels"), refused.getMessage());

@@ -63,13 +63,14 @@ class RequestValidationTest {
         ServiceFakes.FakeStore store = new ServiceFakes.FakeStore();
         registry = new ModelRegistry(store, (dir, card) -> new ServiceFakes.FakeRuntime(card.getVocabSize()),
                 new TextCodecs(), config, new SimpleMeterRegistry());
-        registry.setEndpoint(Endpoint.newBuilder().setName("e").setModelVersion("job-1").build());
+        registry.setEndpoint(Tenants.DEFAULT, Endpoint.newBuilder().setName("e").setModelVersion("job-1").build());
         Inference inference = new Inference(registry, config);
-        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(ServerInterceptors.intercept(new InferenceGrpcService(inference, registry, new Endpoints(registry, store, (endpoint, by) -> { })),
-                TestCallers.as(new Caller("test-admin", Tenants.DEFAULT, Role.ADMIN)))).build().start();
+        InferenceGrpcService service = new InferenceGrpcService(inference, registry, new Endpoints(registry, store, (tenant, endpoint, by) -> { }));
+        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addService(ServerInterceptors.intercept(service, TestCallers.as(new Caller("alice", Tenants.DEFAULT, Role.ADMIN)))).build().start();
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
         api = InferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.MINUTES);
-        http = new SageMakerResource(inference, registry, new ObjectMapper());
+        http = new SageMakerResource(inference, registry, new ObjectMapper(), ServiceFakes.token(Map.of("tenant", Tenants.DEFAULT)), "tenant");
     }
 
     @AfterAll
