@@ -56,7 +56,8 @@ public class TokenVerifier {
         return new Caller(subject == null ? "unknown" : subject, tenant, role);
     }
 
-    private static String stringClaim(JsonWebToken jwt, String name) {
+    /** A claim of a verified token as a string, or null (claims arrive as JSON strings or plain ones). */
+    public static String stringClaim(JsonWebToken jwt, String name) {
         Object value = jwt.getClaim(name);
         if (value instanceof JsonString json) {
             return json.getString();

@@ -9,12 +9,12 @@ import dev.lmforge.api.v1.GenerateRequest;
 import dev.lmforge.api.v1.GenerateResponse;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.security.Tenants;
+import dev.lmforge.common.security.TokenVerifier;
 import dev.lmforge.inference.service.Inference;
 import dev.lmforge.inference.service.ModelRegistry;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.json.JsonString;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -106,8 +106,7 @@ public class SageMakerResource {
      * tenant its call names, which a SageMaker invocation has no place for: refused.
      */
     private String callerTenant() {
-        Object claim = token.getClaim(tenantClaim);
-        String tenant = claim instanceof JsonString string ? string.getString() : claim instanceof String string ? string : null;
+        String tenant = TokenVerifier.stringClaim(token, tenantClaim);
         if (Tenants.ANY.equals(tenant)) {
             throw LmForgeException.permissionDenied("a service principal's token (tenant '%s') cannot call /invocations, which names no tenant: "
                     + "use a token of the tenant whose endpoint you call", Tenants.ANY);
