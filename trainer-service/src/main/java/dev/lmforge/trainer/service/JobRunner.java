@@ -16,6 +16,7 @@ import dev.lmforge.api.v1.TrainingProgress;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.metrics.MetricNames;
 import dev.lmforge.common.naming.ResourceNames;
+import dev.lmforge.common.security.TenantKey;
 import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.trainer.internal.LatestCheckpoint;
 import dev.lmforge.trainer.internal.TrainingState;
@@ -80,7 +81,7 @@ public class JobRunner {
         String tenant = requestedBy.getTenant();
         TrainingJob job = store.find(tenant, name).orElseGet(() -> recordRequestedJob(tenant, spec, requestedBy));
         if (JobStates.terminal(job.getStatus())) {
-            LOG.infof("training job %s is %s already; nothing to do", name, JobStates.name(job.getStatus()));
+            LOG.infof("training job %s is %s already; nothing to do", TenantKey.encode(tenant, name), JobStates.name(job.getStatus()));
             return;
         }
         job = acquire(tenant, job);
@@ -93,7 +94,7 @@ public class JobRunner {
                         "its trainer died %d times while running it (last on %s), so it is not run again: see that trainer's log "
                                 + "(an out-of-memory kill?), then create the job anew, e.g. with a smaller batch_size or model",
                         job.getCrashes(), job.getTrainerId())));
-                LOG.warnf("training job %s: failed after %d trainer crashes", name, job.getCrashes());
+                LOG.warnf("training job %s: failed after %d trainer crashes", TenantKey.encode(tenant, name), job.getCrashes());
                 return;
             }
             if (job.getStatus() == JobStatus.JOB_STATUS_STOPPING) {
@@ -122,7 +123,7 @@ public class JobRunner {
             return job;
         } catch (LmForgeException e) {
             if (e.kind() != LmForgeException.Kind.UNAVAILABLE) {
-                LOG.warnf("train.requested for %s rejected: %s", spec.getTrainingJobName(), e.getMessage());
+                LOG.warnf("train.requested for %s rejected: %s", TenantKey.encode(tenant, spec.getTrainingJobName()), e.getMessage());
                 TrainingJob rejected = TrainingJob.newBuilder().setSpec(spec).setCreationTime(Timestamps.now()).setCreatedBy(requestedBy).build();
                 store.create(tenant, TrainingJobs.failed(rejected, e.getMessage()));
             }
@@ -148,7 +149,7 @@ public class JobRunner {
                 }
                 return current;
             }
-            LOG.infof("training job %s is held by trainer %s (renewed %s); waiting", name, lease.get().owner(), lease.get().renewed());
+            LOG.infof("training job %s is held by trainer %s (renewed %s); waiting", TenantKey.encode(tenant, name), lease.get().owner(), lease.get().renewed());
             Thread.sleep(config.leaseRenewal().toMillis());
             job = store.find(tenant, name).orElse(job);
             if (JobStates.terminal(job.getStatus())) {
@@ -172,6 +173,8 @@ public class JobRunner {
     private final class Attempt implements TrainingLoop.Hooks {
         private final String tenant;
         private final String name;
+        /** The job as logs name it: its name, prefixed by its tenant outside the default one. */
+        private final String logName;
         private TrainingJob.Builder job;
         private final Timestamp started = Timestamps.now();
         private long lastStatus = System.nanoTime();
@@ -184,6 +187,7 @@ public class JobRunner {
         Attempt(String tenant, TrainingJob job) {
             this.tenant = tenant;
             this.name = job.getSpec().getTrainingJobName();
+            this.logName = TenantKey.encode(tenant, name);
             this.job = job.toBuilder().setAttempt(job.getAttempt() + 1).setTrainerId(trainerId).clearFailureReason();
         }
 
@@ -328,22 +332,22 @@ public class JobRunner {
             try {
                 events.sendModelReady(tenant, name);
             } catch (RuntimeException e) {
-                LOG.warnf("training job %s: model.ready not published yet (%s); the outbox retries it", name, e.getMessage());
+                LOG.warnf("training job %s: model.ready not published yet (%s); the outbox retries it", logName, e.getMessage());
             }
             progressEvent(done.toBuilder(), "completed");
         }
 
         private void fail(Throwable t) {
             if (t instanceof LeaseLost lost) {
-                LOG.warnf("training job %s: %s; this attempt stops and writes nothing more", name, lost.getMessage());
+                LOG.warnf("training job %s: %s; this attempt stops and writes nothing more", logName, lost.getMessage());
                 return;
             }
             String reason = t instanceof LmForgeException ? t.getMessage() : t.getClass().getSimpleName() + ": " + t.getMessage();
-            LOG.errorf(t instanceof LmForgeException ? null : t, "training job %s failed: %s", name, reason);
+            LOG.errorf(t instanceof LmForgeException ? null : t, "training job %s failed: %s", logName, reason);
             try {
                 finish(TrainingJobs.failed(job.build(), reason));
             } catch (RuntimeException e) {
-                LOG.warnf("training job %s: could not record the failure: %s", name, e.getMessage());
+                LOG.warnf("training job %s: could not record the failure: %s", logName, e.getMessage());
             }
         }
 
@@ -357,13 +361,13 @@ public class JobRunner {
             requireLease();
             store.save(tenant, b.build());
             progressEvent(b, JobStates.name(b.getStatus()));
-            LOG.infof("training job %s: %s", name, JobStates.name(b.getStatus()));
+            LOG.infof("training job %s: %s", logName, JobStates.name(b.getStatus()));
         }
 
         private void transition(SecondaryStatus next, String message) {
             JobStates.transition(job, next, message);
             save();
-            LOG.infof("training job %s: %s (%s)", name, next, message);
+            LOG.infof("training job %s: %s (%s)", logName, next, message);
         }
 
         /**
@@ -438,7 +442,7 @@ public class JobRunner {
                     .setTuningJobName(job.getSpec().getTuningJobName()).setTimestamp(Timestamps.now()).setCausedBy(job.getCreatedBy())
                     .setMessage(String.format("epoch %d: validation perplexity %.2f, %.3f bits per character", m.getEpoch(),
                             m.getValidationPerplexity(), m.getValidationBpc())).build());
-            LOG.infof("training job %s: epoch %d, train loss %.4f, validation perplexity %.2f, bpc %.4f, %.0f tokens/s", name, m.getEpoch(),
+            LOG.infof("training job %s: epoch %d, train loss %.4f, validation perplexity %.2f, bpc %.4f, %.0f tokens/s", logName, m.getEpoch(),
                     m.getTrainLoss(), m.getValidationPerplexity(), m.getValidationBpc(), m.getTokensPerSecond());
         }
 

@@ -133,7 +133,6 @@ public class TuningEngine {
             return;
         }
         String tenant = key.tenant();
-        String name = key.id();
         TuningJob.Builder job = before.toBuilder();
         TuningJobSpec spec = job.getSpec();
         SearchSpace space = SearchSpaces.of(spec.getRanges());
@@ -153,7 +152,7 @@ public class TuningEngine {
                 }
             }
             if (running == 0) {
-                finish(job, JobStatus.JOB_STATUS_STOPPED);
+                finish(key, job, JobStatus.JOB_STATUS_STOPPED);
             }
         } else {
             int free = (int) Math.min(spec.getMaxParallelJobs() - running, spec.getMaxJobs() - job.getTrialsCount());
@@ -164,12 +163,12 @@ public class TuningEngine {
                     launch(tenant, job, spec, a);
                 }
                 if (next.isEmpty() && running == 0) {
-                    LOG.infof("tuning job %s: the strategy has nothing more to try", name);
-                    finish(job, JobStatus.JOB_STATUS_COMPLETED);
+                    LOG.infof("tuning job %s: the strategy has nothing more to try", key);
+                    finish(key, job, JobStatus.JOB_STATUS_COMPLETED);
                 }
             }
             if (job.getTrialsCount() == spec.getMaxJobs() && ended == spec.getMaxJobs() && job.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS) {
-                finish(job, JobStatus.JOB_STATUS_COMPLETED);
+                finish(key, job, JobStatus.JOB_STATUS_COMPLETED);
             }
         }
         summarize(tenant, job, space, maximize);
@@ -261,7 +260,7 @@ public class TuningEngine {
             }
             MedianStoppingRule.Decision d = rule.evaluate(signed(t.getObjectiveCurveList(), maximize), earlier);
             if (d.stop()) {
-                LOG.infof("tuning job %s: stopping trial %s early: %s", job.getSpec().getTuningJobName(), t.getTrainingJobName(), d.reason());
+                LOG.infof("tuning job %s: stopping trial %s early: %s", TenantKey.encode(tenant, job.getSpec().getTuningJobName()), t.getTrainingJobName(), d.reason());
                 trials.stop(tenant, t.getTrainingJobName());
                 job.setTrials(i, t.toBuilder().setEarlyStopped(true));
             }
@@ -323,12 +322,12 @@ public class TuningEngine {
         save(tenant, job.build());
         try {
             trials.request(tenant, trialSpec(spec, trial), job.getCreatedBy());
-            LOG.infof("tuning job %s: trial %s with %s", spec.getTuningJobName(), trialName, hp);
+            LOG.infof("tuning job %s: trial %s with %s", TenantKey.encode(tenant, spec.getTuningJobName()), trialName, hp);
         } catch (LmForgeException e) {
             if (e.kind() == LmForgeException.Kind.UNAVAILABLE) {
                 // Kafka is away for a moment: the trial stays recorded and is requested again on a later tick.
                 requestAgain.add(new TenantKey(tenant, trialName));
-                LOG.warnf("tuning job %s: trial %s could not be requested yet (%s); next tick", spec.getTuningJobName(), trialName, e.getMessage());
+                LOG.warnf("tuning job %s: trial %s could not be requested yet (%s); next tick", TenantKey.encode(tenant, spec.getTuningJobName()), trialName, e.getMessage());
                 return;
             }
             int last = job.getTrialsCount() - 1;
@@ -341,10 +340,10 @@ public class TuningEngine {
     private void request(String tenant, TuningJobSpec spec, Trial trial, Principal requestedBy) {
         try {
             trials.request(tenant, trialSpec(spec, trial), requestedBy);
-            LOG.infof("tuning job %s: trial %s requested again after a restart", spec.getTuningJobName(), trial.getTrainingJobName());
+            LOG.infof("tuning job %s: trial %s requested again after a restart", TenantKey.encode(tenant, spec.getTuningJobName()), trial.getTrainingJobName());
         } catch (RuntimeException e) {
             requestAgain.add(new TenantKey(tenant, trial.getTrainingJobName()));
-            LOG.warnf("tuning job %s: trial %s could not be requested again (%s); next tick", spec.getTuningJobName(), trial.getTrainingJobName(), e.getMessage());
+            LOG.warnf("tuning job %s: trial %s could not be requested again (%s); next tick", TenantKey.encode(tenant, spec.getTuningJobName()), trial.getTrainingJobName(), e.getMessage());
         }
     }
 
@@ -353,9 +352,9 @@ public class TuningEngine {
                 .putAllHyperparameters(trial.getHyperparametersMap()).setTuningJobName(spec.getTuningJobName()).build();
     }
 
-    private static void finish(TuningJob.Builder job, JobStatus status) {
+    private static void finish(TenantKey key, TuningJob.Builder job, JobStatus status) {
         job.setStatus(status).setEndTime(Timestamps.now());
-        LOG.infof("tuning job %s: %s after %d trials", job.getSpec().getTuningJobName(), status, job.getTrialsCount());
+        LOG.infof("tuning job %s: %s after %d trials", key, status, job.getTrialsCount());
     }
 
     /** Counts by status, best trial, and (once a few trials ended) which parameters matter. */
