@@ -3,6 +3,7 @@ package dev.lmforge.trainer.store;
 import dev.lmforge.api.v1.EpochMetrics;
 import dev.lmforge.api.v1.S3Location;
 import dev.lmforge.api.v1.TrainingJob;
+import dev.lmforge.common.security.Tenants;
 import dev.lmforge.common.store.AbortableOutputStream;
 import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ArtifactStore;
@@ -132,7 +133,7 @@ public class S3JobStore implements JobStore {
 
     @Override
     public boolean hasLegacyModelReadyMarker(String name) {
-        return store.exists(ArtifactLayout.shared().modelReadyMarker(name));
+        return store.exists(ArtifactLayout.of(Tenants.DEFAULT).modelReadyMarker(name));
     }
 
 }
