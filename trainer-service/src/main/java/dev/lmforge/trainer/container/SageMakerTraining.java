@@ -35,6 +35,10 @@ import java.util.stream.Stream;
  * ({@code *.bin}); resumes from {@code checkpoints/} when a previous run left one; writes the
  * SavedModel, tokenizer and model card to {@code model/}, or the reason of a failure to
  * {@code output/failure}. Paths are under {@code lmforge.trainer.sagemaker-root} (default /opt/ml).
+ *
+ * <p>No tenant here: the container touches no platform store, only its local channels. Whoever
+ * launches it (SageMaker, a Kubernetes Job) copies a tenant's dataset in and its model out, with its
+ * own rights, so the tenant is the launcher's to choose.
  */
 @ApplicationScoped
 public class SageMakerTraining {

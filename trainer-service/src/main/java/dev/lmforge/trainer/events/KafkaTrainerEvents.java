@@ -13,6 +13,8 @@ import dev.lmforge.common.events.EventSender;
 import dev.lmforge.common.events.Topics;
 import dev.lmforge.common.events.outbox.Outbox;
 import dev.lmforge.common.events.outbox.OutboxTopic;
+import dev.lmforge.common.security.TenantKey;
+import dev.lmforge.common.security.Tenants;
 import dev.lmforge.trainer.service.JobStore;
 import dev.lmforge.trainer.service.TrainerConfig;
 import dev.lmforge.trainer.service.TrainerEvents;
@@ -29,7 +31,9 @@ import java.util.function.BiConsumer;
 
 /**
  * train.requested waits for the broker's acknowledgement; model.ready goes through the outbox (and
- * waits for it too); progress is sent and forgotten.
+ * waits for it too); progress is sent and forgotten. Every record is keyed by its job's
+ * {@link TenantKey} (the bare name in the default tenant, as before tenants), so the same job name in
+ * two tenants makes two outbox entries and two keys.
  */
 @ApplicationScoped
 public class KafkaTrainerEvents implements TrainerEvents, OutboxTopic<ModelReady> {
@@ -55,18 +59,18 @@ public class KafkaTrainerEvents implements TrainerEvents, OutboxTopic<ModelReady
 
     @Override
     public void trainRequested(TrainingJobSpec spec, Principal requestedBy) {
-        requests.send(spec.getTrainingJobName(), TrainRequested.newBuilder().setSchemaVersion(SCHEMA_VERSION).setSpec(spec)
+        requests.send(TenantKey.encode(requestedBy.getTenant(), spec.getTrainingJobName()), TrainRequested.newBuilder().setSchemaVersion(SCHEMA_VERSION).setSpec(spec)
                 .setRequestedAt(Timestamps.now()).setCausedBy(requestedBy).build());
     }
 
     @Override
-    public void stageModelReady(TrainingJob completed) {
-        outbox.stage(this, completed.getSpec().getTrainingJobName(), modelReady(completed));
+    public void stageModelReady(String tenant, TrainingJob completed) {
+        outbox.stage(this, TenantKey.encode(tenant, completed.getSpec().getTrainingJobName()), modelReady(completed));
     }
 
     @Override
-    public void sendModelReady(String trainingJobName) {
-        outbox.send(this, trainingJobName);
+    public void sendModelReady(String tenant, String trainingJobName) {
+        outbox.send(this, TenantKey.encode(tenant, trainingJobName));
     }
 
     @Override
@@ -80,33 +84,38 @@ public class KafkaTrainerEvents implements TrainerEvents, OutboxTopic<ModelReady
     }
 
     @Override
-    public void send(String trainingJobName, ModelReady event) {
-        models.send(trainingJobName, event);
+    public void send(String key, ModelReady event) {
+        models.send(key, event);
     }
 
-    /** A job not ended yet is resumed by a trainer (train.requested is redelivered) and ends Completed or not. */
+    /**
+     * A job not ended yet is resumed by a trainer (train.requested is redelivered) and ends Completed or
+     * not. Entries staged before tenants (a bare name) are the default tenant's.
+     */
     @Override
-    public Readiness readiness(String trainingJobName) {
-        Optional<TrainingJob> job = jobs.find(trainingJobName);
-        if (job.isEmpty()) {
+    public Readiness readiness(String key) {
+        TenantKey job = TenantKey.decode(key);
+        Optional<TrainingJob> record = jobs.find(job.tenant(), job.id());
+        if (record.isEmpty()) {
             return Readiness.GONE;
         }
-        return switch (job.get().getStatus()) {
+        return switch (record.get().getStatus()) {
             case JOB_STATUS_COMPLETED -> Readiness.PUBLISHED;
             case JOB_STATUS_FAILED, JOB_STATUS_STOPPED -> Readiness.GONE;
             default -> Readiness.NOT_YET;
         };
     }
 
+    /** The markers predate tenants: only the default tenant's jobs can have one missing. */
     @Override
     public void stageLegacyPending(BiConsumer<String, ModelReady> stage) {
         String after = null;
         do {
-            JobStore.Page page = jobs.list(after, 200);
+            JobStore.Page page = jobs.list(Tenants.DEFAULT, after, 200);
             for (TrainingJob j : page.jobs()) {
                 String name = j.getSpec().getTrainingJobName();
                 if (j.getStatus() == JobStatus.JOB_STATUS_COMPLETED && !jobs.hasLegacyModelReadyMarker(name)) {
-                    stage.accept(name, modelReady(j));
+                    stage.accept(TenantKey.encode(Tenants.DEFAULT, name), modelReady(j));
                 }
             }
             after = page.nextStartAfter();
@@ -122,10 +131,10 @@ public class KafkaTrainerEvents implements TrainerEvents, OutboxTopic<ModelReady
     }
 
     @Override
-    public void progress(TrainingProgress p) {
+    public void progress(String tenant, TrainingProgress p) {
         try {
             progress.send(Message.of(p.toBuilder().setSchemaVersion(SCHEMA_VERSION).build())
-                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(p.getTrainingJobName()).build()));
+                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(TenantKey.encode(tenant, p.getTrainingJobName())).build()));
         } catch (RuntimeException e) {
             LOG.debugf("progress of %s not sent: %s", p.getTrainingJobName(), e.getMessage());
         }

@@ -28,7 +28,10 @@ import java.util.concurrent.Semaphore;
 
 import static dev.lmforge.common.grpc.GrpcCalls.unary;
 
-/** The TrainingService API; jobs run elsewhere (whichever trainer takes the request from Kafka). */
+/**
+ * The TrainingService API; jobs run elsewhere (whichever trainer takes the request from Kafka). Each
+ * call acts in its caller's tenant, read here and handed to the domain.
+ */
 @GrpcService
 public class TrainingGrpcService extends TrainingServiceGrpc.TrainingServiceImplBase {
 
@@ -47,20 +50,21 @@ public class TrainingGrpcService extends TrainingServiceGrpc.TrainingServiceImpl
     @Override
     @Blocking
     public void createTrainingJob(CreateTrainingJobRequest request, StreamObserver<TrainingJob> response) {
-        unary(response, () -> request.getValidateOnly() ? jobs.validate(request.getSpec()) : jobs.create(request.getSpec(), EventPrincipals.describe(Principal.newBuilder(), CallerContext.current()).build()));
+        unary(response, () -> request.getValidateOnly() ? jobs.validate(CallerContext.tenant(), request.getSpec())
+                : jobs.create(CallerContext.tenant(), request.getSpec(), EventPrincipals.describe(Principal.newBuilder(), CallerContext.current()).build()));
     }
 
     @Override
     @Blocking
     public void describeTrainingJob(DescribeTrainingJobRequest request, StreamObserver<TrainingJob> response) {
-        unary(response, () -> jobs.describe(request.getTrainingJobName()));
+        unary(response, () -> jobs.describe(CallerContext.tenant(), request.getTrainingJobName()));
     }
 
     @Override
     @Blocking
     public void listTrainingJobs(ListTrainingJobsRequest request, StreamObserver<ListTrainingJobsResponse> response) {
         unary(response, () -> {
-            var page = jobs.list(request.getStatusEquals(), request.getNameContains(), request.getPageToken(), request.getPageSize());
+            var page = jobs.list(CallerContext.tenant(), request.getStatusEquals(), request.getNameContains(), request.getPageToken(), request.getPageSize());
             return ListTrainingJobsResponse.newBuilder().addAllTrainingJobs(page.items()).setNextPageToken(page.nextPageToken()).build();
         });
     }
@@ -68,18 +72,20 @@ public class TrainingGrpcService extends TrainingServiceGrpc.TrainingServiceImpl
     @Override
     @Blocking
     public void stopTrainingJob(StopTrainingJobRequest request, StreamObserver<TrainingJob> response) {
-        unary(response, () -> jobs.stop(request.getTrainingJobName()));
+        unary(response, () -> jobs.stop(CallerContext.tenant(), request.getTrainingJobName()));
     }
 
     /**
      * Streams the job's status and progress as they change (read from its record), until it ends or
      * the client leaves. Each watch holds a worker thread, so their number is capped; and nothing is
-     * queued for a client that does not read: it gets the latest state once it reads again.
+     * queued for a client that does not read: it gets the latest state once it reads again. The cap is
+     * the trainer's (it guards its threads), shared by all tenants.
      */
     @Override
     @Blocking
     public void watchTrainingJob(WatchTrainingJobRequest request, StreamObserver<TrainingProgress> response) {
         ServerCallStreamObserver<TrainingProgress> call = (ServerCallStreamObserver<TrainingProgress>) response;
+        String tenant = CallerContext.tenant();
         if (!watches.tryAcquire()) {
             response.onError(GrpcErrors.toStatus(LmForgeException.resourceExhausted(
                     "this trainer serves %d watches already (lmforge.trainer.max-watches): poll DescribeTrainingJob, or watch later", maxWatches)));
@@ -89,7 +95,7 @@ public class TrainingGrpcService extends TrainingServiceGrpc.TrainingServiceImpl
             TrainingProgress last = null;
             int epochsSent = 0;
             while (!call.isCancelled()) {
-                TrainingJob job = jobs.describe(request.getTrainingJobName());
+                TrainingJob job = jobs.describe(tenant, request.getTrainingJobName());
                 boolean ended = job.getStatus() != JobStatus.JOB_STATUS_IN_PROGRESS && job.getStatus() != JobStatus.JOB_STATUS_STOPPING;
                 if (call.isReady()) {
                     for (; epochsSent < job.getEpochsCount(); epochsSent++) {

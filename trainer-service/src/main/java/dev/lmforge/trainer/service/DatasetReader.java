@@ -5,10 +5,10 @@ import dev.lmforge.api.v1.Dataset;
 /** Tokenized datasets as the tokenizer-service publishes them (S3 in the service). */
 public interface DatasetReader {
 
-    /** A complete dataset; NOT_FOUND or FAILED_PRECONDITION (still being built) otherwise. */
-    Dataset dataset(String datasetId);
+    /** A complete dataset of the tenant; NOT_FOUND or FAILED_PRECONDITION (still being built) otherwise. */
+    Dataset dataset(String tenant, String datasetId);
 
-    /** A split's token ids, read from its shards; at most {@code maxTokens} of them. */
+    /** A split's token ids, read from its shards (the dataset names their keys); at most {@code maxTokens} of them. */
     int[] tokens(Dataset dataset, String split, long maxTokens);
 
     /** The tokenizer file, which travels with the model. */

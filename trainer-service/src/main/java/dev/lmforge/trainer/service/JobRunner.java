@@ -16,6 +16,7 @@ import dev.lmforge.api.v1.TrainingProgress;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.metrics.MetricNames;
 import dev.lmforge.common.naming.ResourceNames;
+import dev.lmforge.common.security.TenantKey;
 import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.trainer.internal.LatestCheckpoint;
 import dev.lmforge.trainer.internal.TrainingState;
@@ -38,7 +39,8 @@ import java.util.stream.Stream;
  * Runs the jobs that arrive on train.requested, one at a time. A job is run by one trainer at a time
  * (a lease in S3, renewed while it runs); when a trainer dies, the request comes again to another one,
  * which waits for the dead trainer's lease to expire and resumes from the last checkpoint. A job
- * already ended is not run again, so a redelivered request does nothing.
+ * already ended is not run again, so a redelivered request does nothing. A job runs in the tenant of
+ * the principal that requested it, and all it reads and writes is that tenant's.
  */
 @ApplicationScoped
 public class JobRunner {
@@ -70,38 +72,41 @@ public class JobRunner {
         return trainerId;
     }
 
-    /** Handles one train.requested; returns when the job has ended (or was not this trainer's to run). */
-    /** Runs the job (recording it first if it came straight from Kafka, as the principal's); returns when it ends or moves on. */
+    /**
+     * Runs the job in the principal's tenant (recording it first if it came straight from Kafka, as the
+     * principal's); returns when it ends or moves on (or was not this trainer's to run).
+     */
     public void run(TrainingJobSpec spec, Principal requestedBy) throws InterruptedException {
         String name = ResourceNames.requireValid("training job name", spec.getTrainingJobName());
-        TrainingJob job = store.find(name).orElseGet(() -> recordRequestedJob(spec, requestedBy));
+        String tenant = requestedBy.getTenant();
+        TrainingJob job = store.find(tenant, name).orElseGet(() -> recordRequestedJob(tenant, spec, requestedBy));
         if (JobStates.terminal(job.getStatus())) {
-            LOG.infof("training job %s is %s already; nothing to do", name, JobStates.name(job.getStatus()));
+            LOG.infof("training job %s is %s already; nothing to do", TenantKey.encode(tenant, name), JobStates.name(job.getStatus()));
             return;
         }
-        job = acquire(job);
+        job = acquire(tenant, job);
         if (job == null) {
             return;
         }
         try {
             if (job.getCrashes() >= config.maxCrashes()) {
-                store.save(TrainingJobs.failed(job, String.format(
+                store.save(tenant, TrainingJobs.failed(job, String.format(
                         "its trainer died %d times while running it (last on %s), so it is not run again: see that trainer's log "
                                 + "(an out-of-memory kill?), then create the job anew, e.g. with a smaller batch_size or model",
                         job.getCrashes(), job.getTrainerId())));
-                LOG.warnf("training job %s: failed after %d trainer crashes", name, job.getCrashes());
+                LOG.warnf("training job %s: failed after %d trainer crashes", TenantKey.encode(tenant, name), job.getCrashes());
                 return;
             }
             if (job.getStatus() == JobStatus.JOB_STATUS_STOPPING) {
-                store.save(stopped(job, "stopped before it started"));
+                store.save(tenant, stopped(job, "stopped before it started"));
                 return;
             }
-            new Attempt(job).run();
+            new Attempt(tenant, job).run();
         } finally {
             // An attempt that lost its lease leaves the new holder's lease alone.
             int attempt = job.getAttempt() + 1;
-            if (store.lease(name).map(l -> l.heldBy(trainerId, attempt)).orElse(false)) {
-                store.releaseLease(name);
+            if (store.lease(tenant, name).map(l -> l.heldBy(trainerId, attempt)).orElse(false)) {
+                store.releaseLease(tenant, name);
             }
         }
     }
@@ -111,42 +116,42 @@ public class JobRunner {
      * fails validation is recorded as Failed with the reason (Describe shows why it never ran) and thrown
      * back, so that the record goes to the dead-letter topic; a transient failure is only thrown back.
      */
-    private TrainingJob recordRequestedJob(TrainingJobSpec spec, Principal requestedBy) {
+    private TrainingJob recordRequestedJob(String tenant, TrainingJobSpec spec, Principal requestedBy) {
         try {
-            TrainingJob job = jobs.validate(spec).toBuilder().setCreatedBy(requestedBy).build();
-            store.create(job);
+            TrainingJob job = jobs.validate(tenant, spec).toBuilder().setCreatedBy(requestedBy).build();
+            store.create(tenant, job);
             return job;
         } catch (LmForgeException e) {
             if (e.kind() != LmForgeException.Kind.UNAVAILABLE) {
-                LOG.warnf("train.requested for %s rejected: %s", spec.getTrainingJobName(), e.getMessage());
+                LOG.warnf("train.requested for %s rejected: %s", TenantKey.encode(tenant, spec.getTrainingJobName()), e.getMessage());
                 TrainingJob rejected = TrainingJob.newBuilder().setSpec(spec).setCreationTime(Timestamps.now()).setCreatedBy(requestedBy).build();
-                store.create(TrainingJobs.failed(rejected, e.getMessage()));
+                store.create(tenant, TrainingJobs.failed(rejected, e.getMessage()));
             }
             throw e;
         }
     }
 
     /** Waits until no live trainer holds the job, then takes it; null if the job ended meanwhile. */
-    private TrainingJob acquire(TrainingJob job) throws InterruptedException {
+    private TrainingJob acquire(String tenant, TrainingJob job) throws InterruptedException {
         String name = job.getSpec().getTrainingJobName();
         while (true) {
-            Optional<JobStore.Lease> lease = store.lease(name);
+            Optional<JobStore.Lease> lease = store.lease(tenant, name);
             boolean free = lease.isEmpty() || lease.get().owner().equals(trainerId)
                     || lease.get().renewed().plus(config.leaseExpiry()).isBefore(Instant.now());
             if (free) {
-                TrainingJob current = store.find(name).orElse(job);
-                store.writeLease(name, new JobStore.Lease(trainerId, Instant.now(), current.getAttempt() + 1));
+                TrainingJob current = store.find(tenant, name).orElse(job);
+                store.writeLease(tenant, name, new JobStore.Lease(trainerId, Instant.now(), current.getAttempt() + 1));
                 if (lease.isPresent()) {
                     // A lease is released whenever an attempt ends, even by an exception: one left behind
                     // means the trainer that held it died.
                     current = current.toBuilder().setCrashes(current.getCrashes() + 1).build();
-                    store.save(current);
+                    store.save(tenant, current);
                 }
                 return current;
             }
-            LOG.infof("training job %s is held by trainer %s (renewed %s); waiting", name, lease.get().owner(), lease.get().renewed());
+            LOG.infof("training job %s is held by trainer %s (renewed %s); waiting", TenantKey.encode(tenant, name), lease.get().owner(), lease.get().renewed());
             Thread.sleep(config.leaseRenewal().toMillis());
-            job = store.find(name).orElse(job);
+            job = store.find(tenant, name).orElse(job);
             if (JobStates.terminal(job.getStatus())) {
                 return null;
             }
@@ -166,7 +171,10 @@ public class JobRunner {
 
     /** One attempt at a job, from lease to release. */
     private final class Attempt implements TrainingLoop.Hooks {
+        private final String tenant;
         private final String name;
+        /** The job as logs name it: its name, prefixed by its tenant outside the default one. */
+        private final String logName;
         private TrainingJob.Builder job;
         private final Timestamp started = Timestamps.now();
         private long lastStatus = System.nanoTime();
@@ -176,8 +184,10 @@ public class JobRunner {
         private LanguageModel model;
         private Path work;
 
-        Attempt(TrainingJob job) {
+        Attempt(String tenant, TrainingJob job) {
+            this.tenant = tenant;
             this.name = job.getSpec().getTrainingJobName();
+            this.logName = TenantKey.encode(tenant, name);
             this.job = job.toBuilder().setAttempt(job.getAttempt() + 1).setTrainerId(trainerId).clearFailureReason();
         }
 
@@ -198,7 +208,7 @@ public class JobRunner {
         }
 
         private String train() throws IOException {
-            Optional<LatestCheckpoint> checkpoint = store.latestCheckpoint(name);
+            Optional<LatestCheckpoint> checkpoint = store.latestCheckpoint(tenant, name);
             transition(checkpoint.isPresent() ? SecondaryStatus.SECONDARY_STATUS_RESTARTING : SecondaryStatus.SECONDARY_STATUS_STARTING,
                     checkpoint.map(c -> "attempt " + job.getAttempt() + " on " + trainerId + ", resuming from step " + c.getGlobalStep())
                             .orElse("attempt " + job.getAttempt() + " on " + trainerId));
@@ -208,7 +218,7 @@ public class JobRunner {
             Hyperparameters h = Hyperparameters.parse(job.getSpec().getHyperparametersMap());
 
             transition(SecondaryStatus.SECONDARY_STATUS_DOWNLOADING, "reading dataset " + job.getSpec().getDatasetId());
-            Dataset dataset = datasets.dataset(job.getSpec().getDatasetId());
+            Dataset dataset = datasets.dataset(tenant, job.getSpec().getDatasetId());
             TokenData data = load(dataset, h);
             if (h.model() == Hyperparameters.Model.KNESER_NEY) {
                 return countNgrams(dataset, h, data);
@@ -277,7 +287,7 @@ public class JobRunner {
                     .build();
             // Staged before Completed is recorded: a trainer that dies in between leaves a job that is resumed, not one never announced.
             requireLease();
-            events.stageModelReady(done);
+            events.stageModelReady(tenant, done);
             finish(done);
             announce(done);
             return "completed";
@@ -315,29 +325,29 @@ public class JobRunner {
 
         private S3Location saveModel(Path modelDir, ModelCard card) {
             requireLease();
-            return store.saveModel(name, modelDir, ProtoJson.bytes(card));
+            return store.saveModel(tenant, name, modelDir, ProtoJson.bytes(card));
         }
 
         private void announce(TrainingJob done) {
             try {
-                events.sendModelReady(name);
+                events.sendModelReady(tenant, name);
             } catch (RuntimeException e) {
-                LOG.warnf("training job %s: model.ready not published yet (%s); the outbox retries it", name, e.getMessage());
+                LOG.warnf("training job %s: model.ready not published yet (%s); the outbox retries it", logName, e.getMessage());
             }
             progressEvent(done.toBuilder(), "completed");
         }
 
         private void fail(Throwable t) {
             if (t instanceof LeaseLost lost) {
-                LOG.warnf("training job %s: %s; this attempt stops and writes nothing more", name, lost.getMessage());
+                LOG.warnf("training job %s: %s; this attempt stops and writes nothing more", logName, lost.getMessage());
                 return;
             }
             String reason = t instanceof LmForgeException ? t.getMessage() : t.getClass().getSimpleName() + ": " + t.getMessage();
-            LOG.errorf(t instanceof LmForgeException ? null : t, "training job %s failed: %s", name, reason);
+            LOG.errorf(t instanceof LmForgeException ? null : t, "training job %s failed: %s", logName, reason);
             try {
                 finish(TrainingJobs.failed(job.build(), reason));
             } catch (RuntimeException e) {
-                LOG.warnf("training job %s: could not record the failure: %s", name, e.getMessage());
+                LOG.warnf("training job %s: could not record the failure: %s", logName, e.getMessage());
             }
         }
 
@@ -349,15 +359,15 @@ public class JobRunner {
                     .setBillableTimeSeconds(ended.getBillableTimeSeconds() + seconds).clearProgress();
             job = b;
             requireLease();
-            store.save(b.build());
+            store.save(tenant, b.build());
             progressEvent(b, JobStates.name(b.getStatus()));
-            LOG.infof("training job %s: %s", name, JobStates.name(b.getStatus()));
+            LOG.infof("training job %s: %s", logName, JobStates.name(b.getStatus()));
         }
 
         private void transition(SecondaryStatus next, String message) {
             JobStates.transition(job, next, message);
             save();
-            LOG.infof("training job %s: %s (%s)", name, next, message);
+            LOG.infof("training job %s: %s (%s)", logName, next, message);
         }
 
         /**
@@ -366,14 +376,14 @@ public class JobRunner {
          */
         private void save() {
             if (job.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS) {
-                store.find(name).filter(current -> current.getStatus() == JobStatus.JOB_STATUS_STOPPING).ifPresent(current -> {
+                store.find(tenant, name).filter(current -> current.getStatus() == JobStatus.JOB_STATUS_STOPPING).ifPresent(current -> {
                     stopRequested = true;
                     job.setStatus(JobStatus.JOB_STATUS_STOPPING);
                     JobStates.transition(job, SecondaryStatus.SECONDARY_STATUS_STOPPING, "stop requested");
                 });
             }
             requireLease();
-            store.save(job.build());
+            store.save(tenant, job.build());
         }
 
         /**
@@ -382,7 +392,7 @@ public class JobRunner {
          * attempt stops instead of overwriting the new attempt's status, checkpoints or model.
          */
         private void requireLease() {
-            Optional<JobStore.Lease> lease = store.lease(name);
+            Optional<JobStore.Lease> lease = store.lease(tenant, name);
             if (lease.isEmpty() || !lease.get().heldBy(trainerId, job.getAttempt())) {
                 throw new LeaseLost(lease.map(l -> "the lease was taken over by " + l.owner() + " (attempt " + l.attempt() + ")")
                         .orElse("the lease was released by someone else"));
@@ -397,7 +407,7 @@ public class JobRunner {
             if (now - lastLease > config.leaseRenewal().toNanos()) {
                 lastLease = now;
                 requireLease();
-                store.writeLease(name, new JobStore.Lease(trainerId, Instant.now(), job.getAttempt()));
+                store.writeLease(tenant, name, new JobStore.Lease(trainerId, Instant.now(), job.getAttempt()));
                 save();
             }
             if (now - lastStatus > config.statusInterval().toNanos()) {
@@ -420,7 +430,7 @@ public class JobRunner {
         public void onEpoch(TrainingState state, EpochMetrics m) {
             job.clearEpochs().addAllEpochs(state.getEpochsList()).setEpochsCompleted(state.getEpochsCompleted());
             requireLease();
-            store.writeMetrics(name, state.getEpochsList());
+            store.writeMetrics(tenant, name, state.getEpochsList());
             save();
             TrainingProgress.Builder p = TrainingProgress.newBuilder().setEpoch(m.getEpoch()).setStep(state.getGlobalStep())
                     .setLoss(m.getTrainLoss()).setTokensPerSecond(m.getTokensPerSecond())
@@ -428,11 +438,11 @@ public class JobRunner {
                     .addMetrics(Metric.newBuilder().setName(MetricNames.VALIDATION_LOSS).setValue(m.getValidationLoss()))
                     .addMetrics(Metric.newBuilder().setName(MetricNames.VALIDATION_PERPLEXITY).setValue(m.getValidationPerplexity()))
                     .addMetrics(Metric.newBuilder().setName(MetricNames.VALIDATION_BPC).setValue(m.getValidationBpc()));
-            events.progress(p.setTrainingJobName(name).setStatus(job.getStatus()).setSecondaryStatus(job.getSecondaryStatus())
+            events.progress(tenant, p.setTrainingJobName(name).setStatus(job.getStatus()).setSecondaryStatus(job.getSecondaryStatus())
                     .setTuningJobName(job.getSpec().getTuningJobName()).setTimestamp(Timestamps.now()).setCausedBy(job.getCreatedBy())
                     .setMessage(String.format("epoch %d: validation perplexity %.2f, %.3f bits per character", m.getEpoch(),
                             m.getValidationPerplexity(), m.getValidationBpc())).build());
-            LOG.infof("training job %s: epoch %d, train loss %.4f, validation perplexity %.2f, bpc %.4f, %.0f tokens/s", name, m.getEpoch(),
+            LOG.infof("training job %s: epoch %d, train loss %.4f, validation perplexity %.2f, bpc %.4f, %.0f tokens/s", logName, m.getEpoch(),
                     m.getTrainLoss(), m.getValidationPerplexity(), m.getValidationBpc(), m.getTokensPerSecond());
         }
 
@@ -459,13 +469,13 @@ public class JobRunner {
             Path dir = work.resolve("checkpoint-" + state.getGlobalStep());
             model.saveCheckpoint(dir);
             requireLease();
-            store.saveCheckpoint(name, dir, state);
+            store.saveCheckpoint(tenant, name, dir, state);
             deleteQuietly(dir);
             lastCheckpoint = System.nanoTime();
         }
 
         private void progressEvent(TrainingJob.Builder b, String message) {
-            events.progress(TrainingProgress.newBuilder().setTrainingJobName(name).setStatus(b.getStatus())
+            events.progress(tenant, TrainingProgress.newBuilder().setTrainingJobName(name).setStatus(b.getStatus())
                     .setSecondaryStatus(b.getSecondaryStatus()).setEpoch(b.getEpochsCompleted()).setTuningJobName(b.getSpec().getTuningJobName())
                     .addAllMetrics(b.getFinalMetricsList()).setMessage(message).setTimestamp(Timestamps.now()).setCausedBy(b.getCreatedBy()).build());
         }

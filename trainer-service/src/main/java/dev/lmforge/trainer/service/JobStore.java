@@ -11,22 +11,23 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where training jobs live: {@code training-jobs/{name}/spec.json}, {@code status.json} (the
+ * Where training jobs live, apart per tenant (each tenant's under its own layout, so the same job name
+ * may exist in two tenants): {@code training-jobs/{name}/spec.json}, {@code status.json} (the
  * TrainingJob message, always current), {@code metrics.jsonl}, {@code lease.json},
  * {@code checkpoints/…} with {@code checkpoints/latest.json} written last, and {@code model/…} with
  * {@code model/manifest.json} written last.
  */
 public interface JobStore {
 
-    Optional<TrainingJob> find(String name);
+    Optional<TrainingJob> find(String tenant, String name);
 
     /** Writes spec.json and the first status.json of a new job. */
-    void create(TrainingJob job);
+    void create(String tenant, TrainingJob job);
 
-    void save(TrainingJob job);
+    void save(String tenant, TrainingJob job);
 
-    /** Jobs in name order after {@code startAfter}, at most {@code limit}. */
-    Page list(String startAfter, int limit);
+    /** The tenant's jobs in name order after {@code startAfter}, at most {@code limit}. */
+    Page list(String tenant, String startAfter, int limit);
 
     /**
      * Who runs a job, and when they last said so. {@code attempt} fences the holder: an attempt writes
@@ -39,26 +40,29 @@ public interface JobStore {
         }
     }
 
-    Optional<Lease> lease(String name);
+    Optional<Lease> lease(String tenant, String name);
 
-    void writeLease(String name, Lease lease);
+    void writeLease(String tenant, String name, Lease lease);
 
-    void releaseLease(String name);
+    void releaseLease(String tenant, String name);
 
-    void writeMetrics(String name, List<dev.lmforge.api.v1.EpochMetrics> epochs);
+    void writeMetrics(String tenant, String name, List<dev.lmforge.api.v1.EpochMetrics> epochs);
 
     /** Uploads a checkpoint directory, then points checkpoints/latest.json at it. */
-    void saveCheckpoint(String name, Path dir, TrainingState state);
+    void saveCheckpoint(String tenant, String name, Path dir, TrainingState state);
 
-    Optional<LatestCheckpoint> latestCheckpoint(String name);
+    Optional<LatestCheckpoint> latestCheckpoint(String tenant, String name);
 
     /** Downloads the files of a checkpoint into an empty directory. */
     void downloadCheckpoint(LatestCheckpoint checkpoint, Path into);
 
     /** Uploads the SavedModel and its companions, then model/manifest.json last. */
-    S3Location saveModel(String name, Path modelDir, byte[] manifest);
+    S3Location saveModel(String tenant, String name, Path modelDir, byte[] manifest);
 
-    /** Whether model.ready was recorded as sent by the per-job marker used before the outbox. */
+    /**
+     * Whether model.ready was recorded as sent by the per-job marker used before the outbox; such
+     * markers predate tenants, so only the default tenant's jobs have them.
+     */
     boolean hasLegacyModelReadyMarker(String name);
 
     record Page(List<TrainingJob> jobs, String nextStartAfter) {

@@ -22,6 +22,8 @@ import java.util.Locale;
 /**
  * Training jobs as their users see them, with SageMaker's semantics: create (validate, record,
  * request on train.requested), describe, list (newest first), stop. Running them is {@link JobRunner}'s.
+ * Every job belongs to a tenant, and a caller names its own: another tenant's job is answered exactly
+ * like a missing one.
  */
 @ApplicationScoped
 public class TrainingJobs {
@@ -40,24 +42,30 @@ public class TrainingJobs {
         this.config = config;
     }
 
-    /** Records the job as the principal's and requests it on train.requested. */
-    public TrainingJob create(TrainingJobSpec spec, Principal createdBy) {
-        TrainingJob job = validate(spec).toBuilder().setCreatedBy(createdBy).build();
-        if (store.find(spec.getTrainingJobName()).isPresent()) {
+    /**
+     * Records the job in the tenant as the principal's and requests it on train.requested. The request
+     * names its tenant only through the principal, so the principal must act in the tenant.
+     */
+    public TrainingJob create(String tenant, TrainingJobSpec spec, Principal createdBy) {
+        if (!tenant.equals(createdBy.getTenant())) {
+            throw new IllegalArgumentException("a job of tenant '" + tenant + "' created by a principal of tenant '" + createdBy.getTenant() + "'");
+        }
+        TrainingJob job = validate(tenant, spec).toBuilder().setCreatedBy(createdBy).build();
+        if (store.find(tenant, spec.getTrainingJobName()).isPresent()) {
             throw LmForgeException.alreadyExists("training job '%s' already exists: job names are unique", spec.getTrainingJobName());
         }
-        store.create(job);
+        store.create(tenant, job);
         try {
             events.trainRequested(job.getSpec(), createdBy);
         } catch (RuntimeException e) {
-            store.save(failed(job, "the train.requested event could not be published: " + e.getMessage()));
+            store.save(tenant, failed(job, "the train.requested event could not be published: " + e.getMessage()));
             throw e;
         }
         return job;
     }
 
-    /** Checks a spec completely and returns the job record it becomes (InProgress, Starting). */
-    public TrainingJob validate(TrainingJobSpec spec) {
+    /** Checks a spec completely (its dataset is the tenant's) and returns the job record it becomes (InProgress, Starting). */
+    public TrainingJob validate(String tenant, TrainingJobSpec spec) {
         ResourceNames.requireValid("training job name", spec.getTrainingJobName());
         ResourceNames.requireValid("dataset id", spec.getDatasetId());
         Hyperparameters h = Hyperparameters.parse(spec.getHyperparametersMap());
@@ -71,7 +79,7 @@ public class TrainingJobs {
             throw LmForgeException.invalidArgument(
                     "output_location and checkpoint_config.location are not supported: models and checkpoints go under training-jobs/{name}/ in the platform's bucket");
         }
-        Dataset dataset = datasets.dataset(spec.getDatasetId());
+        Dataset dataset = datasets.dataset(tenant, spec.getDatasetId());
         // the n-gram baseline's memory depends on the distinct n-grams, known only once counted
         long bytes = h.model() == Hyperparameters.Model.KNESER_NEY ? 0 : models.estimateBytes(h, dataset.getVocabSize());
         if (bytes > config.maxModelBytes()) {
@@ -88,18 +96,18 @@ public class TrainingJobs {
                 .setCreationTime(ts).putAllResolvedHyperparameters(h.resolved()).build();
     }
 
-    public TrainingJob describe(String name) {
+    public TrainingJob describe(String tenant, String name) {
         ResourceNames.requireValid("training job name", name);
-        return store.find(name).orElseThrow(() -> LmForgeException.notFound("training job '%s' does not exist", name));
+        return store.find(tenant, name).orElseThrow(() -> LmForgeException.notFound("training job '%s' does not exist", name));
     }
 
-    /** A page of jobs, newest first, filtered; the page token is an offset this method returned. */
-    public Paging.Page<TrainingJob> list(JobStatus statusEquals, String nameContains, String pageToken, int pageSize) {
+    /** A page of the tenant's jobs, newest first, filtered; the page token is an offset this method returned. */
+    public Paging.Page<TrainingJob> list(String tenant, JobStatus statusEquals, String nameContains, String pageToken, int pageSize) {
         Paging.Window window = Paging.window(pageToken, pageSize);
         List<TrainingJob> all = new ArrayList<>();
         String after = null;
         do {
-            JobStore.Page page = store.list(after, 1000);
+            JobStore.Page page = store.list(tenant, after, 1000);
             for (TrainingJob j : page.jobs()) {
                 boolean statusOk = statusEquals == JobStatus.JOB_STATUS_UNSPECIFIED || j.getStatus() == statusEquals;
                 boolean nameOk = nameContains.isEmpty() || j.getSpec().getTrainingJobName().toLowerCase(Locale.ROOT)
@@ -116,15 +124,15 @@ public class TrainingJobs {
     }
 
     /** Asks a running job to stop; the trainer running it notices within seconds. */
-    public TrainingJob stop(String name) {
-        TrainingJob job = describe(name);
+    public TrainingJob stop(String tenant, String name) {
+        TrainingJob job = describe(tenant, name);
         if (job.getStatus() != JobStatus.JOB_STATUS_IN_PROGRESS) {
             throw LmForgeException.failedPrecondition("training job '%s' is %s: only an InProgress job can be stopped",
                     name, JobStates.name(job.getStatus()));
         }
         TrainingJob stopping = JobStates.transition(job.toBuilder().setStatus(JobStatus.JOB_STATUS_STOPPING),
                 SecondaryStatus.SECONDARY_STATUS_STOPPING, "stop requested").build();
-        store.save(stopping);
+        store.save(tenant, stopping);
         return stopping;
     }
 

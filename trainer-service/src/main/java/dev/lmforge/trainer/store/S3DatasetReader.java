@@ -25,8 +25,8 @@ public class S3DatasetReader implements DatasetReader {
     }
 
     @Override
-    public Dataset dataset(String datasetId) {
-        return PublishedDatasets.require(store, datasetId, Dataset.newBuilder()).build();
+    public Dataset dataset(String tenant, String datasetId) {
+        return PublishedDatasets.require(store, tenant, datasetId, Dataset.newBuilder()).build();
     }
 
     @Override

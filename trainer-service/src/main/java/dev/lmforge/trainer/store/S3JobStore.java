@@ -3,6 +3,7 @@ package dev.lmforge.trainer.store;
 import dev.lmforge.api.v1.EpochMetrics;
 import dev.lmforge.api.v1.S3Location;
 import dev.lmforge.api.v1.TrainingJob;
+import dev.lmforge.common.security.Tenants;
 import dev.lmforge.common.store.AbortableOutputStream;
 import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ArtifactStore;
@@ -23,83 +24,84 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+/** Training jobs in S3, each tenant's under its layout (the default tenant's where they were before tenants). */
 @ApplicationScoped
 public class S3JobStore implements JobStore {
 
     private final ArtifactStore store;
-    private final ArtifactLayout layout = ArtifactLayout.shared();
 
     public S3JobStore(ArtifactStore store) {
         this.store = store;
     }
 
     @Override
-    public Optional<TrainingJob> find(String name) {
-        return store.read(layout.trainingJobStatus(name)).map(json -> ProtoJson.merge(json, TrainingJob.newBuilder()).build());
+    public Optional<TrainingJob> find(String tenant, String name) {
+        return store.read(ArtifactLayout.of(tenant).trainingJobStatus(name)).map(json -> ProtoJson.merge(json, TrainingJob.newBuilder()).build());
     }
 
     @Override
-    public void create(TrainingJob job) {
+    public void create(String tenant, TrainingJob job) {
         String name = job.getSpec().getTrainingJobName();
-        store.put(layout.trainingJobSpec(name), ProtoJson.bytes(job.getSpec()), "application/json");
-        save(job);
+        store.put(ArtifactLayout.of(tenant).trainingJobSpec(name), ProtoJson.bytes(job.getSpec()), "application/json");
+        save(tenant, job);
     }
 
     @Override
-    public void save(TrainingJob job) {
-        store.put(layout.trainingJobStatus(job.getSpec().getTrainingJobName()), ProtoJson.bytes(job), "application/json");
+    public void save(String tenant, TrainingJob job) {
+        store.put(ArtifactLayout.of(tenant).trainingJobStatus(job.getSpec().getTrainingJobName()), ProtoJson.bytes(job), "application/json");
     }
 
     @Override
-    public Page list(String startAfter, int limit) {
-        ArtifactStore.Page page = store.publishedChildren(layout.trainingJobsPrefix(), ArtifactLayout.TRAINING_JOB_STATUS, startAfter, limit);
+    public Page list(String tenant, String startAfter, int limit) {
+        ArtifactStore.Page page = store.publishedChildren(ArtifactLayout.of(tenant).trainingJobsPrefix(), ArtifactLayout.TRAINING_JOB_STATUS, startAfter, limit);
         List<TrainingJob> jobs = new ArrayList<>();
         for (String name : page.names()) {
-            find(name).ifPresent(jobs::add);
+            find(tenant, name).ifPresent(jobs::add);
         }
         return new Page(jobs, page.nextStartAfter());
     }
 
     @Override
-    public Optional<Lease> lease(String name) {
-        return store.read(layout.trainingJobLease(name)).map(bytes -> {
+    public Optional<Lease> lease(String tenant, String name) {
+        return store.read(ArtifactLayout.of(tenant).trainingJobLease(name)).map(bytes -> {
             String[] parts = new String(bytes, StandardCharsets.UTF_8).trim().split("\n");
             return new Lease(parts[0], Instant.parse(parts[1]), parts.length > 2 ? Integer.parseInt(parts[2]) : 0);
         });
     }
 
     @Override
-    public void writeLease(String name, Lease lease) {
-        store.put(layout.trainingJobLease(name), (lease.owner() + "\n" + lease.renewed() + "\n" + lease.attempt() + "\n").getBytes(StandardCharsets.UTF_8), "text/plain");
+    public void writeLease(String tenant, String name, Lease lease) {
+        store.put(ArtifactLayout.of(tenant).trainingJobLease(name), (lease.owner() + "\n" + lease.renewed() + "\n" + lease.attempt() + "\n").getBytes(StandardCharsets.UTF_8), "text/plain");
     }
 
     @Override
-    public void releaseLease(String name) {
-        store.delete(layout.trainingJobLease(name));
+    public void releaseLease(String tenant, String name) {
+        store.delete(ArtifactLayout.of(tenant).trainingJobLease(name));
     }
 
     @Override
-    public void writeMetrics(String name, List<EpochMetrics> epochs) {
+    public void writeMetrics(String tenant, String name, List<EpochMetrics> epochs) {
         StringBuilder lines = new StringBuilder();
         for (EpochMetrics m : epochs) {
             lines.append(ProtoJson.compact(m)).append('\n');
         }
-        store.put(layout.trainingJobMetrics(name), lines.toString().getBytes(StandardCharsets.UTF_8), "application/x-ndjson");
+        store.put(ArtifactLayout.of(tenant).trainingJobMetrics(name), lines.toString().getBytes(StandardCharsets.UTF_8), "application/x-ndjson");
     }
 
     @Override
-    public void saveCheckpoint(String name, Path dir, TrainingState state) {
+    public void saveCheckpoint(String tenant, String name, Path dir, TrainingState state) {
+        ArtifactLayout layout = ArtifactLayout.of(tenant);
         String checkpoint = layout.checkpointPrefix(name, state.getGlobalStep());
         upload(dir, checkpoint);
         LatestCheckpoint latest = LatestCheckpoint.newBuilder().setPrefix(checkpoint).setGlobalStep(state.getGlobalStep()).setState(state).build();
-        Optional<LatestCheckpoint> previous = latestCheckpoint(name);
+        Optional<LatestCheckpoint> previous = latestCheckpoint(tenant, name);
         store.put(layout.latestCheckpoint(name), ProtoJson.bytes(latest), "application/json");
         previous.filter(p -> !p.getPrefix().equals(checkpoint)).ifPresent(p -> store.deletePrefix(p.getPrefix(), ArtifactLayout.CHECKPOINT_MARKER));
     }
 
     @Override
-    public Optional<LatestCheckpoint> latestCheckpoint(String name) {
-        return store.read(layout.latestCheckpoint(name)).map(json -> ProtoJson.merge(json, LatestCheckpoint.newBuilder()).build());
+    public Optional<LatestCheckpoint> latestCheckpoint(String tenant, String name) {
+        return store.read(ArtifactLayout.of(tenant).latestCheckpoint(name)).map(json -> ProtoJson.merge(json, LatestCheckpoint.newBuilder()).build());
     }
 
     @Override
@@ -108,8 +110,8 @@ public class S3JobStore implements JobStore {
     }
 
     @Override
-    public S3Location saveModel(String name, Path modelDir, byte[] manifest) {
-        String model = layout.modelPrefix(name);
+    public S3Location saveModel(String tenant, String name, Path modelDir, byte[] manifest) {
+        String model = ArtifactLayout.of(tenant).modelPrefix(name);
         store.deletePrefix(model, ArtifactLayout.MODEL_MARKER);
         upload(modelDir, model);
         store.publish(model, ArtifactLayout.MODEL_MARKER, manifest);
@@ -131,7 +133,7 @@ public class S3JobStore implements JobStore {
 
     @Override
     public boolean hasLegacyModelReadyMarker(String name) {
-        return store.exists(layout.modelReadyMarker(name));
+        return store.exists(ArtifactLayout.of(Tenants.DEFAULT).modelReadyMarker(name));
     }
 
 }

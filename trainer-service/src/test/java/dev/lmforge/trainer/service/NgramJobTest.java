@@ -17,6 +17,8 @@ import dev.lmforge.api.v1.TrainingJobSpec;
 import dev.lmforge.api.v1.TrainingProgress;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.metrics.MetricNames;
+import dev.lmforge.common.security.TenantKey;
+import dev.lmforge.common.security.Tenants;
 import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.trainer.internal.LatestCheckpoint;
@@ -38,7 +40,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,7 +51,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Jobs through JobRunner with in-memory stores: a kneser_ney job (the LSTM's states, one epoch, the final
- * metrics, an ARPA model no one can serve); requests that must never run; jobs whose trainer died.
+ * metrics, an ARPA model no one can serve); requests that must never run; jobs whose trainer died; two
+ * tenants with jobs of the same name, kept apart.
  */
 class NgramJobTest {
 
@@ -66,10 +71,15 @@ class NgramJobTest {
     private Runnable whileReadingTokens = () -> {
     };
     private final List<TrainingProgress> progress = new CopyOnWriteArrayList<>();
-    private final List<TrainingJob> staged = new CopyOnWriteArrayList<>();
-    private final List<TrainingJob> ready = new CopyOnWriteArrayList<>();
+    /** Staged model.ready events, by the job's tenant key. */
+    private final Map<String, TrainingJob> staged = new ConcurrentHashMap<>();
+    /** The tenant keys of the jobs whose model.ready went out. */
+    private final List<String> ready = new CopyOnWriteArrayList<>();
     private final DatasetReader datasets = new DatasetReader() {
-        public Dataset dataset(String id) {
+        public Dataset dataset(String tenant, String id) {
+            if (!TENANTS_WITH_DATASET.contains(tenant)) {
+                throw LmForgeException.notFound("dataset '%s' does not exist", id);
+            }
             return dataset;
         }
 
@@ -83,19 +93,28 @@ class NgramJobTest {
         }
     };
     static final Principal OWNER = Principal.newBuilder().setSubject("alice").setTenant("default").setRole("editor").build();
+    static final Principal ACME_OWNER = Principal.newBuilder().setSubject("bob").setTenant("acme").setRole("editor").build();
+    private static final Set<String> TENANTS_WITH_DATASET = Set.of(Tenants.DEFAULT, "acme");
+    private final List<TrainingJobSpec> requested = new CopyOnWriteArrayList<>();
     private final TrainerEvents events = new TrainerEvents() {
         public void trainRequested(TrainingJobSpec spec, Principal requestedBy) {
+            requested.add(spec);
         }
 
-        public void stageModelReady(TrainingJob completed) {
-            staged.add(completed);
+        public void stageModelReady(String tenant, TrainingJob completed) {
+            assertEquals(tenant, completed.getCreatedBy().getTenant(), "model.ready names the job's tenant in caused_by");
+            staged.put(TenantKey.encode(tenant, completed.getSpec().getTrainingJobName()), completed);
         }
 
-        public void sendModelReady(String trainingJobName) {
-            staged.stream().filter(j -> j.getSpec().getTrainingJobName().equals(trainingJobName)).forEach(ready::add);
+        public void sendModelReady(String tenant, String trainingJobName) {
+            String key = TenantKey.encode(tenant, trainingJobName);
+            if (staged.containsKey(key)) {
+                ready.add(key);
+            }
         }
 
-        public void progress(TrainingProgress p) {
+        public void progress(String tenant, TrainingProgress p) {
+            assertEquals(tenant, p.getCausedBy().getTenant(), "progress names the job's tenant in caused_by");
             progress.add(p);
         }
     };
@@ -161,7 +180,7 @@ class NgramJobTest {
         runner.run(TrainingJobSpec.newBuilder().setTrainingJobName("kn-1").setDatasetId("d")
                 .putHyperparameters("model", "kneser_ney").putHyperparameters("ngram_order", "3").build(), OWNER);
 
-        TrainingJob job = store.find("kn-1").orElseThrow();
+        TrainingJob job = store.find(Tenants.DEFAULT, "kn-1").orElseThrow();
         assertEquals(JobStatus.JOB_STATUS_COMPLETED, job.getStatus(), job.getFailureReason());
         assertEquals(OWNER, job.getCreatedBy(), "a job from Kafka is recorded as its requester's");
         assertEquals(List.of(SecondaryStatus.SECONDARY_STATUS_STARTING, SecondaryStatus.SECONDARY_STATUS_DOWNLOADING,
@@ -189,32 +208,34 @@ class NgramJobTest {
     void aJobWhoseTrainersDiedMaxCrashesTimesFailsAndIsNotTakenAgain() throws Exception {
         TrainingJobSpec spec = TrainingJobSpec.newBuilder().setTrainingJobName("kn-crashing").setDatasetId("d")
                 .putHyperparameters("model", "kneser_ney").build();
-        store.create(jobs.validate(spec).toBuilder().setStatus(JobStatus.JOB_STATUS_IN_PROGRESS).setCrashes(2).setTrainerId("trainer-0").build());
-        store.writeLease("kn-crashing", new JobStore.Lease("trainer-0", Instant.now().minus(Duration.ofMinutes(5)), 1));
+        store.create(Tenants.DEFAULT, jobs.validate(Tenants.DEFAULT, spec).toBuilder().setCreatedBy(OWNER).setStatus(JobStatus.JOB_STATUS_IN_PROGRESS)
+                .setCrashes(2).setTrainerId("trainer-0").build());
+        store.writeLease(Tenants.DEFAULT, "kn-crashing", new JobStore.Lease("trainer-0", Instant.now().minus(Duration.ofMinutes(5)), 1));
 
         runner.run(spec, OWNER);
 
-        TrainingJob job = store.find("kn-crashing").orElseThrow();
+        TrainingJob job = store.find(Tenants.DEFAULT, "kn-crashing").orElseThrow();
         assertEquals(JobStatus.JOB_STATUS_FAILED, job.getStatus());
         assertEquals(3, job.getCrashes());
         assertTrue(job.getFailureReason().startsWith("its trainer died 3 times while running it"), job.getFailureReason());
         assertTrue(ready.isEmpty(), "no model");
-        assertTrue(store.lease("kn-crashing").isEmpty(), "the lease is released");
+        assertTrue(store.lease(Tenants.DEFAULT, "kn-crashing").isEmpty(), "the lease is released");
 
         runner.run(spec, OWNER);
-        assertEquals(job, store.find("kn-crashing").orElseThrow(), "a failed job is not taken again");
+        assertEquals(job, store.find(Tenants.DEFAULT, "kn-crashing").orElseThrow(), "a failed job is not taken again");
     }
 
     @Test
     void aJobWhoseTrainerDiedOnceResumes() throws Exception {
         TrainingJobSpec spec = TrainingJobSpec.newBuilder().setTrainingJobName("kn-resumed").setDatasetId("d")
                 .putHyperparameters("model", "kneser_ney").build();
-        store.create(jobs.validate(spec).toBuilder().setStatus(JobStatus.JOB_STATUS_IN_PROGRESS).setTrainerId("trainer-0").build());
-        store.writeLease("kn-resumed", new JobStore.Lease("trainer-0", Instant.now().minus(Duration.ofMinutes(5)), 1));
+        store.create(Tenants.DEFAULT, jobs.validate(Tenants.DEFAULT, spec).toBuilder().setCreatedBy(OWNER).setStatus(JobStatus.JOB_STATUS_IN_PROGRESS)
+                .setTrainerId("trainer-0").build());
+        store.writeLease(Tenants.DEFAULT, "kn-resumed", new JobStore.Lease("trainer-0", Instant.now().minus(Duration.ofMinutes(5)), 1));
 
         runner.run(spec, OWNER);
 
-        TrainingJob job = store.find("kn-resumed").orElseThrow();
+        TrainingJob job = store.find(Tenants.DEFAULT, "kn-resumed").orElseThrow();
         assertEquals(JobStatus.JOB_STATUS_COMPLETED, job.getStatus(), job.getFailureReason());
         assertEquals(1, job.getCrashes());
         assertEquals(1, ready.size());
@@ -225,16 +246,16 @@ class NgramJobTest {
         TrainingJobSpec spec = TrainingJobSpec.newBuilder().setTrainingJobName("kn-fenced").setDatasetId("d")
                 .putHyperparameters("model", "kneser_ney").build();
         // This trainer stalls while reading its data; another one finds the lease expired and takes the job over.
-        whileReadingTokens = () -> store.writeLease("kn-fenced", new JobStore.Lease("trainer-2", Instant.now(), 2));
+        whileReadingTokens = () -> store.writeLease(Tenants.DEFAULT, "kn-fenced", new JobStore.Lease("trainer-2", Instant.now(), 2));
 
         runner.run(spec, OWNER);
 
-        TrainingJob job = store.find("kn-fenced").orElseThrow();
+        TrainingJob job = store.find(Tenants.DEFAULT, "kn-fenced").orElseThrow();
         assertEquals(JobStatus.JOB_STATUS_IN_PROGRESS, job.getStatus(), "the stale attempt neither completes nor fails the job");
         assertEquals(SecondaryStatus.SECONDARY_STATUS_DOWNLOADING, job.getSecondaryStatus(), "its last write came before the takeover");
         assertTrue(ready.isEmpty(), "no model.ready");
         assertTrue(store.modelFiles.isEmpty(), "no model");
-        assertEquals("trainer-2", store.lease("kn-fenced").orElseThrow().owner(), "the new holder keeps its lease");
+        assertEquals("trainer-2", store.lease(Tenants.DEFAULT, "kn-fenced").orElseThrow().owner(), "the new holder keeps its lease");
     }
 
     @Test
@@ -251,7 +272,64 @@ class NgramJobTest {
                 .putHyperparameters("no_such_parameter", "1").build();
         LmForgeException e = assertThrows(LmForgeException.class, () -> runner.run(spec, OWNER));
         assertEquals(LmForgeException.Kind.INVALID_ARGUMENT, e.kind());
-        assertEquals(JobStatus.JOB_STATUS_FAILED, store.find("bad-hp").orElseThrow().getStatus());
+        assertEquals(JobStatus.JOB_STATUS_FAILED, store.find(Tenants.DEFAULT, "bad-hp").orElseThrow().getStatus());
+    }
+
+    @Test
+    void twoTenantsRunJobsOfTheSameNameApart() throws Exception {
+        TrainingJobSpec spec = TrainingJobSpec.newBuilder().setTrainingJobName("same").setDatasetId("d")
+                .putHyperparameters("model", "kneser_ney").build();
+
+        runner.run(spec, OWNER);
+        runner.run(spec, ACME_OWNER);
+
+        TrainingJob mine = store.find(Tenants.DEFAULT, "same").orElseThrow();
+        TrainingJob theirs = store.find("acme", "same").orElseThrow();
+        assertEquals(JobStatus.JOB_STATUS_COMPLETED, mine.getStatus(), mine.getFailureReason());
+        assertEquals(JobStatus.JOB_STATUS_COMPLETED, theirs.getStatus(), "acme's job ran although the default tenant's of that name had ended");
+        assertEquals(OWNER, mine.getCreatedBy());
+        assertEquals(ACME_OWNER, theirs.getCreatedBy());
+        assertEquals(ArtifactLayout.shared().modelPrefix("same"), mine.getModelLocation().getKey(), "the default tenant's keys are those of before");
+        assertEquals(ArtifactLayout.of("acme").modelPrefix("same"), theirs.getModelLocation().getKey());
+        assertEquals(List.of("same", "acme:same"), ready, "each tenant's model.ready went out");
+        assertTrue(store.leases.isEmpty(), "both leases are released");
+    }
+
+    @Test
+    void anotherTenantsJobAnswersLikeAMissingOne() {
+        TrainingJobSpec spec = TrainingJobSpec.newBuilder().setTrainingJobName("mine").setDatasetId("d")
+                .putHyperparameters("model", "kneser_ney").build();
+        jobs.create(Tenants.DEFAULT, spec, OWNER);
+
+        LmForgeException missing = assertThrows(LmForgeException.class, () -> jobs.describe("nobody", "mine"));
+        LmForgeException described = assertThrows(LmForgeException.class, () -> jobs.describe("acme", "mine"));
+        LmForgeException stopped = assertThrows(LmForgeException.class, () -> jobs.stop("acme", "mine"));
+        for (LmForgeException e : List.of(missing, described, stopped)) {
+            assertEquals(LmForgeException.Kind.NOT_FOUND, e.kind());
+            assertEquals(missing.getMessage(), e.getMessage(), "no hint that the job exists elsewhere");
+        }
+        assertEquals(JobStatus.JOB_STATUS_IN_PROGRESS, jobs.describe(Tenants.DEFAULT, "mine").getStatus(), "acme's stop touched nothing");
+        assertTrue(jobs.list("acme", JobStatus.JOB_STATUS_UNSPECIFIED, "", "", 10).items().isEmpty());
+
+        jobs.create("acme", spec, ACME_OWNER);
+        assertEquals(ACME_OWNER, jobs.describe("acme", "mine").getCreatedBy(), "the name is free in another tenant");
+        assertEquals(OWNER, jobs.describe(Tenants.DEFAULT, "mine").getCreatedBy());
+        assertEquals(JobStatus.JOB_STATUS_STOPPING, jobs.stop("acme", "mine").getStatus());
+        assertEquals(JobStatus.JOB_STATUS_IN_PROGRESS, jobs.describe(Tenants.DEFAULT, "mine").getStatus());
+        assertEquals(List.of(OWNER), jobs.list(Tenants.DEFAULT, JobStatus.JOB_STATUS_UNSPECIFIED, "", "", 10).items().stream()
+                .map(TrainingJob::getCreatedBy).toList());
+        assertEquals(2, requested.size());
+    }
+
+    @Test
+    void aJobReadsOnlyItsTenantsDatasets() {
+        TrainingJobSpec spec = TrainingJobSpec.newBuilder().setTrainingJobName("elsewhere").setDatasetId("d")
+                .putHyperparameters("model", "kneser_ney").build();
+        Principal stranger = OWNER.toBuilder().setTenant("nobody").build();
+        LmForgeException e = assertThrows(LmForgeException.class, () -> jobs.create("nobody", spec, stranger));
+        assertEquals(LmForgeException.Kind.NOT_FOUND, e.kind(), "dataset d is the default tenant's and acme's, not nobody's");
+        assertThrows(IllegalArgumentException.class, () -> jobs.create("acme", spec, OWNER), "a job is its creator's tenant's");
+        assertTrue(store.jobs.isEmpty());
     }
 
     /** Lines of 3 to 8 tokens of a small Markov chain, eos after each. */
@@ -278,6 +356,7 @@ class NgramJobTest {
         return out;
     }
 
+    /** Jobs by their tenant key, as the S3 store keeps them apart by their tenant's layout. */
     private static final class MemoryStore implements JobStore {
         final Map<String, TrainingJob> jobs = new HashMap<>();
         final Map<String, Lease> leases = new HashMap<>();
@@ -285,42 +364,43 @@ class NgramJobTest {
         final List<TrainingState> checkpoints = new ArrayList<>();
         byte[] manifest;
 
-        public synchronized Optional<TrainingJob> find(String name) {
-            return Optional.ofNullable(jobs.get(name));
+        public synchronized Optional<TrainingJob> find(String tenant, String name) {
+            return Optional.ofNullable(jobs.get(TenantKey.encode(tenant, name)));
         }
 
-        public synchronized void create(TrainingJob job) {
-            jobs.put(job.getSpec().getTrainingJobName(), job);
+        public synchronized void create(String tenant, TrainingJob job) {
+            save(tenant, job);
         }
 
-        public synchronized void save(TrainingJob job) {
-            jobs.put(job.getSpec().getTrainingJobName(), job);
+        public synchronized void save(String tenant, TrainingJob job) {
+            jobs.put(TenantKey.encode(tenant, job.getSpec().getTrainingJobName()), job);
         }
 
-        public synchronized Page list(String startAfter, int limit) {
-            return new Page(List.copyOf(jobs.values()), null);
+        public synchronized Page list(String tenant, String startAfter, int limit) {
+            return new Page(jobs.entrySet().stream().filter(e -> TenantKey.decode(e.getKey()).tenant().equals(tenant))
+                    .map(Map.Entry::getValue).toList(), null);
         }
 
-        public synchronized Optional<Lease> lease(String name) {
-            return Optional.ofNullable(leases.get(name));
+        public synchronized Optional<Lease> lease(String tenant, String name) {
+            return Optional.ofNullable(leases.get(TenantKey.encode(tenant, name)));
         }
 
-        public synchronized void writeLease(String name, Lease lease) {
-            leases.put(name, lease);
+        public synchronized void writeLease(String tenant, String name, Lease lease) {
+            leases.put(TenantKey.encode(tenant, name), lease);
         }
 
-        public synchronized void releaseLease(String name) {
-            leases.remove(name);
+        public synchronized void releaseLease(String tenant, String name) {
+            leases.remove(TenantKey.encode(tenant, name));
         }
 
-        public void writeMetrics(String name, List<EpochMetrics> epochs) {
+        public void writeMetrics(String tenant, String name, List<EpochMetrics> epochs) {
         }
 
-        public void saveCheckpoint(String name, Path dir, TrainingState state) {
+        public void saveCheckpoint(String tenant, String name, Path dir, TrainingState state) {
             checkpoints.add(state);
         }
 
-        public Optional<LatestCheckpoint> latestCheckpoint(String name) {
+        public Optional<LatestCheckpoint> latestCheckpoint(String tenant, String name) {
             return Optional.empty();
         }
 
@@ -328,7 +408,7 @@ class NgramJobTest {
             throw new AssertionError("no checkpoint to download");
         }
 
-        public S3Location saveModel(String name, Path modelDir, byte[] manifest) {
+        public S3Location saveModel(String tenant, String name, Path modelDir, byte[] manifest) {
             try (var files = Files.list(modelDir)) {
                 for (Path f : files.toList()) {
                     modelFiles.put(f.getFileName().toString(), Files.readString(f));
@@ -337,7 +417,7 @@ class NgramJobTest {
                 throw new UncheckedIOException(e);
             }
             this.manifest = manifest;
-            return S3Location.newBuilder().setKey(ArtifactLayout.shared().modelPrefix(name)).build();
+            return S3Location.newBuilder().setKey(ArtifactLayout.of(tenant).modelPrefix(name)).build();
         }
 
         public boolean hasLegacyModelReadyMarker(String name) {

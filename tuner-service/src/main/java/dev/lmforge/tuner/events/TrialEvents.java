@@ -18,7 +18,8 @@ import org.jboss.logging.Logger;
 /**
  * What moves tuning jobs on: a trial's progress (an epoch ended: the median rule may stop it) and
  * its model.ready (a slot is free) wake its tuning job at once; a regular tick catches the rest. An
- * event with an invalid job name goes to the dead-letter topic.
+ * event with an invalid job name goes to the dead-letter topic. A trial's events name its tenant in
+ * caused_by (checked by the consumer), and wake only that tenant's tuning job of that name.
  */
 @ApplicationScoped
 public class TrialEvents {
@@ -51,23 +52,23 @@ public class TrialEvents {
 
     @Incoming("model-ready")
     public Uni<Void> onModelReady(Message<byte[]> record) {
-        return consumer.consume(record, MODEL_READY, event -> wake(event.getTrainingJobName(), event.getTuningJobName()));
+        return consumer.consume(record, MODEL_READY, event -> wake(event.getCausedBy().getTenant(), event.getTrainingJobName(), event.getTuningJobName()));
     }
 
     @Incoming("training-progress")
     public Uni<Void> onProgress(Message<byte[]> record) {
         return consumer.consume(record, PROGRESS, progress -> {
             if (progress.getMetricsCount() > 0) {
-                wake(progress.getTrainingJobName(), progress.getTuningJobName());
+                wake(progress.getCausedBy().getTenant(), progress.getTrainingJobName(), progress.getTuningJobName());
             }
         });
     }
 
     /** Events of jobs outside tuning (no tuning job name) and of tuning jobs that ended are normal: they wake nothing. */
-    private void wake(String trainingJobName, String tuningJobName) {
+    private void wake(String tenant, String trainingJobName, String tuningJobName) {
         ResourceNames.requireValid("training job name", trainingJobName);
         if (!tuningJobName.isEmpty()) {
-            engine.onTrialEvent(ResourceNames.requireValid("tuning job name", tuningJobName));
+            engine.onTrialEvent(tenant, ResourceNames.requireValid("tuning job name", tuningJobName));
         }
     }
 }

@@ -23,7 +23,7 @@ import java.util.Map;
 
 import static dev.lmforge.common.grpc.GrpcCalls.unary;
 
-/** The StudyService API. */
+/** The StudyService API; each call acts in its caller's tenant, read here and handed to the domain. */
 @GrpcService
 public class StudyGrpcService extends StudyServiceGrpc.StudyServiceImplBase {
 
@@ -36,19 +36,19 @@ public class StudyGrpcService extends StudyServiceGrpc.StudyServiceImplBase {
     @Override
     @Blocking
     public void createStudy(CreateStudyRequest request, StreamObserver<Study> response) {
-        unary(response, () -> studies.create(request.getSpec(), EventPrincipals.describe(Principal.newBuilder(), CallerContext.current()).build()));
+        unary(response, () -> studies.create(CallerContext.tenant(), request.getSpec(), EventPrincipals.describe(Principal.newBuilder(), CallerContext.current()).build()));
     }
 
     @Override
     @Blocking
     public void describeStudy(DescribeStudyRequest request, StreamObserver<Study> response) {
-        unary(response, () -> studies.describe(request.getStudyName()));
+        unary(response, () -> studies.describe(CallerContext.tenant(), request.getStudyName()));
     }
 
     @Override
     @Blocking
     public void listStudies(ListStudiesRequest request, StreamObserver<ListStudiesResponse> response) {
-        unary(response, () -> ListStudiesResponse.newBuilder().addAllStudies(studies.list()).build());
+        unary(response, () -> ListStudiesResponse.newBuilder().addAllStudies(studies.list(CallerContext.tenant())).build());
     }
 
     @Override
@@ -56,7 +56,7 @@ public class StudyGrpcService extends StudyServiceGrpc.StudyServiceImplBase {
     public void getStudyReport(GetStudyReportRequest request, StreamObserver<ReportFile> response) {
         List<Map.Entry<String, byte[]>> files;
         try {
-            files = studies.report(request.getStudyName());
+            files = studies.report(CallerContext.tenant(), request.getStudyName());
         } catch (RuntimeException e) {
             response.onError(GrpcErrors.toStatus(e));
             return;

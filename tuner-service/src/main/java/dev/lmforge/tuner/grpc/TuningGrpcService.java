@@ -17,7 +17,7 @@ import io.smallrye.common.annotation.Blocking;
 
 import static dev.lmforge.common.grpc.GrpcCalls.unary;
 
-/** The TuningService API. */
+/** The TuningService API; each call acts in its caller's tenant, read here and handed to the domain. */
 @GrpcService
 public class TuningGrpcService extends TuningServiceGrpc.TuningServiceImplBase {
 
@@ -30,20 +30,20 @@ public class TuningGrpcService extends TuningServiceGrpc.TuningServiceImplBase {
     @Override
     @Blocking
     public void createTuningJob(CreateTuningJobRequest request, StreamObserver<TuningJob> response) {
-        unary(response, () -> jobs.create(request.getSpec(), EventPrincipals.describe(Principal.newBuilder(), CallerContext.current()).build()));
+        unary(response, () -> jobs.create(CallerContext.tenant(), request.getSpec(), EventPrincipals.describe(Principal.newBuilder(), CallerContext.current()).build()));
     }
 
     @Override
     @Blocking
     public void describeTuningJob(DescribeTuningJobRequest request, StreamObserver<TuningJob> response) {
-        unary(response, () -> jobs.describe(request.getTuningJobName()));
+        unary(response, () -> jobs.describe(CallerContext.tenant(), request.getTuningJobName()));
     }
 
     @Override
     @Blocking
     public void listTuningJobs(ListTuningJobsRequest request, StreamObserver<ListTuningJobsResponse> response) {
         unary(response, () -> {
-            var page = jobs.list(request.getStatusEquals(), request.getNameContains(), request.getPageToken(), request.getPageSize());
+            var page = jobs.list(CallerContext.tenant(), request.getStatusEquals(), request.getNameContains(), request.getPageToken(), request.getPageSize());
             return ListTuningJobsResponse.newBuilder().addAllTuningJobs(page.items()).setNextPageToken(page.nextPageToken()).build();
         });
     }
@@ -51,6 +51,6 @@ public class TuningGrpcService extends TuningServiceGrpc.TuningServiceImplBase {
     @Override
     @Blocking
     public void stopTuningJob(StopTuningJobRequest request, StreamObserver<TuningJob> response) {
-        unary(response, () -> jobs.stop(request.getTuningJobName()));
+        unary(response, () -> jobs.stop(CallerContext.tenant(), request.getTuningJobName()));
     }
 }

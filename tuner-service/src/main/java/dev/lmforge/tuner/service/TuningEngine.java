@@ -16,6 +16,7 @@ import dev.lmforge.api.v1.TuningJobSpec;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.metrics.MetricNames;
 import dev.lmforge.common.naming.JobStatusNames;
+import dev.lmforge.common.security.TenantKey;
 import dev.lmforge.tuner.strategy.Assignment;
 import dev.lmforge.tuner.strategy.BayesianOptimization;
 import dev.lmforge.tuner.strategy.Hyperband;
@@ -44,7 +45,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * model.ready and progress events, and from the trainer's job records, which also cover anything
  * missed while the tuner was down), stops trials the median rule condemns, asks the strategy for
  * the next points, and ends the job. Its state lives in S3 after every change; a trial is recorded
- * before it is requested, so a restarted tuner neither loses nor duplicates trials.
+ * before it is requested, so a restarted tuner neither loses nor duplicates trials. A tuning job
+ * belongs to a tenant: its trials, its warm-start parents and its state are that tenant's.
  */
 @ApplicationScoped
 public class TuningEngine {
@@ -54,9 +56,10 @@ public class TuningEngine {
     private final TuningStore store;
     private final Trials trials;
     private final TunerConfig config;
-    private final Map<String, TuningJob> active = new ConcurrentHashMap<>();
+    /** The running jobs of every tenant. */
+    private final Map<TenantKey, TuningJob> active = new ConcurrentHashMap<>();
     /** Trials found at start-up that no trainer knows of: requested again on their job's next advance. */
-    private final Set<String> requestAgain = ConcurrentHashMap.newKeySet();
+    private final Set<TenantKey> requestAgain = ConcurrentHashMap.newKeySet();
 
     public TuningEngine(TuningStore store, Trials trials, TunerConfig config) {
         this.store = store;
@@ -64,74 +67,80 @@ public class TuningEngine {
         this.config = config;
     }
 
-    /** At start-up: every job that was running runs on. */
+    /** At start-up: every job that was running, in every tenant, runs on. */
     public void restore() {
-        for (TuningJob j : store.all()) {
-            if (j.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS || j.getStatus() == JobStatus.JOB_STATUS_STOPPING) {
-                active.put(j.getSpec().getTuningJobName(), j);
-                // A trial is recorded before it is requested: a tuner killed in between left one that no trainer knows of.
-                j.getTrialsList().stream()
-                        .filter(t -> t.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS && trials.find(t.getTrainingJobName()).isEmpty())
-                        .forEach(t -> requestAgain.add(t.getTrainingJobName()));
+        for (String tenant : store.tenants()) {
+            for (TuningJob j : store.all(tenant)) {
+                if (j.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS || j.getStatus() == JobStatus.JOB_STATUS_STOPPING) {
+                    active.put(new TenantKey(tenant, j.getSpec().getTuningJobName()), j);
+                    // A trial is recorded before it is requested: a tuner killed in between left one that no trainer knows of.
+                    j.getTrialsList().stream()
+                            .filter(t -> t.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS && trials.find(tenant, t.getTrainingJobName()).isEmpty())
+                            .forEach(t -> requestAgain.add(new TenantKey(tenant, t.getTrainingJobName())));
+                }
             }
         }
     }
 
-    void start(TuningJob job) {
-        active.put(job.getSpec().getTuningJobName(), job);
-        advance(job.getSpec().getTuningJobName());
+    void start(String tenant, TuningJob job) {
+        TenantKey key = new TenantKey(tenant, job.getSpec().getTuningJobName());
+        active.put(key, job);
+        advance(key);
     }
 
-    Optional<TuningJob> current(String name) {
-        return Optional.ofNullable(active.get(name));
+    Optional<TuningJob> current(String tenant, String name) {
+        return Optional.ofNullable(active.get(new TenantKey(tenant, name)));
     }
 
-    synchronized TuningJob requestStop(String name) {
-        TuningJob job = active.get(name);
+    synchronized TuningJob requestStop(String tenant, String name) {
+        TenantKey key = new TenantKey(tenant, name);
+        TuningJob job = active.get(key);
         if (job == null || job.getStatus() != JobStatus.JOB_STATUS_IN_PROGRESS) {
             throw LmForgeException.failedPrecondition("tuning job '%s' is not InProgress: only a running job can be stopped", name);
         }
         TuningJob stopping = job.toBuilder().setStatus(JobStatus.JOB_STATUS_STOPPING).build();
-        save(stopping);
-        advance(name);
-        return active.getOrDefault(name, stopping);
+        save(tenant, stopping);
+        advance(key);
+        return active.getOrDefault(key, stopping);
     }
 
-    /** Every running job, once (the scheduler calls this). */
+    /** Every running job of every tenant, once (the scheduler calls this). */
     public void advanceAll() {
-        for (String name : List.copyOf(active.keySet())) {
+        for (TenantKey job : List.copyOf(active.keySet())) {
             try {
-                advance(name);
+                advance(job);
             } catch (RuntimeException e) {
-                LOG.warnf("tuning job %s: %s (will retry)", name, e.getMessage());
+                LOG.warnf("tuning job %s: %s (will retry)", job, e.getMessage());
             }
         }
     }
 
-    /** A trial reported an epoch or ended: look at its tuning job now. */
-    public void onTrialEvent(String tuningJobName) {
-        if (!tuningJobName.isEmpty() && active.containsKey(tuningJobName)) {
+    /** A trial of the tenant reported an epoch or ended: look at its tuning job now. */
+    public void onTrialEvent(String tenant, String tuningJobName) {
+        TenantKey job = new TenantKey(tenant, tuningJobName);
+        if (!tuningJobName.isEmpty() && active.containsKey(job)) {
             try {
-                advance(tuningJobName);
+                advance(job);
             } catch (RuntimeException e) {
-                LOG.warnf("tuning job %s: %s (will retry)", tuningJobName, e.getMessage());
+                LOG.warnf("tuning job %s: %s (will retry)", job, e.getMessage());
             }
         }
     }
 
-    synchronized void advance(String name) {
-        TuningJob before = active.get(name);
+    synchronized void advance(TenantKey key) {
+        TuningJob before = active.get(key);
         if (before == null) {
             return;
         }
+        String tenant = key.tenant();
         TuningJob.Builder job = before.toBuilder();
         TuningJobSpec spec = job.getSpec();
         SearchSpace space = SearchSpaces.of(spec.getRanges());
         boolean maximize = spec.getObjective().getType() == ObjectiveType.OBJECTIVE_TYPE_MAXIMIZE;
 
-        refreshTrials(job, spec);
+        refreshTrials(tenant, job, spec);
         if (spec.getEarlyStopping() == EarlyStopping.EARLY_STOPPING_AUTO && job.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS) {
-            applyMedianRule(job, maximize);
+            applyMedianRule(tenant, job, maximize);
         }
         long running = job.getTrialsList().stream().filter(t -> t.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS).count();
         long ended = job.getTrialsCount() - running;
@@ -139,57 +148,58 @@ public class TuningEngine {
         if (job.getStatus() == JobStatus.JOB_STATUS_STOPPING) {
             for (Trial t : job.getTrialsList()) {
                 if (t.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS) {
-                    trials.stop(t.getTrainingJobName());
+                    trials.stop(tenant, t.getTrainingJobName());
                 }
             }
             if (running == 0) {
-                finish(job, JobStatus.JOB_STATUS_STOPPED);
+                finish(key, job, JobStatus.JOB_STATUS_STOPPED);
             }
         } else {
             int free = (int) Math.min(spec.getMaxParallelJobs() - running, spec.getMaxJobs() - job.getTrialsCount());
             if (free > 0) {
-                List<Assignment> next = strategy(spec, space).suggest(free, observations(job.getTrialsList(), spec, space, maximize), pending(job, space));
+                List<Assignment> next = strategy(spec, space).suggest(free, observations(tenant, job.getTrialsList(), spec, space, maximize),
+                        pending(job, space));
                 for (Assignment a : next) {
-                    launch(job, spec, a);
+                    launch(tenant, job, spec, a);
                 }
                 if (next.isEmpty() && running == 0) {
-                    LOG.infof("tuning job %s: the strategy has nothing more to try", name);
-                    finish(job, JobStatus.JOB_STATUS_COMPLETED);
+                    LOG.infof("tuning job %s: the strategy has nothing more to try", key);
+                    finish(key, job, JobStatus.JOB_STATUS_COMPLETED);
                 }
             }
             if (job.getTrialsCount() == spec.getMaxJobs() && ended == spec.getMaxJobs() && job.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS) {
-                finish(job, JobStatus.JOB_STATUS_COMPLETED);
+                finish(key, job, JobStatus.JOB_STATUS_COMPLETED);
             }
         }
-        summarize(job, space, maximize);
+        summarize(tenant, job, space, maximize);
         TuningJob after = job.build();
         if (!after.equals(before)) {
-            save(after);
+            save(tenant, after);
         }
     }
 
-    private void save(TuningJob job) {
-        store.save(job);
-        String name = job.getSpec().getTuningJobName();
+    private void save(String tenant, TuningJob job) {
+        store.save(tenant, job);
+        TenantKey key = new TenantKey(tenant, job.getSpec().getTuningJobName());
         if (job.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS || job.getStatus() == JobStatus.JOB_STATUS_STOPPING) {
-            active.put(name, job);
+            active.put(key, job);
         } else {
-            active.remove(name);
+            active.remove(key);
         }
     }
 
     /** Brings each running trial up to date from its training job's record. */
-    private void refreshTrials(TuningJob.Builder job, TuningJobSpec spec) {
+    private void refreshTrials(String tenant, TuningJob.Builder job, TuningJobSpec spec) {
         String metric = spec.getObjective().getMetricName();
         for (int i = 0; i < job.getTrialsCount(); i++) {
             Trial t = job.getTrials(i);
             if (t.getStatus() != JobStatus.JOB_STATUS_IN_PROGRESS) {
                 continue;
             }
-            Optional<TrainingJob> record = trials.find(t.getTrainingJobName());
+            Optional<TrainingJob> record = trials.find(tenant, t.getTrainingJobName());
             if (record.isEmpty()) {
-                if (requestAgain.remove(t.getTrainingJobName())) {
-                    request(spec, t, job.getCreatedBy());
+                if (requestAgain.remove(new TenantKey(tenant, t.getTrainingJobName()))) {
+                    request(tenant, spec, t, job.getCreatedBy());
                 }
                 continue;
             }
@@ -236,7 +246,7 @@ public class TuningEngine {
         return tj.getFinalMetricsList().stream().filter(m -> m.getName().equals(metric)).map(Metric::getValue).findFirst();
     }
 
-    private void applyMedianRule(TuningJob.Builder job, boolean maximize) {
+    private void applyMedianRule(String tenant, TuningJob.Builder job, boolean maximize) {
         MedianStoppingRule rule = new MedianStoppingRule(config.medianRuleMinTrials(), 1);
         List<Trial> all = job.getTrialsList();
         for (int i = 0; i < all.size(); i++) {
@@ -250,8 +260,8 @@ public class TuningEngine {
             }
             MedianStoppingRule.Decision d = rule.evaluate(signed(t.getObjectiveCurveList(), maximize), earlier);
             if (d.stop()) {
-                LOG.infof("tuning job %s: stopping trial %s early: %s", job.getSpec().getTuningJobName(), t.getTrainingJobName(), d.reason());
-                trials.stop(t.getTrainingJobName());
+                LOG.infof("tuning job %s: stopping trial %s early: %s", TenantKey.encode(tenant, job.getSpec().getTuningJobName()), t.getTrainingJobName(), d.reason());
+                trials.stop(tenant, t.getTrainingJobName());
                 job.setTrials(i, t.toBuilder().setEarlyStopped(true));
             }
         }
@@ -279,11 +289,11 @@ public class TuningEngine {
         return Strategies.create(s);
     }
 
-    /** Finished trials (this job's and its warm-start parents'), objective minimised. */
-    private List<Observation> observations(List<Trial> own, TuningJobSpec spec, SearchSpace space, boolean maximize) {
+    /** Finished trials (this job's and its warm-start parents', of its tenant), objective minimised. */
+    private List<Observation> observations(String tenant, List<Trial> own, TuningJobSpec spec, SearchSpace space, boolean maximize) {
         List<Trial> all = new ArrayList<>(own);
         for (String parent : spec.getWarmStartParentsList()) {
-            store.find(parent).ifPresent(p -> all.addAll(p.getTrialsList()));
+            store.find(tenant, parent).ifPresent(p -> all.addAll(p.getTrialsList()));
         }
         List<Observation> out = new ArrayList<>();
         for (Trial t : all) {
@@ -302,22 +312,22 @@ public class TuningEngine {
     }
 
     /** Records the trial, saves the state, then requests the training job. */
-    private void launch(TuningJob.Builder job, TuningJobSpec spec, Assignment a) {
+    private void launch(String tenant, TuningJob.Builder job, TuningJobSpec spec, Assignment a) {
         String trialName = String.format("%s-%03d", spec.getTuningJobName(), job.getTrialsCount() + 1);
         Map<String, String> hp = new TreeMap<>(spec.getStaticHyperparametersMap());
         hp.putAll(SearchSpaces.hyperparameters(a));
         Trial trial = Trial.newBuilder().setTrainingJobName(trialName).putAllHyperparameters(hp).setStatus(JobStatus.JOB_STATUS_IN_PROGRESS)
                 .setResource(a.resource()).setStrategyTag(a.tag()).setCreationTime(Timestamps.now()).build();
         job.addTrials(trial);
-        save(job.build());
+        save(tenant, job.build());
         try {
-            trials.request(trialSpec(spec, trial), job.getCreatedBy());
-            LOG.infof("tuning job %s: trial %s with %s", spec.getTuningJobName(), trialName, hp);
+            trials.request(tenant, trialSpec(spec, trial), job.getCreatedBy());
+            LOG.infof("tuning job %s: trial %s with %s", TenantKey.encode(tenant, spec.getTuningJobName()), trialName, hp);
         } catch (LmForgeException e) {
             if (e.kind() == LmForgeException.Kind.UNAVAILABLE) {
                 // Kafka is away for a moment: the trial stays recorded and is requested again on a later tick.
-                requestAgain.add(trialName);
-                LOG.warnf("tuning job %s: trial %s could not be requested yet (%s); next tick", spec.getTuningJobName(), trialName, e.getMessage());
+                requestAgain.add(new TenantKey(tenant, trialName));
+                LOG.warnf("tuning job %s: trial %s could not be requested yet (%s); next tick", TenantKey.encode(tenant, spec.getTuningJobName()), trialName, e.getMessage());
                 return;
             }
             int last = job.getTrialsCount() - 1;
@@ -327,13 +337,13 @@ public class TuningEngine {
     }
 
     /** A recorded trial's request, sent again (a trainer takes a job name once, so a duplicate does nothing). */
-    private void request(TuningJobSpec spec, Trial trial, Principal requestedBy) {
+    private void request(String tenant, TuningJobSpec spec, Trial trial, Principal requestedBy) {
         try {
-            trials.request(trialSpec(spec, trial), requestedBy);
-            LOG.infof("tuning job %s: trial %s requested again after a restart", spec.getTuningJobName(), trial.getTrainingJobName());
+            trials.request(tenant, trialSpec(spec, trial), requestedBy);
+            LOG.infof("tuning job %s: trial %s requested again after a restart", TenantKey.encode(tenant, spec.getTuningJobName()), trial.getTrainingJobName());
         } catch (RuntimeException e) {
-            requestAgain.add(trial.getTrainingJobName());
-            LOG.warnf("tuning job %s: trial %s could not be requested again (%s); next tick", spec.getTuningJobName(), trial.getTrainingJobName(), e.getMessage());
+            requestAgain.add(new TenantKey(tenant, trial.getTrainingJobName()));
+            LOG.warnf("tuning job %s: trial %s could not be requested again (%s); next tick", TenantKey.encode(tenant, spec.getTuningJobName()), trial.getTrainingJobName(), e.getMessage());
         }
     }
 
@@ -342,13 +352,13 @@ public class TuningEngine {
                 .putAllHyperparameters(trial.getHyperparametersMap()).setTuningJobName(spec.getTuningJobName()).build();
     }
 
-    private static void finish(TuningJob.Builder job, JobStatus status) {
+    private static void finish(TenantKey key, TuningJob.Builder job, JobStatus status) {
         job.setStatus(status).setEndTime(Timestamps.now());
-        LOG.infof("tuning job %s: %s after %d trials", job.getSpec().getTuningJobName(), status, job.getTrialsCount());
+        LOG.infof("tuning job %s: %s after %d trials", key, status, job.getTrialsCount());
     }
 
     /** Counts by status, best trial, and (once a few trials ended) which parameters matter. */
-    private void summarize(TuningJob.Builder job, SearchSpace space, boolean maximize) {
+    private void summarize(String tenant, TuningJob.Builder job, SearchSpace space, boolean maximize) {
         Map<String, Integer> counts = new TreeMap<>();
         for (Trial t : job.getTrialsList()) {
             String key = switch (t.getStatus()) {
@@ -362,7 +372,7 @@ public class TuningEngine {
         job.getTrialsList().stream().filter(Trial::getHasObjectiveValue)
                 .min(Comparator.comparingDouble(t -> maximize ? -t.getObjectiveValue() : t.getObjectiveValue()))
                 .ifPresent(job::setBestTrial);
-        List<Observation> obs = observations(job.getTrialsList(), job.getSpec(), space, maximize).stream()
+        List<Observation> obs = observations(tenant, job.getTrialsList(), job.getSpec(), space, maximize).stream()
                 .filter(o -> !o.isFailed()).toList();
         // A GP fit is not free: estimate again only when another trial has finished.
         if (obs.size() >= 3 && obs.size() != job.getImportanceTrials()) {

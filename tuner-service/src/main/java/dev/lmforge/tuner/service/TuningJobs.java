@@ -23,7 +23,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** Tuning jobs as their users see them, with SageMaker's semantics; {@link TuningEngine} runs them. */
+/**
+ * Tuning jobs as their users see them, with SageMaker's semantics; {@link TuningEngine} runs them.
+ * Every job belongs to a tenant, and a caller names its own: another tenant's job is answered exactly
+ * like a missing one.
+ */
 @ApplicationScoped
 public class TuningJobs {
 
@@ -39,20 +43,26 @@ public class TuningJobs {
         this.engine = engine;
     }
 
-    /** Records the tuning job as the principal's (its trials run on its behalf) and starts it. */
-    public TuningJob create(TuningJobSpec spec, Principal createdBy) {
-        validate(spec);
-        if (store.find(spec.getTuningJobName()).isPresent()) {
+    /**
+     * Records the tuning job in the tenant as the principal's (its trials run on its behalf) and starts
+     * it. A trial's request names its tenant only through the principal, so the principal must act in the tenant.
+     */
+    public TuningJob create(String tenant, TuningJobSpec spec, Principal createdBy) {
+        if (!tenant.equals(createdBy.getTenant())) {
+            throw new IllegalArgumentException("a tuning job of tenant '" + tenant + "' created by a principal of tenant '" + createdBy.getTenant() + "'");
+        }
+        validate(tenant, spec);
+        if (store.find(tenant, spec.getTuningJobName()).isPresent()) {
             throw LmForgeException.alreadyExists("tuning job '%s' already exists: job names are unique", spec.getTuningJobName());
         }
         TuningJob job = TuningJob.newBuilder().setSpec(spec).setStatus(JobStatus.JOB_STATUS_IN_PROGRESS).setCreationTime(Timestamps.now())
                 .setCreatedBy(createdBy).build();
-        store.create(job);
-        engine.start(job);
+        store.create(tenant, job);
+        engine.start(tenant, job);
         return job;
     }
 
-    void validate(TuningJobSpec spec) {
+    void validate(String tenant, TuningJobSpec spec) {
         ResourceNames.requireValid("tuning job name", spec.getTuningJobName());
         if (spec.getTuningJobName().length() > ResourceNames.MAX_LENGTH - 4) {
             throw LmForgeException.invalidArgument("tuning job name must have at most %d characters (trials are named NAME-001, ...)",
@@ -91,7 +101,7 @@ public class TuningJobs {
             throw LmForgeException.invalidArgument("at most 5 warm-start parents, got %d", spec.getWarmStartParentsCount());
         }
         for (String parent : spec.getWarmStartParentsList()) {
-            TuningJob p = store.find(parent).orElseThrow(() -> LmForgeException.notFound("warm-start parent tuning job '%s' does not exist", parent));
+            TuningJob p = store.find(tenant, parent).orElseThrow(() -> LmForgeException.notFound("warm-start parent tuning job '%s' does not exist", parent));
             if (!p.getSpec().getRanges().equals(spec.getRanges())) {
                 throw LmForgeException.invalidArgument("warm-start parent '%s' tunes other ranges: a parent must have the same ranges", parent);
             }
@@ -99,24 +109,24 @@ public class TuningJobs {
                 throw LmForgeException.invalidArgument("warm-start parent '%s' has another objective", parent);
             }
         }
-        trials.dataset(spec.getDatasetId());
+        trials.dataset(tenant, spec.getDatasetId());
         for (Map<String, String> corner : SearchSpaces.corners(space)) {
             Map<String, String> hp = new TreeMap<>(spec.getStaticHyperparametersMap());
             hp.putAll(corner);
-            trials.check(TrainingJobSpec.newBuilder().setTrainingJobName(spec.getTuningJobName() + "-001").setDatasetId(spec.getDatasetId())
+            trials.check(tenant, TrainingJobSpec.newBuilder().setTrainingJobName(spec.getTuningJobName() + "-001").setDatasetId(spec.getDatasetId())
                     .putAllHyperparameters(hp).setTuningJobName(spec.getTuningJobName()).build());
         }
     }
 
-    public TuningJob describe(String name) {
+    public TuningJob describe(String tenant, String name) {
         ResourceNames.requireValid("tuning job name", name);
-        return engine.current(name).or(() -> store.find(name))
+        return engine.current(tenant, name).or(() -> store.find(tenant, name))
                 .orElseThrow(() -> LmForgeException.notFound("tuning job '%s' does not exist", name));
     }
 
-    public Paging.Page<TuningJob> list(JobStatus statusEquals, String nameContains, String pageToken, int pageSize) {
+    public Paging.Page<TuningJob> list(String tenant, JobStatus statusEquals, String nameContains, String pageToken, int pageSize) {
         Paging.Window window = Paging.window(pageToken, pageSize);
-        List<TuningJob> all = store.all().stream()
+        List<TuningJob> all = store.all(tenant).stream()
                 .filter(j -> statusEquals == JobStatus.JOB_STATUS_UNSPECIFIED || j.getStatus() == statusEquals)
                 .filter(j -> j.getSpec().getTuningJobName().toLowerCase(Locale.ROOT).contains(nameContains.toLowerCase(Locale.ROOT)))
                 .sorted(Comparator.comparing((TuningJob j) -> j.getCreationTime().getSeconds()).reversed()).toList();
@@ -124,9 +134,9 @@ public class TuningJobs {
     }
 
     /** Stopping: running trials are stopped, and the job ends Stopped when none runs any more. */
-    public TuningJob stop(String name) {
-        describe(name);
-        return engine.requestStop(name);
+    public TuningJob stop(String tenant, String name) {
+        describe(tenant, name);
+        return engine.requestStop(tenant, name);
     }
 
 }

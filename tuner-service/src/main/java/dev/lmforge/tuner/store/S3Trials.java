@@ -12,7 +12,7 @@ import dev.lmforge.api.v1.TrainingServiceGrpc;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.events.EventSender;
 import dev.lmforge.common.security.ServiceIdentity;
-import dev.lmforge.common.security.Tenants;
+import dev.lmforge.common.security.TenantKey;
 import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ArtifactStore;
 import dev.lmforge.common.store.PublishedDatasets;
@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Trials through the platform's own channels: requested on train.requested (as any producer may),
- * read from the trainer's records in S3, stopped through the trainer's gRPC API.
+ * read from the trainer's records in S3, stopped through the trainer's gRPC API. Each works in one
+ * tenant: its layout in S3, its {@link TenantKey} on Kafka, and the trainer called as acting in it.
  */
 @ApplicationScoped
 public class S3Trials implements Trials {
@@ -47,24 +48,28 @@ public class S3Trials implements Trials {
             @GrpcClient("trainer") TrainingServiceGrpc.TrainingServiceBlockingStub trainer) {
         this.store = store;
         this.requests = new EventSender<>(emitter, config.eventAckTimeout());
-        // Until resources carry tenants, every trial runs in the default one.
-        this.trainer = ServiceIdentity.inTenant(trainer, Tenants.DEFAULT);
+        this.trainer = trainer;
+    }
+
+    /** The trainer, called with the tuner's identity as acting in the tenant. */
+    private TrainingServiceGrpc.TrainingServiceBlockingStub trainerIn(String tenant) {
+        return ServiceIdentity.inTenant(trainer, tenant);
     }
 
     @Override
-    public Optional<TrainingJob> find(String trainingJobName) {
-        return store.read(ArtifactLayout.shared().trainingJobStatus(trainingJobName)).map(json -> ProtoJson.merge(json, TrainingJob.newBuilder()).build());
+    public Optional<TrainingJob> find(String tenant, String trainingJobName) {
+        return store.read(ArtifactLayout.of(tenant).trainingJobStatus(trainingJobName)).map(json -> ProtoJson.merge(json, TrainingJob.newBuilder()).build());
     }
 
     @Override
-    public Dataset dataset(String datasetId) {
-        return PublishedDatasets.require(store, datasetId, Dataset.newBuilder()).build();
+    public Dataset dataset(String tenant, String datasetId) {
+        return PublishedDatasets.require(store, tenant, datasetId, Dataset.newBuilder()).build();
     }
 
     @Override
-    public void check(TrainingJobSpec spec) {
+    public void check(String tenant, TrainingJobSpec spec) {
         try {
-            trainer.withDeadlineAfter(30, TimeUnit.SECONDS)
+            trainerIn(tenant).withDeadlineAfter(30, TimeUnit.SECONDS)
                     .createTrainingJob(CreateTrainingJobRequest.newBuilder().setSpec(spec).setValidateOnly(true).build());
         } catch (StatusRuntimeException e) {
             switch (e.getStatus().getCode()) {
@@ -77,15 +82,15 @@ public class S3Trials implements Trials {
     }
 
     @Override
-    public void request(TrainingJobSpec spec, Principal requestedBy) {
-        requests.send(spec.getTrainingJobName(), TrainRequested.newBuilder().setSchemaVersion(1).setSpec(spec)
+    public void request(String tenant, TrainingJobSpec spec, Principal requestedBy) {
+        requests.send(TenantKey.encode(tenant, spec.getTrainingJobName()), TrainRequested.newBuilder().setSchemaVersion(1).setSpec(spec)
                 .setRequestedAt(Timestamps.now()).setCausedBy(requestedBy).build());
     }
 
     @Override
-    public void stop(String trainingJobName) {
+    public void stop(String tenant, String trainingJobName) {
         try {
-            trainer.withDeadlineAfter(10, TimeUnit.SECONDS)
+            trainerIn(tenant).withDeadlineAfter(10, TimeUnit.SECONDS)
                     .stopTrainingJob(StopTrainingJobRequest.newBuilder().setTrainingJobName(trainingJobName).build());
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() != Status.Code.FAILED_PRECONDITION && e.getStatus().getCode() != Status.Code.NOT_FOUND) {

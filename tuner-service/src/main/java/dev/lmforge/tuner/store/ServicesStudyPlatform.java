@@ -20,7 +20,6 @@ import dev.lmforge.api.v1.TuningJob;
 import dev.lmforge.api.v1.TuningJobSpec;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.security.ServiceIdentity;
-import dev.lmforge.common.security.Tenants;
 import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ArtifactStore;
 import dev.lmforge.common.store.ProtoJson;
@@ -40,7 +39,8 @@ import java.util.function.Supplier;
 /**
  * A study's operations through the platform's own APIs: corpora through the preprocess-service,
  * datasets through the tokenizer-service, training jobs on train.requested (as the tuner's trials),
- * tuning jobs in this service.
+ * tuning jobs in this service. The other services are called with the tuner's identity, as acting in
+ * the study's tenant.
  */
 @ApplicationScoped
 public class ServicesStudyPlatform implements StudyPlatform {
@@ -53,21 +53,20 @@ public class ServicesStudyPlatform implements StudyPlatform {
 
     public ServicesStudyPlatform(@GrpcClient("preprocess") CorpusServiceGrpc.CorpusServiceBlockingStub corpora,
             @GrpcClient("tokenizer") DatasetServiceGrpc.DatasetServiceBlockingStub datasets, Trials trials, TuningJobs tuning, ArtifactStore store) {
-        // Until resources carry tenants, every study runs in the default one.
-        this.corpora = ServiceIdentity.inTenant(corpora, Tenants.DEFAULT);
-        this.datasets = ServiceIdentity.inTenant(datasets, Tenants.DEFAULT);
+        this.corpora = corpora;
+        this.datasets = datasets;
         this.trials = trials;
         this.tuning = tuning;
         this.store = store;
     }
 
     @Override
-    public Optional<Corpus> findCorpus(String corpusId) {
-        return orNotFound(() -> corpora.withDeadlineAfter(30, TimeUnit.SECONDS).getCorpus(GetCorpusRequest.newBuilder().setCorpusId(corpusId).build()));
+    public Optional<Corpus> findCorpus(String tenant, String corpusId) {
+        return orNotFound(() -> ServiceIdentity.inTenant(corpora, tenant).withDeadlineAfter(30, TimeUnit.SECONDS).getCorpus(GetCorpusRequest.newBuilder().setCorpusId(corpusId).build()));
     }
 
     @Override
-    public Corpus importWithoutStopwords(Corpus original, String corpusId) {
+    public Corpus importWithoutStopwords(String tenant, Corpus original, String corpusId) {
         CleaningOptions was = original.getSpec().getCleaning();
         String language = !was.getLanguagesList().isEmpty() ? was.getLanguages(0) : was.getStopwordsLanguage();
         // The splits are already clean: only the stop words go, every remaining line stays where it was.
@@ -77,7 +76,7 @@ public class ServicesStudyPlatform implements StudyPlatform {
         ImportCorpusRequest request = ImportCorpusRequest.newBuilder().setSpec(spec).setTrainUri(uri(original.getSplitsOrThrow("train")))
                 .setValidationUri(uri(original.getSplitsOrThrow("validation"))).setTestUri(uri(original.getSplitsOrThrow("test"))).build();
         try {
-            return corpora.withDeadlineAfter(30, TimeUnit.MINUTES).importCorpus(request);
+            return ServiceIdentity.inTenant(corpora, tenant).withDeadlineAfter(30, TimeUnit.MINUTES).importCorpus(request);
         } catch (StatusRuntimeException e) {
             throw new IllegalStateException("importing " + corpusId + " failed: " + e.getStatus().getDescription(), e);
         }
@@ -88,14 +87,14 @@ public class ServicesStudyPlatform implements StudyPlatform {
     }
 
     @Override
-    public Optional<Dataset> findDataset(String datasetId) {
-        return orNotFound(() -> datasets.withDeadlineAfter(30, TimeUnit.SECONDS).getDataset(GetDatasetRequest.newBuilder().setDatasetId(datasetId).build()));
+    public Optional<Dataset> findDataset(String tenant, String datasetId) {
+        return orNotFound(() -> ServiceIdentity.inTenant(datasets, tenant).withDeadlineAfter(30, TimeUnit.SECONDS).getDataset(GetDatasetRequest.newBuilder().setDatasetId(datasetId).build()));
     }
 
     @Override
-    public void createDataset(String datasetId, String corpusId, TokenizerSpec tokenizer) {
+    public void createDataset(String tenant, String datasetId, String corpusId, TokenizerSpec tokenizer) {
         try {
-            datasets.withDeadlineAfter(60, TimeUnit.SECONDS).createDataset(CreateDatasetRequest.newBuilder().setDatasetId(datasetId)
+            ServiceIdentity.inTenant(datasets, tenant).withDeadlineAfter(60, TimeUnit.SECONDS).createDataset(CreateDatasetRequest.newBuilder().setDatasetId(datasetId)
                     .setCorpusId(corpusId).setTokenizer(tokenizer).build());
         } catch (StatusRuntimeException e) {
             throw new IllegalStateException("creating dataset " + datasetId + " failed: " + e.getStatus().getDescription(), e);
@@ -103,19 +102,19 @@ public class ServicesStudyPlatform implements StudyPlatform {
     }
 
     @Override
-    public Optional<TrainingJob> findTrainingJob(String name) {
-        return trials.find(name);
+    public Optional<TrainingJob> findTrainingJob(String tenant, String name) {
+        return trials.find(tenant, name);
     }
 
     @Override
-    public void requestTrainingJob(TrainingJobSpec spec, Principal requestedBy) {
-        trials.request(spec, requestedBy);
+    public void requestTrainingJob(String tenant, TrainingJobSpec spec, Principal requestedBy) {
+        trials.request(tenant, spec, requestedBy);
     }
 
     @Override
-    public Optional<TuningJob> findTuningJob(String name) {
+    public Optional<TuningJob> findTuningJob(String tenant, String name) {
         try {
-            return Optional.of(tuning.describe(name));
+            return Optional.of(tuning.describe(tenant, name));
         } catch (LmForgeException e) {
             if (e.kind() == LmForgeException.Kind.NOT_FOUND) {
                 return Optional.empty();
@@ -125,13 +124,13 @@ public class ServicesStudyPlatform implements StudyPlatform {
     }
 
     @Override
-    public void createTuningJob(TuningJobSpec spec, Principal createdBy) {
-        tuning.create(spec, createdBy);
+    public void createTuningJob(String tenant, TuningJobSpec spec, Principal createdBy) {
+        tuning.create(tenant, spec, createdBy);
     }
 
     @Override
-    public OptionalLong parameters(String trainingJobName) {
-        return store.read(ArtifactLayout.shared().modelManifest(trainingJobName))
+    public OptionalLong parameters(String tenant, String trainingJobName) {
+        return store.read(ArtifactLayout.of(tenant).modelManifest(trainingJobName))
                 .map(json -> OptionalLong.of(ProtoJson.merge(json, ModelCard.newBuilder()).getParameters())).orElse(OptionalLong.empty());
     }
 

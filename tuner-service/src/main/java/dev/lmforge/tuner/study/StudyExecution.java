@@ -21,6 +21,7 @@ import dev.lmforge.api.v1.TuningJobSpec;
 import dev.lmforge.api.v1.TuningObjective;
 import dev.lmforge.api.v1.TuningStrategy;
 import dev.lmforge.common.metrics.MetricNames;
+import dev.lmforge.common.security.TenantKey;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -34,7 +35,7 @@ import java.util.Optional;
  * One study from start to report, as a plain sequence: the stop-word-free corpus, the datasets, the
  * training jobs and the tuning job, each made only if it does not exist yet (so a restarted tuner
  * picks a study up where it was), then a wait until every run has ended, then the report. The
- * study's record is saved after every change of a run.
+ * study's record is saved after every change of a run. Everything it makes and reads is its tenant's.
  */
 public final class StudyExecution {
 
@@ -42,12 +43,14 @@ public final class StudyExecution {
     static final String STUDY_TAG = "lmforge.dev/study";
     static final String RUN_TAG = "lmforge.dev/study-run";
 
+    private final String tenant;
     private final StudyPlatform platform;
     private final StudyStore store;
     private final Duration pollInterval;
     private Study.Builder study;
 
-    public StudyExecution(Study study, StudyPlatform platform, StudyStore store, Duration pollInterval) {
+    public StudyExecution(String tenant, Study study, StudyPlatform platform, StudyStore store, Duration pollInterval) {
+        this.tenant = tenant;
         this.study = study.toBuilder();
         this.platform = platform;
         this.store = store;
@@ -58,7 +61,7 @@ public final class StudyExecution {
     public Study run() throws InterruptedException {
         String name = study.getSpec().getStudyName();
         try {
-            Corpus corpus = platform.findCorpus(study.getSpec().getCorpusId())
+            Corpus corpus = platform.findCorpus(tenant, study.getSpec().getCorpusId())
                     .orElseThrow(() -> new IllegalStateException("corpus '" + study.getSpec().getCorpusId() + "' no longer exists"));
             StudyPlan plan = StudyPlan.of(name, Budget.of(study.getSpec().getBudget()), corpus.getStats().getVocabularySize());
             plan.runs().stream().filter(run -> runStatus(run) == JobStatus.JOB_STATUS_UNSPECIFIED)
@@ -71,22 +74,22 @@ public final class StudyExecution {
             Optional<TuningJob> tuning = awaitJobs(plan, jobs);
             phase("writing the report");
             Map<String, Long> parameters = new HashMap<>();
-            jobs.forEach((id, job) -> platform.parameters(job.getSpec().getTrainingJobName()).ifPresent(p -> parameters.put(id, p)));
+            jobs.forEach((id, job) -> platform.parameters(tenant, job.getSpec().getTrainingJobName()).ifPresent(p -> parameters.put(id, p)));
             StudyReport report = new StudyReport(new StudyResults(plan, corpus, variant, datasets, jobs, tuning, parameters));
             Map<String, byte[]> files = report.files();
-            files.forEach((file, content) -> store.putReportFile(name, file, content));
+            files.forEach((file, content) -> store.putReportFile(tenant, name, file, content));
             List<String> failed = study.getRunsList().stream().filter(r -> r.getStatus() != JobStatus.JOB_STATUS_COMPLETED)
                     .map(r -> r.getId() + " (" + r.getFailureReason() + ")").toList();
-            study.setSummary(report.summary()).setReportLocation(store.reportLocation(name)).clearReportFiles().addAllReportFiles(files.keySet())
+            study.setSummary(report.summary()).setReportLocation(store.reportLocation(tenant, name)).clearReportFiles().addAllReportFiles(files.keySet())
                     .setStatus(failed.isEmpty() ? JobStatus.JOB_STATUS_COMPLETED : JobStatus.JOB_STATUS_FAILED)
                     .setFailureReason(failed.isEmpty() ? "" : "runs that did not complete, shown as such in the report: " + String.join("; ", failed))
                     .setPhase("").setEndTime(Timestamps.now());
             save();
-            LOG.infof("study %s: %s, report at %s", name, study.getStatus(), study.getReportLocation().getKey());
+            LOG.infof("study %s: %s, report at %s", TenantKey.encode(tenant, name), study.getStatus(), study.getReportLocation().getKey());
         } catch (InterruptedException e) {
             throw e;
         } catch (RuntimeException e) {
-            LOG.errorf(e, "study %s failed", name);
+            LOG.errorf(e, "study %s failed", TenantKey.encode(tenant, name));
             study.setStatus(JobStatus.JOB_STATUS_FAILED).setFailureReason(e.getMessage() == null ? e.toString() : e.getMessage())
                     .setPhase("").setEndTime(Timestamps.now());
             save();
@@ -98,7 +101,7 @@ public final class StudyExecution {
         StudyPlan.Run run = plan.run(StudyPlan.NO_STOPWORDS);
         phase("removing stop words: corpus " + run.resource());
         try {
-            Corpus variant = platform.findCorpus(run.resource()).orElseGet(() -> platform.importWithoutStopwords(corpus, run.resource()));
+            Corpus variant = platform.findCorpus(tenant, run.resource()).orElseGet(() -> platform.importWithoutStopwords(tenant, corpus, run.resource()));
             update(run, JobStatus.JOB_STATUS_COMPLETED, "");
             return Optional.of(variant);
         } catch (RuntimeException e) {
@@ -114,8 +117,8 @@ public final class StudyExecution {
                 update(run, JobStatus.JOB_STATUS_FAILED, "the stop-word-free corpus could not be made");
                 continue;
             }
-            if (platform.findDataset(run.resource()).isEmpty()) {
-                platform.createDataset(run.resource(), onVariant ? variant.get().getCorpusId() : corpus.getCorpusId(), tokenizer(run, plan.vocabulary()));
+            if (platform.findDataset(tenant, run.resource()).isEmpty()) {
+                platform.createDataset(tenant, run.resource(), onVariant ? variant.get().getCorpusId() : corpus.getCorpusId(), tokenizer(run, plan.vocabulary()));
             }
             update(run, JobStatus.JOB_STATUS_IN_PROGRESS, "");
         }
@@ -138,7 +141,7 @@ public final class StudyExecution {
                 if (runStatus(run) != JobStatus.JOB_STATUS_IN_PROGRESS) {
                     continue;
                 }
-                Optional<Dataset> d = platform.findDataset(run.resource());
+                Optional<Dataset> d = platform.findDataset(tenant, run.resource());
                 JobStatus status = d.map(Dataset::getStatus).orElse(JobStatus.JOB_STATUS_IN_PROGRESS);
                 if (status == JobStatus.JOB_STATUS_COMPLETED) {
                     done.put(run.id(), d.get());
@@ -169,13 +172,13 @@ public final class StudyExecution {
                 continue;
             }
             if (run.kind().equals(StudyPlan.TRAINING_JOB)) {
-                if (platform.findTrainingJob(run.resource()).isEmpty()) {
-                    platform.requestTrainingJob(TrainingJobSpec.newBuilder().setTrainingJobName(run.resource()).setDatasetId(dataset.getDatasetId())
+                if (platform.findTrainingJob(tenant, run.resource()).isEmpty()) {
+                    platform.requestTrainingJob(tenant, TrainingJobSpec.newBuilder().setTrainingJobName(run.resource()).setDatasetId(dataset.getDatasetId())
                             .putAllHyperparameters(run.hyperparameters()).setStudyName(name)
                             .putTags(STUDY_TAG, name).putTags(RUN_TAG, run.id()).build(), study.getCreatedBy());
                 }
-            } else if (platform.findTuningJob(run.resource()).isEmpty()) {
-                platform.createTuningJob(tuningSpec(plan, run, dataset), study.getCreatedBy());
+            } else if (platform.findTuningJob(tenant, run.resource()).isEmpty()) {
+                platform.createTuningJob(tenant, tuningSpec(plan, run, dataset), study.getCreatedBy());
             }
             update(run, JobStatus.JOB_STATUS_IN_PROGRESS, "");
         }
@@ -212,7 +215,7 @@ public final class StudyExecution {
                     continue;
                 }
                 if (run.kind().equals(StudyPlan.TRAINING_JOB)) {
-                    Optional<TrainingJob> job = platform.findTrainingJob(run.resource());
+                    Optional<TrainingJob> job = platform.findTrainingJob(tenant, run.resource());
                     JobStatus status = job.map(TrainingJob::getStatus).orElse(JobStatus.JOB_STATUS_IN_PROGRESS);
                     if (status == JobStatus.JOB_STATUS_COMPLETED) {
                         jobs.put(run.id(), job.get());
@@ -226,7 +229,7 @@ public final class StudyExecution {
                         }
                     }
                 } else if (run.kind().equals(StudyPlan.TUNING_JOB)) {
-                    Optional<TuningJob> t = platform.findTuningJob(run.resource());
+                    Optional<TuningJob> t = platform.findTuningJob(tenant, run.resource());
                     JobStatus status = t.map(TuningJob::getStatus).orElse(JobStatus.JOB_STATUS_IN_PROGRESS);
                     if (status == JobStatus.JOB_STATUS_COMPLETED || status == JobStatus.JOB_STATUS_FAILED || status == JobStatus.JOB_STATUS_STOPPED) {
                         tuning = t;
@@ -274,6 +277,6 @@ public final class StudyExecution {
     }
 
     private void save() {
-        store.save(study.build());
+        store.save(tenant, study.build());
     }
 }

@@ -12,28 +12,31 @@ import dev.lmforge.api.v1.TuningJobSpec;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-/** What a study asks of the other services; each call is one of their ordinary operations. */
+/**
+ * What a study asks of the other services; each call is one of their ordinary operations, in the
+ * tenant of the study.
+ */
 public interface StudyPlatform {
 
-    Optional<Corpus> findCorpus(String corpusId);
+    Optional<Corpus> findCorpus(String tenant, String corpusId);
 
     /** Ingests the original corpus's splits again, as they are, with the stop words of its language removed; blocks until done. */
-    Corpus importWithoutStopwords(Corpus original, String corpusId);
+    Corpus importWithoutStopwords(String tenant, Corpus original, String corpusId);
 
     /** A dataset in any state (a build in progress or failed included). */
-    Optional<Dataset> findDataset(String datasetId);
+    Optional<Dataset> findDataset(String tenant, String datasetId);
 
     /** Starts a dataset build; returns without waiting. */
-    void createDataset(String datasetId, String corpusId, TokenizerSpec tokenizer);
+    void createDataset(String tenant, String datasetId, String corpusId, TokenizerSpec tokenizer);
 
-    Optional<TrainingJob> findTrainingJob(String name);
+    Optional<TrainingJob> findTrainingJob(String tenant, String name);
 
-    void requestTrainingJob(TrainingJobSpec spec, Principal requestedBy);
+    void requestTrainingJob(String tenant, TrainingJobSpec spec, Principal requestedBy);
 
-    Optional<TuningJob> findTuningJob(String name);
+    Optional<TuningJob> findTuningJob(String tenant, String name);
 
-    void createTuningJob(TuningJobSpec spec, Principal createdBy);
+    void createTuningJob(String tenant, TuningJobSpec spec, Principal createdBy);
 
     /** The parameter count on a completed job's model card, when it has one. */
-    OptionalLong parameters(String trainingJobName);
+    OptionalLong parameters(String tenant, String trainingJobName);
 }

@@ -20,11 +20,14 @@ import dev.lmforge.api.v1.TuningObjective;
 import dev.lmforge.api.v1.TuningStrategy;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.metrics.MetricNames;
+import dev.lmforge.common.security.TenantKey;
+import dev.lmforge.common.security.Tenants;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,37 +40,51 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The tuning loop against a simulated trainer whose "validation perplexity" is a known function of the hyperparameters. */
+/**
+ * The tuning loop against a simulated trainer whose "validation perplexity" is a known function of the
+ * hyperparameters; two tenants' tuning jobs of the same name kept apart.
+ */
 class TuningEngineTest {
 
+    /** Tuning jobs by their tenant key, as the S3 store keeps them apart by their tenant's layout. */
     static final class MemoryStore implements TuningStore {
         final Map<String, TuningJob> jobs = new TreeMap<>();
 
         @Override
-        public Optional<TuningJob> find(String name) {
-            return Optional.ofNullable(jobs.get(name));
+        public Optional<TuningJob> find(String tenant, String name) {
+            return Optional.ofNullable(jobs.get(TenantKey.encode(tenant, name)));
         }
 
         @Override
-        public void create(TuningJob job) {
-            save(job);
+        public void create(String tenant, TuningJob job) {
+            save(tenant, job);
         }
 
         @Override
-        public void save(TuningJob job) {
-            jobs.put(job.getSpec().getTuningJobName(), job);
+        public void save(String tenant, TuningJob job) {
+            jobs.put(TenantKey.encode(tenant, job.getSpec().getTuningJobName()), job);
         }
 
         @Override
-        public List<TuningJob> all() {
-            return new ArrayList<>(jobs.values());
+        public List<TuningJob> all(String tenant) {
+            return jobs.entrySet().stream().filter(e -> TenantKey.decode(e.getKey()).tenant().equals(tenant)).map(Map.Entry::getValue).toList();
+        }
+
+        @Override
+        public List<String> tenants() {
+            Set<String> tenants = new LinkedHashSet<>(List.of(Tenants.DEFAULT));
+            jobs.keySet().forEach(key -> tenants.add(TenantKey.decode(key).tenant()));
+            return List.copyOf(tenants);
         }
     }
 
     static final class ProcessKilled extends Error {
     }
 
-    /** Requested trials run for a few ticks, one epoch a tick, then complete with the objective's value. */
+    /**
+     * Requested trials run for a few ticks, one epoch a tick, then complete with the objective's value.
+     * Jobs, requests and stops are recorded by the trial's tenant key (the bare name in the default tenant).
+     */
     static final class SimulatedTrainer implements Trials {
         final Map<String, TrainingJob.Builder> jobs = new LinkedHashMap<>();
         final List<String> requested = new ArrayList<>();
@@ -85,13 +102,14 @@ class TuningEngineTest {
         }
 
         @Override
-        public Optional<TrainingJob> find(String name) {
-            return Optional.ofNullable(jobs.get(name)).map(TrainingJob.Builder::build);
+        public Optional<TrainingJob> find(String tenant, String name) {
+            return Optional.ofNullable(jobs.get(TenantKey.encode(tenant, name))).map(TrainingJob.Builder::build);
         }
 
+        /** Dataset ds exists in the default tenant and in acme. */
         @Override
-        public Dataset dataset(String datasetId) {
-            if (!datasetId.equals("ds")) {
+        public Dataset dataset(String tenant, String datasetId) {
+            if (!datasetId.equals("ds") || !OWNERS.containsKey(tenant)) {
                 throw LmForgeException.notFound("dataset '%s' does not exist", datasetId);
             }
             return Dataset.getDefaultInstance();
@@ -99,7 +117,8 @@ class TuningEngineTest {
 
         /** Like the trainer: it knows its hyperparameters, and hidden_size only up to 1024. */
         @Override
-        public void check(TrainingJobSpec spec) {
+        public void check(String tenant, TrainingJobSpec spec) {
+            dataset(tenant, spec.getDatasetId());
             checked.add(spec.getHyperparametersMap());
             for (var hp : spec.getHyperparametersMap().entrySet()) {
                 if (!Set.of("epochs", "learning_rate", "hidden_size", "dropout", "optimizer").contains(hp.getKey())) {
@@ -114,8 +133,8 @@ class TuningEngineTest {
         }
 
         @Override
-        public void request(TrainingJobSpec spec, Principal requestedBy) {
-            assertEquals(OWNER, requestedBy, "trials run on behalf of the tuning job's creator");
+        public void request(String tenant, TrainingJobSpec spec, Principal requestedBy) {
+            assertEquals(OWNERS.get(tenant), requestedBy, "trials run on behalf of the tuning job's creator, in its tenant");
             if (spec.getTrainingJobName().equals(dieOnRequest)) {
                 dieOnRequest = null;
                 throw new ProcessKilled();
@@ -124,14 +143,16 @@ class TuningEngineTest {
                 kafkaAwayFor--;
                 throw LmForgeException.unavailable("Kafka refused TrainRequested " + spec.getTrainingJobName() + ": timed out", null);
             }
-            requested.add(spec.getTrainingJobName());
-            jobs.put(spec.getTrainingJobName(), TrainingJob.newBuilder().setSpec(spec).setStatus(JobStatus.JOB_STATUS_IN_PROGRESS));
+            String key = TenantKey.encode(tenant, spec.getTrainingJobName());
+            requested.add(key);
+            jobs.put(key, TrainingJob.newBuilder().setSpec(spec).setStatus(JobStatus.JOB_STATUS_IN_PROGRESS));
         }
 
         @Override
-        public void stop(String name) {
-            stopped.add(name);
-            jobs.get(name).setStatus(JobStatus.JOB_STATUS_STOPPED);
+        public void stop(String tenant, String name) {
+            String key = TenantKey.encode(tenant, name);
+            stopped.add(key);
+            jobs.get(key).setStatus(JobStatus.JOB_STATUS_STOPPED);
         }
 
         /** One epoch for every running job; a job ends after its "epochs". */
@@ -169,6 +190,9 @@ class TuningEngineTest {
     }
 
     static final Principal OWNER = Principal.newBuilder().setSubject("alice").setTenant("default").setRole("editor").build();
+    static final Principal ACME_OWNER = Principal.newBuilder().setSubject("bob").setTenant("acme").setRole("editor").build();
+    /** The tenants with dataset ds, and who creates tuning jobs in each. */
+    static final Map<String, Principal> OWNERS = Map.of(Tenants.DEFAULT, OWNER, "acme", ACME_OWNER);
     final MemoryStore store = new MemoryStore();
     final SimulatedTrainer trainer = new SimulatedTrainer(TuningEngineTest::perplexity);
     final TunerConfig config = new TunerConfig() {
@@ -182,16 +206,20 @@ class TuningEngineTest {
     TuningJobs jobs = new TuningJobs(store, trainer, engine);
 
     TuningJob runToEnd(String name) {
-        for (int i = 0; i < 500 && engine.current(name).isPresent(); i++) {
+        return runToEnd(Tenants.DEFAULT, name);
+    }
+
+    TuningJob runToEnd(String tenant, String name) {
+        for (int i = 0; i < 500 && engine.current(tenant, name).isPresent(); i++) {
             trainer.tick();
             engine.advanceAll();
         }
-        return store.find(name).orElseThrow();
+        return store.find(tenant, name).orElseThrow();
     }
 
     @Test
     void bayesianTuningRunsMaxJobsTrialsTwoAtATimeAndFindsTheGoodRegion() {
-        jobs.create(spec("bo", TuningStrategy.TUNING_STRATEGY_BAYESIAN, 12, 2), OWNER);
+        jobs.create(Tenants.DEFAULT, spec("bo", TuningStrategy.TUNING_STRATEGY_BAYESIAN, 12, 2), OWNER);
         TuningJob done = runToEnd("bo");
         assertEquals(JobStatus.JOB_STATUS_COMPLETED, done.getStatus());
         assertEquals(12, done.getTrialsCount());
@@ -206,7 +234,7 @@ class TuningEngineTest {
     @Test
     void aTrialRequestedWhileKafkaIsAwayRunsOnceItIsBack() {
         trainer.kafkaAwayFor = 3;
-        jobs.create(spec("kafka-away", TuningStrategy.TUNING_STRATEGY_RANDOM, 4, 2), OWNER);
+        jobs.create(Tenants.DEFAULT, spec("kafka-away", TuningStrategy.TUNING_STRATEGY_RANDOM, 4, 2), OWNER);
         TuningJob done = runToEnd("kafka-away");
         assertEquals(JobStatus.JOB_STATUS_COMPLETED, done.getStatus());
         assertEquals(4, (int) done.getTrialCountsByStatusOrThrow("Completed"), done.getTrialsList().toString());
@@ -215,28 +243,28 @@ class TuningEngineTest {
 
     @Test
     void theTrainerChecksTheCornersOfTheSpaceBeforeAnyTrialRuns() {
-        jobs.create(spec("corners", TuningStrategy.TUNING_STRATEGY_RANDOM, 2, 1), OWNER);
+        jobs.create(Tenants.DEFAULT, spec("corners", TuningStrategy.TUNING_STRATEGY_RANDOM, 2, 1), OWNER);
         assertEquals(List.of(Map.of("epochs", "3", "learning_rate", "0.01", "hidden_size", "16"),
                 Map.of("epochs", "3", "learning_rate", "10.0", "hidden_size", "256")), trainer.checked);
 
         TuningJobSpec typo = spec("typo", TuningStrategy.TUNING_STRATEGY_RANDOM, 2, 1).toBuilder()
                 .setRanges(ParameterRanges.newBuilder().addContinuous(ContinuousParameterRange.newBuilder()
                         .setName("learnign_rate").setMinValue(0.01).setMaxValue(1))).build();
-        LmForgeException e = assertThrows(LmForgeException.class, () -> jobs.create(typo, OWNER));
+        LmForgeException e = assertThrows(LmForgeException.class, () -> jobs.create(Tenants.DEFAULT, typo, OWNER));
         assertEquals(LmForgeException.Kind.INVALID_ARGUMENT, e.kind());
         assertTrue(e.getMessage().contains("learnign_rate"), e.getMessage());
 
         TuningJobSpec tooLarge = spec("too-large", TuningStrategy.TUNING_STRATEGY_RANDOM, 2, 1).toBuilder()
                 .setRanges(ParameterRanges.newBuilder().addInteger(IntegerParameterRange.newBuilder()
                         .setName("hidden_size").setMinValue(16).setMaxValue(4096))).build();
-        assertThrows(LmForgeException.class, () -> jobs.create(tooLarge, OWNER));
-        assertTrue(store.find("typo").isEmpty() && store.find("too-large").isEmpty(), "a refused tuning job is not recorded");
+        assertThrows(LmForgeException.class, () -> jobs.create(Tenants.DEFAULT, tooLarge, OWNER));
+        assertTrue(store.find(Tenants.DEFAULT, "typo").isEmpty() && store.find(Tenants.DEFAULT, "too-large").isEmpty(), "a refused tuning job is not recorded");
         assertTrue(trainer.requested.stream().allMatch(t -> t.startsWith("corners-")), "and requests no trial: " + trainer.requested);
     }
 
     @Test
     void aRestartedTunerNeitherLosesNorDuplicatesTrials() {
-        jobs.create(spec("restart", TuningStrategy.TUNING_STRATEGY_RANDOM, 6, 3), OWNER);
+        jobs.create(Tenants.DEFAULT, spec("restart", TuningStrategy.TUNING_STRATEGY_RANDOM, 6, 3), OWNER);
         trainer.tick();
         engine.advanceAll();
         int before = trainer.requested.size();
@@ -254,9 +282,9 @@ class TuningEngineTest {
     void aTunerKilledBetweenRecordingATrialAndRequestingItLeavesNoPhantomTrial() {
         trainer.dieOnRequest = "killed-003";
         assertThrows(ProcessKilled.class, () -> {
-            jobs.create(spec("killed", TuningStrategy.TUNING_STRATEGY_RANDOM, 5, 3), OWNER);
+            jobs.create(Tenants.DEFAULT, spec("killed", TuningStrategy.TUNING_STRATEGY_RANDOM, 5, 3), OWNER);
         });
-        assertEquals(3, store.find("killed").orElseThrow().getTrialsCount(), "the third trial was recorded");
+        assertEquals(3, store.find(Tenants.DEFAULT, "killed").orElseThrow().getTrialsCount(), "the third trial was recorded");
         assertEquals(List.of("killed-001", "killed-002"), trainer.requested, "but never requested");
 
         engine = new TuningEngine(store, trainer, config);
@@ -271,7 +299,7 @@ class TuningEngineTest {
 
     @Test
     void theMedianRuleStopsTrialsThatFallBehind() {
-        jobs.create(spec("es", TuningStrategy.TUNING_STRATEGY_RANDOM, 10, 1).toBuilder()
+        jobs.create(Tenants.DEFAULT, spec("es", TuningStrategy.TUNING_STRATEGY_RANDOM, 10, 1).toBuilder()
                 .setEarlyStopping(EarlyStopping.EARLY_STOPPING_AUTO).putStaticHyperparameters("epochs", "4").build(), OWNER);
         TuningJob done = runToEnd("es");
         assertEquals(JobStatus.JOB_STATUS_COMPLETED, done.getStatus());
@@ -286,26 +314,75 @@ class TuningEngineTest {
 
     @Test
     void stoppingStopsTheRunningTrials() {
-        jobs.create(spec("stop", TuningStrategy.TUNING_STRATEGY_RANDOM, 10, 2), OWNER);
+        jobs.create(Tenants.DEFAULT, spec("stop", TuningStrategy.TUNING_STRATEGY_RANDOM, 10, 2), OWNER);
         trainer.tick();
-        jobs.stop("stop");
+        jobs.stop(Tenants.DEFAULT, "stop");
         TuningJob done = runToEnd("stop");
         assertEquals(JobStatus.JOB_STATUS_STOPPED, done.getStatus());
         assertEquals(2, trainer.stopped.size());
-        var e = assertThrows(LmForgeException.class, () -> jobs.stop("stop"));
+        var e = assertThrows(LmForgeException.class, () -> jobs.stop(Tenants.DEFAULT, "stop"));
         assertEquals(LmForgeException.Kind.FAILED_PRECONDITION, e.kind());
     }
 
     @Test
     void warmStartUsesTheParentsTrials() {
-        jobs.create(spec("parent", TuningStrategy.TUNING_STRATEGY_BAYESIAN, 6, 2), OWNER);
+        jobs.create(Tenants.DEFAULT, spec("parent", TuningStrategy.TUNING_STRATEGY_BAYESIAN, 6, 2), OWNER);
         runToEnd("parent");
-        jobs.create(spec("child", TuningStrategy.TUNING_STRATEGY_BAYESIAN, 3, 1).toBuilder().addWarmStartParents("parent").build(), OWNER);
+        jobs.create(Tenants.DEFAULT, spec("child", TuningStrategy.TUNING_STRATEGY_BAYESIAN, 3, 1).toBuilder().addWarmStartParents("parent").build(), OWNER);
         TuningJob child = runToEnd("child");
         assertTrue(child.getBestTrial().getObjectiveValue() < 130, child.getBestTrial().toString());
         var other = spec("child2", TuningStrategy.TUNING_STRATEGY_BAYESIAN, 3, 1).toBuilder().addWarmStartParents("parent")
                 .setRanges(ParameterRanges.newBuilder().addInteger(IntegerParameterRange.newBuilder().setName("bptt").setMinValue(10).setMaxValue(40))).build();
-        assertTrue(assertThrows(LmForgeException.class, () -> jobs.create(other, OWNER)).getMessage().contains("tunes other ranges"));
+        assertTrue(assertThrows(LmForgeException.class, () -> jobs.create(Tenants.DEFAULT, other, OWNER)).getMessage().contains("tunes other ranges"));
+    }
+
+    @Test
+    void twoTenantsTuneJobsOfTheSameNameApartAcrossARestart() {
+        jobs.create(Tenants.DEFAULT, spec("same", TuningStrategy.TUNING_STRATEGY_RANDOM, 4, 2), OWNER);
+        jobs.create("acme", spec("same", TuningStrategy.TUNING_STRATEGY_RANDOM, 3, 1), ACME_OWNER);
+        trainer.tick();
+        engine.advanceAll();
+        engine = new TuningEngine(store, trainer, config);
+        jobs = new TuningJobs(store, trainer, engine);
+        engine.restore();
+
+        TuningJob mine = runToEnd(Tenants.DEFAULT, "same");
+        TuningJob theirs = runToEnd("acme", "same");
+        assertEquals(JobStatus.JOB_STATUS_COMPLETED, mine.getStatus());
+        assertEquals(JobStatus.JOB_STATUS_COMPLETED, theirs.getStatus(), "acme's job ran on after the restart");
+        assertEquals(4, (int) mine.getTrialCountsByStatusOrThrow("Completed"));
+        assertEquals(3, (int) theirs.getTrialCountsByStatusOrThrow("Completed"));
+        assertEquals(ACME_OWNER, theirs.getCreatedBy());
+        assertEquals(List.of("acme:same-001", "acme:same-002", "acme:same-003", "same-001", "same-002", "same-003", "same-004"),
+                trainer.requested.stream().sorted().toList(), "each trial requested once, in its tuning job's tenant");
+    }
+
+    @Test
+    void anotherTenantsTuningJobAnswersLikeAMissingOne() {
+        jobs.create(Tenants.DEFAULT, spec("mine", TuningStrategy.TUNING_STRATEGY_RANDOM, 4, 2), OWNER);
+
+        LmForgeException missing = assertThrows(LmForgeException.class, () -> jobs.describe("nobody", "mine"));
+        LmForgeException described = assertThrows(LmForgeException.class, () -> jobs.describe("acme", "mine"));
+        LmForgeException stopped = assertThrows(LmForgeException.class, () -> jobs.stop("acme", "mine"));
+        for (LmForgeException e : List.of(missing, described, stopped)) {
+            assertEquals(LmForgeException.Kind.NOT_FOUND, e.kind());
+            assertEquals(missing.getMessage(), e.getMessage(), "no hint that the job exists elsewhere");
+        }
+        assertEquals(JobStatus.JOB_STATUS_IN_PROGRESS, jobs.describe(Tenants.DEFAULT, "mine").getStatus(), "acme's stop touched nothing");
+        assertTrue(jobs.list("acme", JobStatus.JOB_STATUS_UNSPECIFIED, "", "", 10).items().isEmpty());
+        LmForgeException parent = assertThrows(LmForgeException.class, () -> jobs.create("acme",
+                spec("child", TuningStrategy.TUNING_STRATEGY_RANDOM, 2, 1).toBuilder().addWarmStartParents("mine").build(), ACME_OWNER));
+        assertEquals(LmForgeException.Kind.NOT_FOUND, parent.kind(), "a warm-start parent is looked for in the child's tenant");
+        LmForgeException noDataset = assertThrows(LmForgeException.class, () -> jobs.create("nobody",
+                spec("mine", TuningStrategy.TUNING_STRATEGY_RANDOM, 2, 1), OWNER.toBuilder().setTenant("nobody").build()));
+        assertEquals(LmForgeException.Kind.NOT_FOUND, noDataset.kind(), "dataset ds is not nobody's");
+
+        jobs.create("acme", spec("mine", TuningStrategy.TUNING_STRATEGY_RANDOM, 2, 1), ACME_OWNER);
+        assertEquals(JobStatus.JOB_STATUS_STOPPING, jobs.stop("acme", "mine").getStatus(), "the name is free in another tenant");
+        assertEquals(JobStatus.JOB_STATUS_IN_PROGRESS, jobs.describe(Tenants.DEFAULT, "mine").getStatus());
+        assertEquals(List.of("acme:mine-001"), trainer.stopped, "only acme's running trial was stopped");
+        assertEquals(List.of(OWNER), jobs.list(Tenants.DEFAULT, JobStatus.JOB_STATUS_UNSPECIFIED, "", "", 10).items().stream()
+                .map(TuningJob::getCreatedBy).toList());
     }
 
     @Test
@@ -319,15 +396,15 @@ class TuningEngineTest {
         expect("log", spec("a", TuningStrategy.TUNING_STRATEGY_RANDOM, 4, 2).toBuilder().setRanges(ParameterRanges.newBuilder()
                 .addContinuous(ContinuousParameterRange.newBuilder().setName("dropout").setMinValue(0).setMaxValue(0.5)
                         .setScalingType(ScalingType.SCALING_TYPE_LOGARITHMIC))).build());
-        var unknown = assertThrows(LmForgeException.class, () -> jobs.create(spec("a", TuningStrategy.TUNING_STRATEGY_RANDOM, 4, 2).toBuilder().setDatasetId("nope").build(), OWNER));
+        var unknown = assertThrows(LmForgeException.class, () -> jobs.create(Tenants.DEFAULT, spec("a", TuningStrategy.TUNING_STRATEGY_RANDOM, 4, 2).toBuilder().setDatasetId("nope").build(), OWNER));
         assertEquals(LmForgeException.Kind.NOT_FOUND, unknown.kind());
-        var parent = assertThrows(LmForgeException.class, () -> jobs.create(spec("a", TuningStrategy.TUNING_STRATEGY_RANDOM, 4, 2).toBuilder()
+        var parent = assertThrows(LmForgeException.class, () -> jobs.create(Tenants.DEFAULT, spec("a", TuningStrategy.TUNING_STRATEGY_RANDOM, 4, 2).toBuilder()
                 .addWarmStartParents("missing").build(), OWNER));
         assertEquals(LmForgeException.Kind.NOT_FOUND, parent.kind());
     }
 
     private void expect(String messagePart, TuningJobSpec spec) {
-        var e = assertThrows(LmForgeException.class, () -> jobs.create(spec, OWNER));
+        var e = assertThrows(LmForgeException.class, () -> jobs.create(Tenants.DEFAULT, spec, OWNER));
         assertEquals(LmForgeException.Kind.INVALID_ARGUMENT, e.kind());
         assertTrue(e.getMessage().contains(messagePart), e.getMessage());
     }

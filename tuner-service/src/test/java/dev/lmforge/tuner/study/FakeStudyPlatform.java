@@ -17,77 +17,101 @@ import dev.lmforge.api.v1.Trial;
 import dev.lmforge.api.v1.TuningJob;
 import dev.lmforge.api.v1.TuningJobSpec;
 import dev.lmforge.common.metrics.MetricNames;
+import dev.lmforge.common.security.TenantKey;
+import dev.lmforge.common.security.Tenants;
 import dev.lmforge.common.store.ArtifactLayout;
 
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
-/** The services a study uses, in memory: everything completes at once, with made-up but plausible metrics. */
+/**
+ * The services a study uses, in memory: everything completes at once, with made-up but plausible
+ * metrics. Resources are kept by their tenant key (the bare name in the default tenant), and every
+ * tenant the platform was asked to act in is recorded.
+ */
 final class FakeStudyPlatform implements StudyPlatform, StudyStore {
 
-    final Map<String, Corpus> corpora = new HashMap<>();
-    final Map<String, Dataset> datasets = new HashMap<>();
-    final Map<String, TrainingJob> jobs = new HashMap<>();
-    final Map<String, TuningJob> tunings = new HashMap<>();
-    final Map<String, Study> studies = new HashMap<>();
-    final Map<String, byte[]> files = new HashMap<>();
-    final List<String> requested = new ArrayList<>();
+    final Map<String, Corpus> corpora = new ConcurrentHashMap<>();
+    final Map<String, Dataset> datasets = new ConcurrentHashMap<>();
+    final Map<String, TrainingJob> jobs = new ConcurrentHashMap<>();
+    final Map<String, TuningJob> tunings = new ConcurrentHashMap<>();
+    final Map<String, Study> studies = new ConcurrentHashMap<>();
+    final Map<String, byte[]> files = new ConcurrentHashMap<>();
+    final List<String> requested = new CopyOnWriteArrayList<>();
+    final Set<String> tenantsActedIn = ConcurrentHashMap.newKeySet();
     Set<String> failingRuns = Set.of();
 
+    /** A platform with one corpus, the default tenant's. */
     FakeStudyPlatform(String corpusId) {
-        S3Location loc = S3Location.newBuilder().setBucket("lmforge").setKey(ArtifactLayout.shared().corpusSplit(corpusId, "x")).build();
-        corpora.put(corpusId, Corpus.newBuilder().setCorpusId(corpusId).putSplits("train", loc).putSplits("validation", loc).putSplits("test", loc)
+        this(Tenants.DEFAULT, corpusId);
+    }
+
+    FakeStudyPlatform(String tenant, String corpusId) {
+        addCorpus(tenant, corpusId);
+    }
+
+    void addCorpus(String tenant, String corpusId) {
+        S3Location loc = S3Location.newBuilder().setBucket("lmforge").setKey(ArtifactLayout.of(tenant).corpusSplit(corpusId, "x")).build();
+        corpora.put(TenantKey.encode(tenant, corpusId), Corpus.newBuilder().setCorpusId(corpusId).putSplits("train", loc).putSplits("validation", loc).putSplits("test", loc)
                 .setStats(CorpusStats.newBuilder().setWords(100_000).setVocabularySize(9_000)).build());
     }
 
     @Override
-    public Optional<Corpus> findCorpus(String corpusId) {
-        return Optional.ofNullable(corpora.get(corpusId));
+    public Optional<Corpus> findCorpus(String tenant, String corpusId) {
+        tenantsActedIn.add(tenant);
+        return Optional.ofNullable(corpora.get(TenantKey.encode(tenant, corpusId)));
     }
 
     @Override
-    public Corpus importWithoutStopwords(Corpus original, String corpusId) {
+    public Corpus importWithoutStopwords(String tenant, Corpus original, String corpusId) {
+        tenantsActedIn.add(tenant);
         Corpus c = original.toBuilder().setCorpusId(corpusId).setStats(original.getStats().toBuilder().setStopwordsRemoved(45_000)).build();
-        corpora.put(corpusId, c);
+        corpora.put(TenantKey.encode(tenant, corpusId), c);
         return c;
     }
 
     @Override
-    public Optional<Dataset> findDataset(String datasetId) {
-        return Optional.ofNullable(datasets.get(datasetId));
+    public Optional<Dataset> findDataset(String tenant, String datasetId) {
+        tenantsActedIn.add(tenant);
+        return Optional.ofNullable(datasets.get(TenantKey.encode(tenant, datasetId)));
     }
 
     @Override
-    public void createDataset(String datasetId, String corpusId, TokenizerSpec tokenizer) {
+    public void createDataset(String tenant, String datasetId, String corpusId, TokenizerSpec tokenizer) {
+        tenantsActedIn.add(tenant);
         boolean stopwordFree = corpusId.endsWith("-nostop");
         DatasetSplit validation = DatasetSplit.newBuilder().setTokens(stopwordFree ? 3_000 : 5_000).setCharacters(stopwordFree ? 17_000 : 25_000)
                 .setLines(200).setUnknownRate(0.03).setUnknownTokens(150).build();
-        datasets.put(datasetId, Dataset.newBuilder().setDatasetId(datasetId).setCorpusId(corpusId).setTokenizer(tokenizer)
+        datasets.put(TenantKey.encode(tenant, datasetId), Dataset.newBuilder().setDatasetId(datasetId).setCorpusId(corpusId).setTokenizer(tokenizer)
                 .setStatus(JobStatus.JOB_STATUS_COMPLETED).putSplits("train", DatasetSplit.newBuilder().setTokens(100_000).setCharacters(500_000).build())
                 .putSplits("validation", validation).build());
     }
 
     @Override
-    public Optional<TrainingJob> findTrainingJob(String name) {
-        return Optional.ofNullable(jobs.get(name));
+    public Optional<TrainingJob> findTrainingJob(String tenant, String name) {
+        tenantsActedIn.add(tenant);
+        return Optional.ofNullable(jobs.get(TenantKey.encode(tenant, name)));
     }
 
     @Override
-    public void requestTrainingJob(TrainingJobSpec spec, Principal requestedBy) {
+    public void requestTrainingJob(String tenant, TrainingJobSpec spec, Principal requestedBy) {
+        tenantsActedIn.add(tenant);
         String run = spec.getTagsOrThrow(StudyExecution.RUN_TAG);
         requested.add(run);
+        String key = TenantKey.encode(tenant, spec.getTrainingJobName());
         if (failingRuns.contains(run)) {
-            jobs.put(spec.getTrainingJobName(), TrainingJob.newBuilder().setSpec(spec).setStatus(JobStatus.JOB_STATUS_FAILED)
+            jobs.put(key, TrainingJob.newBuilder().setSpec(spec).setStatus(JobStatus.JOB_STATUS_FAILED)
                     .setFailureReason("training diverged").build());
             return;
         }
         double bpc = bpc(run, spec.getHyperparametersMap());
-        jobs.put(spec.getTrainingJobName(), TrainingJob.newBuilder().setSpec(spec).setStatus(JobStatus.JOB_STATUS_COMPLETED)
+        jobs.put(key, TrainingJob.newBuilder().setSpec(spec).setStatus(JobStatus.JOB_STATUS_COMPLETED)
                 .addFinalMetrics(Metric.newBuilder().setName(MetricNames.VALIDATION_BPC).setValue(bpc))
                 .addFinalMetrics(Metric.newBuilder().setName(MetricNames.VALIDATION_PERPLEXITY).setValue(Math.pow(2, bpc * 5))).build());
     }
@@ -107,12 +131,14 @@ final class FakeStudyPlatform implements StudyPlatform, StudyStore {
     }
 
     @Override
-    public Optional<TuningJob> findTuningJob(String name) {
-        return Optional.ofNullable(tunings.get(name));
+    public Optional<TuningJob> findTuningJob(String tenant, String name) {
+        tenantsActedIn.add(tenant);
+        return Optional.ofNullable(tunings.get(TenantKey.encode(tenant, name)));
     }
 
     @Override
-    public void createTuningJob(TuningJobSpec spec, Principal createdBy) {
+    public void createTuningJob(String tenant, TuningJobSpec spec, Principal createdBy) {
+        tenantsActedIn.add(tenant);
         TuningJob.Builder t = TuningJob.newBuilder().setSpec(spec).setStatus(JobStatus.JOB_STATUS_COMPLETED)
                 .addParameterImportance(ParameterImportance.newBuilder().setName("learning_rate").setImportance(0.7))
                 .addParameterImportance(ParameterImportance.newBuilder().setName("hidden_size").setImportance(0.2))
@@ -124,43 +150,51 @@ final class FakeStudyPlatform implements StudyPlatform, StudyStore {
                     .putHyperparameters("dropout", Double.toString(0.05 * i)).setHasObjectiveValue(true).setObjectiveValue(1.5 - 0.01 * i));
         }
         t.setBestTrial(t.getTrials(spec.getMaxJobs() - 1));
-        tunings.put(spec.getTuningJobName(), t.build());
+        tunings.put(TenantKey.encode(tenant, spec.getTuningJobName()), t.build());
     }
 
     @Override
-    public OptionalLong parameters(String trainingJobName) {
-        return jobs.containsKey(trainingJobName) ? OptionalLong.of(1_195_400) : OptionalLong.empty();
+    public OptionalLong parameters(String tenant, String trainingJobName) {
+        tenantsActedIn.add(tenant);
+        return jobs.containsKey(TenantKey.encode(tenant, trainingJobName)) ? OptionalLong.of(1_195_400) : OptionalLong.empty();
     }
 
     // ---- StudyStore
 
     @Override
-    public Optional<Study> find(String name) {
-        return Optional.ofNullable(studies.get(name));
+    public Optional<Study> find(String tenant, String name) {
+        return Optional.ofNullable(studies.get(TenantKey.encode(tenant, name)));
     }
 
     @Override
-    public void save(Study study) {
-        studies.put(study.getSpec().getStudyName(), study);
+    public void save(String tenant, Study study) {
+        studies.put(TenantKey.encode(tenant, study.getSpec().getStudyName()), study);
     }
 
     @Override
-    public List<Study> all() {
-        return List.copyOf(studies.values());
+    public List<Study> all(String tenant) {
+        return studies.entrySet().stream().filter(e -> TenantKey.decode(e.getKey()).tenant().equals(tenant)).map(Map.Entry::getValue).toList();
     }
 
     @Override
-    public void putReportFile(String study, String file, byte[] content) {
-        files.put(study + "/" + file, content);
+    public List<String> tenants() {
+        Set<String> tenants = new LinkedHashSet<>(List.of(Tenants.DEFAULT));
+        studies.keySet().forEach(key -> tenants.add(TenantKey.decode(key).tenant()));
+        return List.copyOf(tenants);
     }
 
     @Override
-    public Optional<byte[]> reportFile(String study, String file) {
-        return Optional.ofNullable(files.get(study + "/" + file));
+    public void putReportFile(String tenant, String study, String file, byte[] content) {
+        files.put(TenantKey.encode(tenant, study) + "/" + file, content);
     }
 
     @Override
-    public S3Location reportLocation(String study) {
-        return S3Location.newBuilder().setBucket("lmforge").setKey(ArtifactLayout.shared().studyReportPrefix(study)).build();
+    public Optional<byte[]> reportFile(String tenant, String study, String file) {
+        return Optional.ofNullable(files.get(TenantKey.encode(tenant, study) + "/" + file));
+    }
+
+    @Override
+    public S3Location reportLocation(String tenant, String study) {
+        return S3Location.newBuilder().setBucket("lmforge").setKey(ArtifactLayout.of(tenant).studyReportPrefix(study)).build();
     }
 }

@@ -5,6 +5,7 @@ import dev.lmforge.api.v1.Study;
 import dev.lmforge.api.v1.StudyBudget;
 import dev.lmforge.api.v1.StudySpec;
 import dev.lmforge.api.v1.Trial;
+import dev.lmforge.common.security.Tenants;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,7 @@ class StudyExecutionTest {
     @Test
     void answersTheFiveQuestionsWithEveryNumberLinkedToACompletedJob() throws Exception {
         FakeStudyPlatform fake = new FakeStudyPlatform("news");
-        Study done = new StudyExecution(started("st"), fake, fake, Duration.ZERO).run();
+        Study done = new StudyExecution(Tenants.DEFAULT, started("st"), fake, fake, Duration.ZERO).run();
 
         assertEquals(JobStatus.JOB_STATUS_COMPLETED, done.getStatus(), done.getFailureReason());
         assertTrue(done.getRunsList().stream().allMatch(r -> r.getStatus() == JobStatus.JOB_STATUS_COMPLETED));
@@ -65,7 +66,7 @@ class StudyExecutionTest {
     void aFailedJobLeavesItsNumbersOutAndFailsTheStudyButTheReportIsWritten() throws Exception {
         FakeStudyPlatform fake = new FakeStudyPlatform("news");
         fake.failingRuns = Set.of(StudyPlan.BPE_LSTM);
-        Study done = new StudyExecution(started("st"), fake, fake, Duration.ZERO).run();
+        Study done = new StudyExecution(Tenants.DEFAULT, started("st"), fake, fake, Duration.ZERO).run();
 
         assertEquals(JobStatus.JOB_STATUS_FAILED, done.getStatus());
         assertTrue(done.getFailureReason().contains("bpe-lstm (training diverged)"), done.getFailureReason());
@@ -77,9 +78,9 @@ class StudyExecutionTest {
     @Test
     void aResumedStudyRequestsNothingTwice() throws Exception {
         FakeStudyPlatform fake = new FakeStudyPlatform("news");
-        new StudyExecution(started("st"), fake, fake, Duration.ZERO).run();
+        new StudyExecution(Tenants.DEFAULT, started("st"), fake, fake, Duration.ZERO).run();
         int requests = fake.requested.size();
-        Study again = new StudyExecution(started("st"), fake, fake, Duration.ZERO).run();
+        Study again = new StudyExecution(Tenants.DEFAULT, started("st"), fake, fake, Duration.ZERO).run();
 
         assertEquals(StudyPlan.of("st", Budget.SMALL, 9_000).ofKind(StudyPlan.TRAINING_JOB).size(), requests);
         assertEquals(requests, fake.requested.size());
@@ -89,9 +90,24 @@ class StudyExecutionTest {
     @Test
     void aMissingCorpusFailsTheStudyWithAReason() throws Exception {
         FakeStudyPlatform fake = new FakeStudyPlatform("other");
-        Study done = new StudyExecution(started("st"), fake, fake, Duration.ZERO).run();
+        Study done = new StudyExecution(Tenants.DEFAULT, started("st"), fake, fake, Duration.ZERO).run();
         assertEquals(JobStatus.JOB_STATUS_FAILED, done.getStatus());
         assertTrue(done.getFailureReason().contains("corpus 'news' no longer exists"), done.getFailureReason());
+    }
+
+    @Test
+    void aStudyMakesAndReadsEverythingInItsTenant() throws Exception {
+        FakeStudyPlatform fake = new FakeStudyPlatform("acme", "news");
+        Study done = new StudyExecution("acme", started("st"), fake, fake, Duration.ZERO).run();
+
+        assertEquals(JobStatus.JOB_STATUS_COMPLETED, done.getStatus(), done.getFailureReason());
+        assertEquals(Set.of("acme"), fake.tenantsActedIn);
+        assertTrue(fake.jobs.keySet().stream().allMatch(k -> k.startsWith("acme:")), fake.jobs.keySet().toString());
+        assertTrue(fake.datasets.keySet().stream().allMatch(k -> k.startsWith("acme:")), fake.datasets.keySet().toString());
+        assertEquals(Set.of("acme:st-tuning"), fake.tunings.keySet());
+        assertNotNull(fake.files.get("acme:st/report.md"));
+        assertEquals(done, fake.find("acme", "st").orElseThrow());
+        assertTrue(fake.find(Tenants.DEFAULT, "st").isEmpty());
     }
 
     private static void assertEveryLinkIsACompletedJob(String md, StudyPlan plan, FakeStudyPlatform fake) {
