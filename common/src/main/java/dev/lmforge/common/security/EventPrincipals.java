@@ -50,7 +50,6 @@ public final class EventPrincipals {
             throw new TokenVerifier.AccessDenied("the event names no principal (" + FIELD + "): who asked for it?");
         }
         Caller caller = caller((Message) event.getField(field));
-        Tenants.requireServed(caller.tenant());
         if (!caller.may(required)) {
             throw new TokenVerifier.AccessDenied(String.format("%s needs a principal with the %s role; %s has %s", topic,
                     required.claimName(), caller.subject(), caller.role().claimName()));

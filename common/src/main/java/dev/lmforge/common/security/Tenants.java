@@ -16,15 +16,4 @@ public final class Tenants {
     public static boolean isValid(String tenant) {
         return ResourceNames.isValid(tenant);
     }
-
-    /**
-     * Refuses every tenant but {@link #DEFAULT}: resources are not yet stored apart per tenant, so a
-     * token or event of another tenant would see and touch the default tenant's. Fail closed until then.
-     */
-    public static void requireServed(String tenant) {
-        if (!DEFAULT.equals(tenant)) {
-            throw new TokenVerifier.AccessDenied("tenant '" + tenant + "' is not served by this platform yet: "
-                    + "every resource belongs to tenant '" + DEFAULT + "' until resources are stored per tenant");
-        }
-    }
 }

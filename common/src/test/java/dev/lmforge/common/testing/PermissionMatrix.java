@@ -94,10 +94,6 @@ public final class PermissionMatrix {
         if (role == null) {
             return Outcome.UNAUTHENTICATED;
         }
-        if (credential == Credential.OTHER_TENANT) {
-            // Only the default tenant is served until resources are stored per tenant (Tenants.requireServed).
-            return Outcome.PERMISSION_DENIED;
-        }
         return role.includes(required) ? Outcome.REACHED_SERVICE : Outcome.PERMISSION_DENIED;
     }
 

@@ -75,8 +75,7 @@ public final class PoisonRecords {
         String unauthorized = DeadLetters.Reason.UNAUTHORIZED.header;
         send(run + "-no-principal", TestPrincipals.withoutPrincipal(naming.apply(run + "-no-principal")).toByteArray(), false, unauthorized);
         send(run + "-viewer", TestPrincipals.causedBy(naming.apply(run + "-viewer"), Role.VIEWER, Tenants.DEFAULT).toByteArray(), false, unauthorized);
-        send(run + "-other-tenant", TestPrincipals.causedBy(naming.apply(run + "-other-tenant"), Role.ADMIN, "other-tenant").toByteArray(),
-                false, unauthorized);
+        send(run + "-bad-tenant", TestPrincipals.causedBy(naming.apply(run + "-bad-tenant"), Role.ADMIN, "../x").toByteArray(), false, unauthorized);
         return this;
     }
 

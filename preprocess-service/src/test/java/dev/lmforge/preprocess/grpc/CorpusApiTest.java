@@ -1,5 +1,7 @@
 package dev.lmforge.preprocess.grpc;
 
+import dev.lmforge.common.testing.TestTokens;
+import dev.lmforge.common.security.Role;
 import dev.lmforge.api.v1.CleaningOptions;
 import dev.lmforge.api.v1.Corpus;
 import dev.lmforge.api.v1.CorpusIngested;
@@ -122,6 +124,18 @@ class CorpusApiTest {
         assertEquals(corpus, client.corpora.getCorpus(GetCorpusRequest.newBuilder().setCorpusId(id).build()));
         assertTrue(client.corpora.listCorpora(ListCorporaRequest.newBuilder().setPageSize(100).build()).getCorporaList().stream()
                 .anyMatch(c -> c.getCorpusId().equals(id)) || listAll().contains(id));
+
+        // Another tenant's admin: the corpus answers as a missing one, and is listed nowhere.
+        try (PreprocessClient otherTenant = new PreprocessClient(root, TestTokens.as(Role.ADMIN, "team-b"))) {
+            String missing = expectStatus(Status.Code.NOT_FOUND, "does not exist",
+                    () -> client.corpora.getCorpus(GetCorpusRequest.newBuilder().setCorpusId(id + "-missing").build()));
+            assertEquals(missing.replace(id + "-missing", id), expectStatus(Status.Code.NOT_FOUND, "does not exist",
+                    () -> otherTenant.corpora.getCorpus(GetCorpusRequest.newBuilder().setCorpusId(id).build())));
+            expectStatus(Status.Code.NOT_FOUND, "does not exist",
+                    () -> otherTenant.corpora.deleteCorpus(DeleteCorpusRequest.newBuilder().setCorpusId(id).build()));
+            assertFalse(otherTenant.corpora.listCorpora(ListCorporaRequest.newBuilder().setPageSize(100).build()).getCorporaList().stream()
+                    .anyMatch(c -> c.getCorpusId().equals(id)));
+        }
 
         int deleted = client.corpora.deleteCorpus(DeleteCorpusRequest.newBuilder().setCorpusId(id).build()).getObjectsDeleted();
         assertTrue(deleted >= 5);

@@ -8,6 +8,7 @@ import dev.lmforge.api.v1.CorpusServiceGrpc;
 import dev.lmforge.api.v1.CorpusSpec;
 import dev.lmforge.api.v1.FileChunk;
 import dev.lmforge.api.v1.IngestCorpusRequest;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
@@ -33,7 +34,12 @@ public final class PreprocessClient implements AutoCloseable {
     public final CorpusServiceGrpc.CorpusServiceBlockingStub corpora;
 
     public PreprocessClient(URL root) {
-        channel = ManagedChannelBuilder.forAddress(root.getHost(), root.getPort()).usePlaintext().intercept(TestTokens.admin()).build();
+        this(root, TestTokens.admin());
+    }
+
+    /** A client calling with another identity, e.g. another tenant's token. */
+    public PreprocessClient(URL root, ClientInterceptor identity) {
+        channel = ManagedChannelBuilder.forAddress(root.getHost(), root.getPort()).usePlaintext().intercept(identity).build();
         corpora = CorpusServiceGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.MINUTES);
     }
 

@@ -1,5 +1,6 @@
 package dev.lmforge.tokenizer.grpc;
 
+import dev.lmforge.common.security.Role;
 import dev.lmforge.common.testing.TestPrincipals;
 import dev.lmforge.common.testing.TestTokens;
 import com.google.protobuf.ByteString;
@@ -158,6 +159,24 @@ class DatasetApiTest {
 
         assertTrue(datasets.listDatasets(ListDatasetsRequest.newBuilder().setCorpusId(corpus).setPageSize(100).build())
                 .getDatasetsList().stream().anyMatch(x -> x.getDatasetId().equals(id)));
+        assertEquals(event.getCausedBy().getSubject(), d.getCreatedBy().getSubject(), "tokens.ready names who asked for the dataset");
+
+        // Another tenant's admin: the dataset answers as a missing one, and its tokenizer is out of reach.
+        ManagedChannel other = ManagedChannelBuilder.forAddress(root.getHost(), root.getPort()).usePlaintext()
+                .intercept(TestTokens.as(Role.ADMIN, "team-b")).build();
+        try {
+            DatasetServiceGrpc.DatasetServiceBlockingStub otherTenant = DatasetServiceGrpc.newBlockingStub(other).withDeadlineAfter(1, TimeUnit.MINUTES);
+            expect(Status.Code.NOT_FOUND, "dataset '" + id + "' does not exist", () -> otherTenant.getDataset(GetDatasetRequest.newBuilder().setDatasetId(id).build()));
+            expect(Status.Code.NOT_FOUND, "dataset '" + id + "' does not exist",
+                    () -> otherTenant.tokenize(TokenizeRequest.newBuilder().setDatasetId(id).addTexts("the").build()));
+            expect(Status.Code.NOT_FOUND, "dataset '" + id + "' does not exist",
+                    () -> otherTenant.deleteDataset(DeleteDatasetRequest.newBuilder().setDatasetId(id).build()));
+            assertTrue(otherTenant.listDatasets(ListDatasetsRequest.newBuilder().setPageSize(100).build()).getDatasetsList().stream()
+                    .noneMatch(x -> x.getDatasetId().equals(id)));
+        } finally {
+            other.shutdownNow();
+        }
+
         assertTrue(datasets.deleteDataset(DeleteDatasetRequest.newBuilder().setDatasetId(id).build()).getObjectsDeleted() > 3);
         expect(Status.Code.NOT_FOUND, "does not exist", () -> datasets.getDataset(GetDatasetRequest.newBuilder().setDatasetId(id).build()));
     }

@@ -1,5 +1,6 @@
 package dev.lmforge.trainer.grpc;
 
+import dev.lmforge.common.security.Role;
 import dev.lmforge.common.testing.TestPrincipals;
 import dev.lmforge.common.testing.TestTokens;
 import dev.lmforge.api.v1.CreateTrainingJobRequest;
@@ -162,6 +163,21 @@ class TrainingJobApiTest {
         expect(Status.Code.FAILED_PRECONDITION, "only an InProgress job can be stopped",
                 () -> training.stopTrainingJob(StopTrainingJobRequest.newBuilder().setTrainingJobName(name).build()));
         expect(Status.Code.ALREADY_EXISTS, "already exists", () -> create(name, SMALL));
+        assertEquals("test-admin@default", ready.getCausedBy().getSubject(), "model.ready names who asked for the job");
+
+        // Another tenant's admin: the job answers as a missing one.
+        ManagedChannel other = ManagedChannelBuilder.forAddress(root.getHost(), root.getPort()).usePlaintext()
+                .intercept(TestTokens.as(Role.ADMIN, "team-b")).build();
+        try {
+            TrainingServiceGrpc.TrainingServiceBlockingStub otherTenant = TrainingServiceGrpc.newBlockingStub(other).withDeadlineAfter(1, TimeUnit.MINUTES);
+            expect(Status.Code.NOT_FOUND, "training job '" + name + "' does not exist",
+                    () -> otherTenant.describeTrainingJob(DescribeTrainingJobRequest.newBuilder().setTrainingJobName(name).build()));
+            expect(Status.Code.NOT_FOUND, "training job '" + name + "' does not exist",
+                    () -> otherTenant.stopTrainingJob(StopTrainingJobRequest.newBuilder().setTrainingJobName(name).build()));
+            assertTrue(otherTenant.listTrainingJobs(ListTrainingJobsRequest.newBuilder().setNameContains(name).build()).getTrainingJobsList().isEmpty());
+        } finally {
+            other.shutdownNow();
+        }
     }
 
     @Test
