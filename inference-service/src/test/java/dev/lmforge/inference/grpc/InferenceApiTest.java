@@ -71,6 +71,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InferenceApiTest {
 
+    /** Health and metrics: the management interface, plain HTTP on a port of its own. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     @TestHTTPResource("/")
     URL root;
 
@@ -137,7 +141,7 @@ class InferenceApiTest {
 
         awaitState(version, ModelState.MODEL_STATE_AVAILABLE);
         poison.assertDeadLettered("inference-service", Duration.ofSeconds(30));
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get(management + "q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
@@ -159,7 +163,7 @@ class InferenceApiTest {
 
         awaitEndpoint(moved, modelA);
         poison.assertDeadLettered("inference-service", Duration.ofSeconds(60));
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get(management + "q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         store.delete(ArtifactLayout.shared().endpoint(broken));
     }
 

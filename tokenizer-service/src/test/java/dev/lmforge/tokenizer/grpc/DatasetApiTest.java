@@ -71,6 +71,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DatasetApiTest {
 
+    /** Health and metrics: the management interface, plain HTTP on a port of its own. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     @TestHTTPResource("/")
     URL root;
 
@@ -254,7 +258,7 @@ class DatasetApiTest {
 
         assertEquals(JobStatus.JOB_STATUS_COMPLETED, awaitBuilt(corpus + "-word-555").getStatus(), "the valid record after the poison is handled");
         poison.assertDeadLettered("tokenizer-service", Duration.ofSeconds(30));
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get(management + "q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     private Dataset awaitBuilt(String id) throws InterruptedException {
@@ -311,7 +315,7 @@ class DatasetApiTest {
                 .setDatasetId(ready).addSequences(TokenIds.newBuilder().addIds(100)).build()));
         expect(Status.Code.NOT_FOUND, "does not exist", () -> datasets.tokenize(TokenizeRequest.newBuilder().setDatasetId(unique("none")).addTexts("x").build()));
 
-        given().get("/q/health/ready").then().statusCode(200);
+        given().get(management + "q/health/ready").then().statusCode(200);
     }
 
     static void expect(Status.Code code, String messagePart, Executable call) {
