@@ -303,8 +303,9 @@ tls_enabled() { [ "${LMFORGE_TLS_ENABLED:-true}" != false ]; }
 tls_init() (
   local name tmp
   tls_enabled || return 0
-  mkdir -p "$TLS_DIR" && chmod 700 "$TLS_DIR"
-  [ -s "$TLS_DIR/password" ] || (umask 077; head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32 >"$TLS_DIR/password")
+  umask 077
+  mkdir -p "$TLS_DIR"
+  [ -s "$TLS_DIR/password" ] || head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32 >"$TLS_DIR/password"
   LMFORGE_TLS_STOREPASS=$(cat "$TLS_DIR/password")
   export LMFORGE_TLS_STOREPASS
   kt() { keytool -storetype PKCS12 -storepass:env LMFORGE_TLS_STOREPASS "$@" >/dev/null 2>>"$TLS_DIR/keytool.log" || die "keytool $1 failed (log: $TLS_DIR/keytool.log)"; }
