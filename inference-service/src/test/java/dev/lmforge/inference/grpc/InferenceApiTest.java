@@ -71,7 +71,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InferenceApiTest {
 
-    /** Health and metrics: the management interface, plain HTTP on a port of its own. */
+    /** Health and metrics: the management interface (plain HTTP, a port of its own), at its root /q/. */
     @TestHTTPResource(value = "/", management = true)
     URL management;
 
@@ -141,7 +141,7 @@ class InferenceApiTest {
 
         awaitState(version, ModelState.MODEL_STATE_AVAILABLE);
         poison.assertDeadLettered("inference-service", Duration.ofSeconds(30));
-        given().get(management + "q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get(management + "health/ready").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
@@ -163,7 +163,7 @@ class InferenceApiTest {
 
         awaitEndpoint(moved, modelA);
         poison.assertDeadLettered("inference-service", Duration.ofSeconds(60));
-        given().get(management + "q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get(management + "health/ready").then().statusCode(200).body("status", equalTo("UP"));
         store.delete(ArtifactLayout.shared().endpoint(broken));
     }
 

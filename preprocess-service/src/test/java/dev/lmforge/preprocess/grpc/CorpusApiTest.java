@@ -46,7 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class CorpusApiTest {
 
-    /** Health and metrics: the management interface, plain HTTP on a port of its own. */
+    /** Health and metrics: the management interface (plain HTTP, a port of its own), at its root /q/. */
     @TestHTTPResource(value = "/", management = true)
     URL management;
 
@@ -271,7 +271,7 @@ class CorpusApiTest {
         expectStatus(Status.Code.ALREADY_EXISTS, "already exists", () -> client.ingest(CorpusSpec.newBuilder().setName(dup).build(), text("a.txt", "other")));
         assertEquals(1, EventProbe.records(Topics.CORPUS_INGESTED, dup, new CorpusIngestedDeserializer(), Duration.ofSeconds(3)).size());
 
-        given().get(management + "q/health/ready").then().statusCode(200);
+        given().get(management + "health/ready").then().statusCode(200);
     }
 
     @Test

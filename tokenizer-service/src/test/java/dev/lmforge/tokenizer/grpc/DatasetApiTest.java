@@ -71,7 +71,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DatasetApiTest {
 
-    /** Health and metrics: the management interface, plain HTTP on a port of its own. */
+    /** Health and metrics: the management interface (plain HTTP, a port of its own), at its root /q/. */
     @TestHTTPResource(value = "/", management = true)
     URL management;
 
@@ -258,7 +258,7 @@ class DatasetApiTest {
 
         assertEquals(JobStatus.JOB_STATUS_COMPLETED, awaitBuilt(corpus + "-word-555").getStatus(), "the valid record after the poison is handled");
         poison.assertDeadLettered("tokenizer-service", Duration.ofSeconds(30));
-        given().get(management + "q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get(management + "health/ready").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     private Dataset awaitBuilt(String id) throws InterruptedException {
@@ -315,7 +315,7 @@ class DatasetApiTest {
                 .setDatasetId(ready).addSequences(TokenIds.newBuilder().addIds(100)).build()));
         expect(Status.Code.NOT_FOUND, "does not exist", () -> datasets.tokenize(TokenizeRequest.newBuilder().setDatasetId(unique("none")).addTexts("x").build()));
 
-        given().get(management + "q/health/ready").then().statusCode(200);
+        given().get(management + "health/ready").then().statusCode(200);
     }
 
     static void expect(Status.Code code, String messagePart, Executable call) {

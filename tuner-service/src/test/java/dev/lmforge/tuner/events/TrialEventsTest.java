@@ -21,7 +21,7 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTest
 class TrialEventsTest {
 
-    /** Health and metrics: the management interface, plain HTTP on a port of its own. */
+    /** Health and metrics: the management interface (plain HTTP, a port of its own), at its root /q/. */
     @TestHTTPResource(value = "/", management = true)
     URL management;
 
@@ -45,6 +45,6 @@ class TrialEventsTest {
         PoisonRecords.awaitConsumed("tuner-service", Topics.TRAINING_PROGRESS, validKey, progress.apply("trial-2").toByteArray(), Duration.ofSeconds(60));
         readyPoison.assertDeadLettered("tuner-service", Duration.ofSeconds(30));
         progressPoison.assertDeadLettered("tuner-service", Duration.ofSeconds(30));
-        given().get(management + "q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get(management + "health/ready").then().statusCode(200).body("status", equalTo("UP"));
     }
 }

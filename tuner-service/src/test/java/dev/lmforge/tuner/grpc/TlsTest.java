@@ -61,7 +61,7 @@ class TlsTest {
         }
     }
 
-    @TestHTTPResource(value = "/q/health/ready", management = true)
+    @TestHTTPResource(value = "/health/ready", management = true)
     URL ready;
 
     @GrpcClient("trainer")
