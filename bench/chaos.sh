@@ -36,6 +36,7 @@ cleanup() {
 trap cleanup EXIT
 "$ROOT/lmforge" up >/dev/null
 infra_env
+client_ports_env
 
 passed=0
 for ((i = 1; i <= RUNS; i++)); do

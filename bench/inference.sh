@@ -27,10 +27,16 @@ infra_up
 infra_env
 auth_init
 mapfile -t AUTH < <(auth_env inference-service)
+tls_init inference-service
+mapfile -t TLS < <(tls_env inference-service)
+# Over TLS as ./lmforge up runs it (InferenceBench trusts LMFORGE_TLS_CA); ready on its management port.
 service() {
-  start_process bench-inference env "${AUTH[@]}" QUARKUS_HTTP_PORT=$PORT "$@" \
-    java -Xmx1g -XX:+UseSerialGC -jar "$ROOT/inference-service/target/quarkus-app/quarkus-run.jar"
-  wait_for bench-inference 120 http_ok "$PORT" /q/health/ready
+  (
+    tls_password_env
+    start_process bench-inference env "${AUTH[@]}" "${TLS[@]}" QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT="$(management_port $PORT)" "$@" \
+      java -Xmx1g -XX:+UseSerialGC -jar "$ROOT/inference-service/target/quarkus-app/quarkus-run.jar"
+  )
+  wait_for bench-inference 120 http_ok "$(management_port $PORT)" /q/health/ready
 }
 trap 'stop_process bench-inference' EXIT
 bench() { java -Xmx1g -XX:+UseSerialGC -Dai.djl.offline=true -cp "$CP" dev.lmforge.bench.InferenceBench "$@"; }

@@ -36,12 +36,19 @@ fi
   infra_env
   auth_init
   mapfile -t AUTH < <(auth_env preprocess-service)
+  tls_init preprocess-service
+  mapfile -t TLS < <(tls_env preprocess-service)
   PORT=18101
   LOG="$LOG_DIR/bench-preprocess.log"
-  env "${AUTH[@]}" QUARKUS_HTTP_PORT=$PORT java -Xmx512m -XX:+UseSerialGC -jar "$ROOT/preprocess-service/target/quarkus-app/quarkus-run.jar" >"$LOG" 2>&1 &
+  # Over TLS as ./lmforge up runs it (the CLI trusts LMFORGE_TLS_CA); ready on its management port.
+  (
+    tls_password_env
+    exec env "${AUTH[@]}" "${TLS[@]}" QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT="$(management_port $PORT)" \
+      java -Xmx512m -XX:+UseSerialGC -jar "$ROOT/preprocess-service/target/quarkus-app/quarkus-run.jar" >"$LOG" 2>&1
+  ) &
   PID=$!
   trap 'kill $PID 2>/dev/null || true' EXIT
-  for _ in $(seq 120); do http_ok "$PORT" /q/health/ready && break; sleep 0.5; done
+  for _ in $(seq 120); do http_ok "$(management_port $PORT)" /q/health/ready && break; sleep 0.5; done
   NAME="bench-$(date +%s)"
   START=$(date +%s.%N)
   QUARKUS_GRPC_CLIENTS_PREPROCESS_PORT=$PORT java -jar "$ROOT/cli/target/quarkus-app/quarkus-run.jar" corpus ingest --name "$NAME" "$CORPUS" >/dev/null 2>"$OUT/ingest.err" \

@@ -272,6 +272,80 @@ infra_down() {
   stop_process s3
 }
 
+# --- where the services listen: LMFORGE_PORT_BASE + 1..5 (8101-8105: gRPC and HTTP, over TLS), their
+# health and metrics (plain HTTP, the management interface) 1000 higher (9101-9105) ---
+: "${LMFORGE_PORT_BASE:=8100}"
+SERVICE_CLIENTS=(PREPROCESS TOKENIZER TRAINER TUNER INFERENCE)
+management_port() { echo $(($1 + 1000)); }
+
+# Tells the CLI, the bench and the tests' own channels where the services are (as the CLI's
+# QUARKUS_GRPC_CLIENTS_*_PORT), unless already set.
+client_ports_env() {
+  local i var
+  for i in "${!SERVICE_CLIENTS[@]}"; do
+    var="QUARKUS_GRPC_CLIENTS_${SERVICE_CLIENTS[$i]}_PORT"
+    export "$var=${!var:-$((LMFORGE_PORT_BASE + i + 1))}"
+  done
+}
+
+# --- TLS: a local CA and a certificate per service under $LMFORGE_HOME/tls, made with the JDK's keytool
+# (PKCS12 keystores, which Quarkus's TLS registry reads). Clients trust the CA: LMFORGE_TLS_CA ---
+TLS_DIR="$LMFORGE_HOME/tls"
+export LMFORGE_TLS_CA="${LMFORGE_TLS_CA:-$TLS_DIR/ca.crt}"
+
+# tls_enabled: TLS unless LMFORGE_TLS_ENABLED=false (plaintext, for development only).
+tls_enabled() { [ "${LMFORGE_TLS_ENABLED:-true}" != false ]; }
+
+# tls_init NAME...: the CA (10 years) once, and a certificate for each service (13 months; for
+# 127.0.0.1, localhost and its name), each made again a month before it expires (files older than a
+# year; the CA after 9.8 years, and every certificate with it). One random password for the keystores,
+# in $TLS_DIR/password (owner only); keytool reads it from its environment, never its command line.
+tls_init() (
+  local name tmp
+  tls_enabled || return 0
+  umask 077
+  mkdir -p "$TLS_DIR"
+  [ -s "$TLS_DIR/password" ] || head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32 >"$TLS_DIR/password"
+  LMFORGE_TLS_STOREPASS=$(cat "$TLS_DIR/password")
+  export LMFORGE_TLS_STOREPASS
+  kt() { keytool -storetype PKCS12 -storepass:env LMFORGE_TLS_STOREPASS "$@" >/dev/null 2>>"$TLS_DIR/keytool.log" || die "keytool $1 failed (log: $TLS_DIR/keytool.log)"; }
+  if [ ! -f "$TLS_DIR/ca.p12" ] || [ -n "$(find "$TLS_DIR/ca.p12" -mtime +3580)" ]; then
+    say "making the local TLS CA ($TLS_DIR/ca.crt)"
+    rm -f "$TLS_DIR/ca.p12"
+    kt -genkeypair -keystore "$TLS_DIR/ca.p12" -alias ca -keyalg EC -groupname secp256r1 -dname "CN=LM Forge local CA"       -validity 3650 -ext bc:c=ca:true -ext ku:c=keyCertSign,cRLSign
+    kt -exportcert -keystore "$TLS_DIR/ca.p12" -alias ca -rfc -file "$TLS_DIR/ca.crt"
+  fi
+  tmp=$(mktemp -d)
+  for name in "$@"; do
+    local store="$TLS_DIR/$name.p12"
+    [ -f "$store" ] && [ "$store" -nt "$TLS_DIR/ca.p12" ] && [ -z "$(find "$store" -mtime +365)" ] && continue
+    say "making $name's TLS certificate (127.0.0.1, localhost, $name)"
+    rm -f "$store"
+    kt -genkeypair -keystore "$store" -alias "$name" -keyalg EC -groupname secp256r1 -dname "CN=$name" -validity 1
+    kt -certreq -keystore "$store" -alias "$name" -file "$tmp/$name.csr"
+    kt -gencert -keystore "$TLS_DIR/ca.p12" -alias ca -infile "$tmp/$name.csr" -outfile "$tmp/$name.crt" -rfc -validity 397 \
+      -ext "san=ip:127.0.0.1,dns:localhost,dns:$name" -ext eku=serverAuth,clientAuth -ext ku:c=digitalSignature
+    # The CA, trusted for a moment, lets keytool install the signed certificate with its chain.
+    kt -importcert -keystore "$store" -alias ca -file "$TLS_DIR/ca.crt" -noprompt
+    kt -importcert -keystore "$store" -alias "$name" -file "$tmp/$name.crt"
+    kt -delete -keystore "$store" -alias ca
+  done
+  rm -rf "$tmp"
+)
+
+# tls_env SERVICE: where the service finds its keystore and the CA its own gRPC clients trust.
+tls_env() {
+  tls_enabled || return 0
+  printf '%s\n' "QUARKUS_TLS_KEY_STORE_P12_PATH=$TLS_DIR/$1.p12" "LMFORGE_TLS_CA=$TLS_DIR/ca.crt"
+}
+
+# In the subshell that starts a service: the keystores' password, in its environment only.
+tls_password_env() {
+  tls_enabled || return 0
+  QUARKUS_TLS_KEY_STORE_P12_PASSWORD=$(cat "$TLS_DIR/password")
+  export QUARKUS_TLS_KEY_STORE_P12_PASSWORD
+}
+
 # --- identities: the local token issuer (cli's 'auth init'), its key pair and tokens under $LMFORGE_HOME ---
 CLI_JAR="$ROOT/cli/target/quarkus-app/quarkus-run.jar"
 export LMFORGE_CREDENTIALS="${LMFORGE_CREDENTIALS:-$LMFORGE_HOME/credentials}"

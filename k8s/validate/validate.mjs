@@ -5,8 +5,9 @@
 // topic the services use; the local Kafka authenticates and authorizes, its KafkaUsers grant exactly
 // the ACLs of infra/kafka-acls.properties, and each service uses its own; every key the ConfigMaps set
 // is configuration some service reads; the NetworkPolicies deny by default and allow exactly the calls
-// the services make (simulated); the TLS component's certificates are issued, and mounted by their
-// services. A self-test breaks copies of the manifests and makes sure those semantic checks notice.
+// the services make (simulated); health and metrics are on each service's plain management port,
+// and TLS is on exactly where a certificate is mounted (the TLS component's, issued, and mounted by
+// their services). A self-test breaks copies of the manifests and makes sure those semantic checks notice.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -303,20 +304,26 @@ function networkChecks(overlay, objects, check) {
     }
   }
 
-  // The documented outside callers get in; any other pod of the namespace does not.
+  // The documented outside callers get in, clients to the API port and Prometheus to the management
+  // port (health, metrics); any other pod of the namespace gets in nowhere.
   const client = { "lmforge.dev/client": "true" };
   const callers = [
-    [true, { name: "a pod labelled lmforge.dev/client", namespace: ns, labels: client, nsLabels: namespaceLabels(objects, ns) }],
-    [true, { name: "a client pod of a namespace labelled lmforge.dev/client", namespace: "apps", labels: client, nsLabels: { "kubernetes.io/metadata.name": "apps", ...client } }],
-    [true, { name: "Prometheus in the namespace monitoring", namespace: "monitoring", labels: {}, nsLabels: { "kubernetes.io/metadata.name": "monitoring" } }],
-    [false, { name: "an unlabelled pod of the namespace", namespace: ns, labels: {}, nsLabels: namespaceLabels(objects, ns) }],
-    [false, { name: "a client pod of an unlabelled namespace", namespace: "apps", labels: client, nsLabels: { "kubernetes.io/metadata.name": "apps" } }],
+    [true, false, { name: "a pod labelled lmforge.dev/client", namespace: ns, labels: client, nsLabels: namespaceLabels(objects, ns) }],
+    [true, false, { name: "a client pod of a namespace labelled lmforge.dev/client", namespace: "apps", labels: client, nsLabels: { "kubernetes.io/metadata.name": "apps", ...client } }],
+    [false, true, { name: "Prometheus in the namespace monitoring", namespace: "monitoring", labels: {}, nsLabels: { "kubernetes.io/metadata.name": "monitoring" } }],
+    [false, false, { name: "an unlabelled pod of the namespace", namespace: ns, labels: {}, nsLabels: namespaceLabels(objects, ns) }],
+    [false, false, { name: "a client pod of an unlabelled namespace", namespace: "apps", labels: client, nsLabels: { "kubernetes.io/metadata.name": "apps" } }],
   ];
   for (const n of serviceNames) {
     for (const to of targets[n]?.pods ?? []) {
-      for (const [allowed, from] of callers) {
-        const { egress, ingress } = connects(policies, from, to, targets[n].conn);
-        check((egress && ingress) === allowed, `${overlay}: ${from.name} → ${n}`, allowed ? "is not let in" : "is let in: the policies deny nothing");
+      const management = to.ports.find((p) => p.name === "management");
+      const ends = [["API", targets[n].conn], ["management", management && { port: management.containerPort, name: "management", protocol: "TCP" }]];
+      for (const [api, metrics, from] of callers) {
+        for (const [[port, conn], allowed] of [[ends[0], api], [ends[1], metrics]]) {
+          if (!conn) continue;
+          const { egress, ingress } = connects(policies, from, to, conn);
+          check((egress && ingress) === allowed, `${overlay}: ${from.name} → ${n}'s ${port} port`, allowed ? "is not let in" : "is let in: the policies deny nothing");
+        }
       }
     }
   }
@@ -337,6 +344,35 @@ function networkChecks(overlay, objects, check) {
         const result = connects(policies, from, to, conn);
         check(result.egress && result.ingress, `${overlay}: ${from.name} → ${what} (${to.name}:${conn.port})`, why(result, from.name, to.name));
       }
+    }
+  }
+}
+
+// A container's environment variable, set in its env or by a ConfigMap it reads whole.
+function envOf(objects, c, name) {
+  const direct = c.env?.find((e) => e.name === name);
+  if (direct) return direct.value;
+  const maps = (c.envFrom ?? []).map((f) => objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === f.configMapRef?.name)?.data ?? {});
+  return maps.reverse().find((d) => d[name] !== undefined)?.[name];
+}
+
+// Health and metrics live on the management interface, plain HTTP on a port of its own: every service
+// names it "management" at QUARKUS_MANAGEMENT_PORT and probes it over HTTP, TLS or not on its API port.
+// A service serves TLS unless LMFORGE_TLS_ENABLED=false and cannot start without a certificate: the
+// switch must say "true" exactly where a Certificate's Secret is mounted.
+function managementChecks(overlay, objects, check) {
+  const tls = objects.some((o) => o.kind === "Certificate");
+  for (const d of objects.filter((o) => o.kind === "Deployment" && serviceNames.includes(o.metadata.name))) {
+    for (const c of d.spec.template.spec.containers) {
+      const at = `${overlay}: Deployment ${d.metadata.name} container ${c.name}`;
+      const port = c.ports?.find((p) => p.name === "management");
+      check(port && String(port.containerPort) === envOf(objects, c, "QUARKUS_MANAGEMENT_PORT"), at,
+        "needs a port named management at its QUARKUS_MANAGEMENT_PORT (health and metrics)");
+      check(["startupProbe", "livenessProbe", "readinessProbe"].every((p) => c[p]?.httpGet && [port?.name, port?.containerPort].includes(c[p].httpGet.port) && (c[p].httpGet.scheme ?? "HTTP") === "HTTP"),
+        at, "its probes must GET the management port over plain HTTP");
+      const expected = tls ? "true" : "false";
+      check(envOf(objects, c, "LMFORGE_TLS_ENABLED") === expected, at,
+        tls ? "mounts a certificate: LMFORGE_TLS_ENABLED must be \"true\"" : "mounts no certificate: LMFORGE_TLS_ENABLED must be \"false\" (the services refuse to start with TLS on and no certificate)");
     }
   }
 }
@@ -376,11 +412,10 @@ function tlsChecks(overlay, objects, check) {
       `Secret ${cert.spec.secretName} must be mounted once, by Deployment ${owners.map((d) => d.metadata.name).join(", ")}, not by ${mounts.map((m) => m.d.metadata.name).join(", ") || "none"}`)) continue;
     const { c, path } = mounts[0];
     const files = (c.env ?? []).filter((e) => e.value?.startsWith(`${path}/`)).map((e) => e.value.slice(path.length + 1));
-    check(path === tlsDir && ["tls.crt", "tls.key", "ca.crt"].every((f) => files.includes(f)) && files.every((f) => ["tls.crt", "tls.key", "ca.crt"].includes(f)) &&
-      c.env.some((e) => e.name === "LMFORGE_TLS_ENABLED" && e.value === "true"),
-      at, `container ${c.name} must mount it at ${tlsDir}, name tls.crt, tls.key and ca.crt there in its environment, and set LMFORGE_TLS_ENABLED=true`);
-    check(["startupProbe", "livenessProbe", "readinessProbe"].every((p) => !c[p]?.httpGet || c[p].httpGet.scheme === "HTTPS"),
-      at, `container ${c.name} serves TLS: its HTTP probes need scheme HTTPS`);
+    const fileOf = (name) => (c.env ?? []).find((e) => e.name === name)?.value;
+    check(path === tlsDir && files.length === 3 && fileOf("QUARKUS_TLS_KEY_STORE_PEM_0_CERT") === `${path}/tls.crt` &&
+      fileOf("QUARKUS_TLS_KEY_STORE_PEM_0_KEY") === `${path}/tls.key` && fileOf("LMFORGE_TLS_CA") === `${path}/ca.crt`,
+      at, `container ${c.name} must mount it at ${tlsDir} and point QUARKUS_TLS_KEY_STORE_PEM_0_CERT, _KEY and LMFORGE_TLS_CA at its tls.crt, tls.key and ca.crt`);
   }
   for (const issuer of issuers.filter((i) => i.spec.ca)) {
     check(certs.some((c) => c.spec.isCA && c.spec.secretName === issuer.spec.ca.secretName && namespaceOf(c) === namespaceOf(issuer)),
@@ -408,8 +443,14 @@ function selfTest() {
       (o) => { find(o, "Deployment", "tuner").spec.template.spec.volumes.find((v) => v.name === "tls").secret.secretName = "trainer-tls"; }],
     ["production+tls", "an issuerRef to no Issuer", /issuerRef Issuer nowhere/,
       (o) => { find(o, "Certificate", "inference-tls").spec.issuerRef.name = "nowhere"; }],
-    ["production+tls", "HTTP probes on a TLS port", /scheme HTTPS/,
-      (o) => { find(o, "Deployment", "trainer").spec.template.spec.containers[0].readinessProbe.httpGet.scheme = "HTTP"; }],
+    ["production+tls", "a probe on the TLS port", /trainer container trainer: its probes must GET the management port/,
+      (o) => { find(o, "Deployment", "trainer").spec.template.spec.containers[0].readinessProbe.httpGet.port = "http"; }],
+    ["production+tls", "the tuner's clients trust no CA", /tuner-tls: container tuner must mount it/,
+      (o) => { const c = find(o, "Deployment", "tuner").spec.template.spec.containers[0]; c.env = c.env.filter((e) => e.name !== "LMFORGE_TLS_CA"); }],
+    ["local", "TLS left on without a certificate", /inference container inference: mounts no certificate/,
+      (o) => { delete find(o, "ConfigMap", "lmforge-config").data.LMFORGE_TLS_ENABLED; }],
+    ["local", "Prometheus let into the API port", /Prometheus in the namespace monitoring → tuner's API port/,
+      (o) => { find(o, "NetworkPolicy", "clients-ingress").spec.ingress[1].ports.push({ port: 8080, protocol: "TCP" }); }],
   ];
   for (const [overlay, what, expected, breakIt] of broken) {
     const objects = structuredClone(overlays[overlay]);
@@ -417,6 +458,7 @@ function selfTest() {
     const found = [];
     const record = (ok, where, message) => (ok || found.push(`${where}: ${message}`), ok);
     networkChecks(overlay, objects, record);
+    managementChecks(overlay, objects, record);
     tlsChecks(overlay, objects, record);
     check(found.some((f) => expected.test(f)), "self-test", `the checks miss a broken manifest: ${what} (${overlay})`);
   }
@@ -430,6 +472,7 @@ for (const [overlay, objects] of Object.entries(overlays)) {
     if (obj.kind === "ConfigMap") configChecks(where, obj);
   }
   networkChecks(overlay, objects, check);
+  managementChecks(overlay, objects, check);
   tlsChecks(overlay, objects, check);
 }
 topicChecks(overlays.local);

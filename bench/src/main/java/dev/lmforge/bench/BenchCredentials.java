@@ -1,9 +1,15 @@
 package dev.lmforge.bench;
 
+import io.grpc.ChannelCredentials;
 import io.grpc.ClientInterceptor;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.MetadataUtils;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -12,10 +18,33 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 
-/** The benchmarks call the services as the local admin: LMFORGE_TOKEN, else the credentials file ./lmforge up wrote. */
+/**
+ * The benchmarks call the services as the local admin: LMFORGE_TOKEN, else the credentials file ./lmforge up wrote;
+ * over TLS trusting LMFORGE_TLS_CA (./lmforge's local CA, which bench/*.sh export) unless LMFORGE_TLS_ENABLED=false.
+ */
 final class BenchCredentials {
 
     private BenchCredentials() {
+    }
+
+    /** A channel to the local service on this port, carrying the admin's token. */
+    static ManagedChannel channel(int port) {
+        return Grpc.newChannelBuilderForAddress("127.0.0.1", port, transport()).intercept(bearer()).build();
+    }
+
+    private static ChannelCredentials transport() {
+        if ("false".equalsIgnoreCase(System.getenv("LMFORGE_TLS_ENABLED"))) {
+            return InsecureChannelCredentials.create();
+        }
+        String ca = System.getenv("LMFORGE_TLS_CA");
+        if (ca == null || ca.isBlank()) {
+            return TlsChannelCredentials.create();
+        }
+        try {
+            return TlsChannelCredentials.newBuilder().trustManager(new File(ca)).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the CA file LMFORGE_TLS_CA=" + ca, e);
+        }
     }
 
     static ClientInterceptor bearer() {

@@ -28,7 +28,6 @@ import dev.lmforge.common.events.Topics;
 import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ArtifactStore;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -480,19 +479,24 @@ public final class ChaosSuite {
     // ---- the platform ----
 
     private TrainingServiceGrpc.TrainingServiceBlockingStub training() {
-        return TrainingServiceGrpc.newBlockingStub(channel("trainer-service", 8103));
+        return TrainingServiceGrpc.newBlockingStub(channel("trainer-service", port("TRAINER", 8103)));
     }
 
     private TuningServiceGrpc.TuningServiceBlockingStub tuner() {
-        return TuningServiceGrpc.newBlockingStub(channel("tuner-service", 8104));
+        return TuningServiceGrpc.newBlockingStub(channel("tuner-service", port("TUNER", 8104)));
     }
 
     private InferenceServiceGrpc.InferenceServiceBlockingStub inference() {
-        return InferenceServiceGrpc.newBlockingStub(channel("inference-service", 8105));
+        return InferenceServiceGrpc.newBlockingStub(channel("inference-service", port("INFERENCE", 8105)));
+    }
+
+    /** Where ./lmforge up runs a service: QUARKUS_GRPC_CLIENTS_<CLIENT>_PORT, as the CLI reads it (chaos.sh exports them). */
+    private static int port(String client, int local) {
+        return Integer.parseInt(System.getenv().getOrDefault("QUARKUS_GRPC_CLIENTS_" + client + "_PORT", String.valueOf(local)));
     }
 
     private ManagedChannel channel(String service, int port) {
-        return channels.computeIfAbsent(service, s -> ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().intercept(BenchCredentials.bearer()).build());
+        return channels.computeIfAbsent(service, s -> BenchCredentials.channel(port));
     }
 
     /** A new channel after a restart, instead of waiting out the old one's reconnect backoff. */

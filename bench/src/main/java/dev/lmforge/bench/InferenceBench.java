@@ -12,7 +12,6 @@ import dev.lmforge.api.v1.TokenSequence;
 import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.inference.engine.DjlTensorFlowRuntime;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +74,7 @@ public final class InferenceBench {
 
     /** A gRPC call that does no model work: what a round trip costs on this machine (loopback, HTTP/2, protobuf). */
     private static double roundTripP50(int port, String version) throws InterruptedException {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().intercept(BenchCredentials.bearer()).build();
+        ManagedChannel channel = BenchCredentials.channel(port);
         try {
             InferenceServiceGrpc.InferenceServiceBlockingStub api = InferenceServiceGrpc.newBlockingStub(channel);
             GetModelRequest request = GetModelRequest.newBuilder().setModelVersion(version).build();
@@ -117,7 +116,7 @@ public final class InferenceBench {
     }
 
     private static Result load(String version, int port, int seconds, int clients) throws Exception {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().intercept(BenchCredentials.bearer()).build();
+        ManagedChannel channel = BenchCredentials.channel(port);
         try {
             InferenceServiceGrpc.InferenceServiceBlockingStub api = InferenceServiceGrpc.newBlockingStub(channel);
             api.setEndpointModel(SetEndpointModelRequest.newBuilder().setEndpoint(Endpoint.newBuilder().setName("bench").setModelVersion(version)).build());

@@ -8,6 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import picocli.CommandLine;
 
+import javax.net.ssl.SSLException;
+
 /** A failed call prints the service's status and message, and the command exits with status 1. */
 @ApplicationScoped
 public class CliErrors {
@@ -30,6 +32,11 @@ public class CliErrors {
         if (t instanceof StatusRuntimeException sre) {
             Status s = sre.getStatus();
             if (s.getCode() == Status.Code.UNAVAILABLE && s.getDescription() != null && s.getDescription().startsWith("io exception")) {
+                Throwable tls = sslCause(sre);
+                if (tls != null) {
+                    return "UNAVAILABLE: no TLS connection to the service (" + tls.getMessage() + "): the CLI trusts the CA file in "
+                            + "LMFORGE_TLS_CA (./lmforge sets it), and speaks plaintext only with LMFORGE_TLS_ENABLED=false";
+                }
                 return "UNAVAILABLE: the service cannot be reached (is it running? try ./lmforge up)";
             }
             if (s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
@@ -43,5 +50,14 @@ public class CliErrors {
             return s.getCode() + ": " + (s.getDescription() == null ? "" : s.getDescription());
         }
         return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    private static Throwable sslCause(Throwable e) {
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof SSLException) {
+                return t;
+            }
+        }
+        return null;
     }
 }

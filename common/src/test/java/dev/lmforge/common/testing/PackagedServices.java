@@ -37,10 +37,14 @@ public final class PackagedServices implements AutoCloseable {
     /** Starts one instance with these environment variables and waits until it is ready; returns its port. */
     public int start(String id, String heap, Map<String, String> env) throws IOException, InterruptedException {
         int port = freePort();
+        int management = freePort();
         Path log = Files.createDirectories(Path.of("target/failsafe-reports")).resolve(test + "-" + id + ".log");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
                 "-XX:+UseSerialGC", "-Dai.djl.offline=true", "-jar", APP.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        pb.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(management));
+        // Plaintext, as the @QuarkusTests talk to their app (TlsTest covers TLS).
+        pb.environment().put("LMFORGE_TLS_ENABLED", "false");
         pb.environment().put("LMFORGE_S3_PREFIX", "tests/");
         pb.environment().put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
         // The packaged app runs its prod profile: trust the test signer, as the test profile does.
@@ -52,7 +56,7 @@ public final class PackagedServices implements AutoCloseable {
         HttpClient http = HttpClient.newHttpClient();
         for (int i = 0; i < 480; i++) {
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
+                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management + "/q/health/ready")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return port;
                 }

@@ -33,6 +33,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 public abstract class ServiceContractTest {
 
+    /** Health and metrics: the management interface (plain HTTP, a port of its own), at its root /q/. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     @TestHTTPResource("/")
     URL root;
 
@@ -53,12 +57,12 @@ public abstract class ServiceContractTest {
 
     @Test
     void readinessIsUp() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get(management + "health/ready").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
     void prometheusMetricsAreExposed() {
-        given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
+        given().get(management + "metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
     }
 
     @Test

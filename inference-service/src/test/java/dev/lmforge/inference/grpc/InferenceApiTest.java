@@ -72,6 +72,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InferenceApiTest {
 
+    /** Health and metrics: the management interface (plain HTTP, a port of its own), at its root /q/. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     @TestHTTPResource("/")
     URL root;
 
@@ -138,7 +142,7 @@ class InferenceApiTest {
 
         awaitState(version, ModelState.MODEL_STATE_AVAILABLE);
         poison.assertDeadLettered("inference-service", Duration.ofSeconds(30));
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get(management + "health/ready").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
@@ -160,7 +164,7 @@ class InferenceApiTest {
 
         awaitEndpoint(moved, modelA);
         poison.assertDeadLettered("inference-service", Duration.ofSeconds(60));
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get(management + "health/ready").then().statusCode(200).body("status", equalTo("UP"));
         store.delete(ArtifactLayout.shared().endpoint(broken));
     }
 

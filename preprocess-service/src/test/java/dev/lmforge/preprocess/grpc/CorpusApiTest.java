@@ -48,6 +48,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class CorpusApiTest {
 
+    /** Health and metrics: the management interface (plain HTTP, a port of its own), at its root /q/. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     static final String ENGLISH = "The committee adopted the report on the protection of workers after a long debate in the chamber.";
     static final String GERMAN = "Der Ausschuss hat den Bericht über den Schutz der Arbeitnehmer nach einer langen Aussprache angenommen.";
 
@@ -281,7 +285,7 @@ class CorpusApiTest {
         expectStatus(Status.Code.ALREADY_EXISTS, "already exists", () -> client.ingest(CorpusSpec.newBuilder().setName(dup).build(), text("a.txt", "other")));
         assertEquals(1, EventProbe.records(Topics.CORPUS_INGESTED, dup, new CorpusIngestedDeserializer(), Duration.ofSeconds(3)).size());
 
-        given().get("/q/health/ready").then().statusCode(200);
+        given().get(management + "health/ready").then().statusCode(200);
     }
 
     @Test

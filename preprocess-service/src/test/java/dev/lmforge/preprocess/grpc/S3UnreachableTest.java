@@ -24,6 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestProfile(S3UnreachableTest.NoS3.class)
 class S3UnreachableTest {
 
+    /** Health and metrics: the management interface (plain HTTP, a port of its own), at its root /q/. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     public static class NoS3 implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -44,7 +48,7 @@ class S3UnreachableTest {
                     () -> client.ingest(CorpusSpec.newBuilder().setName(id).build(), text("a.txt", CorpusApiTest.documents(10, 1))));
         }
         assertTrue(EventProbe.records(Topics.CORPUS_INGESTED, id, new CorpusIngestedDeserializer(), Duration.ofSeconds(2)).isEmpty());
-        given().get("/q/health/live").then().statusCode(200);
-        given().get("/q/health/ready").then().statusCode(503).body("checks.find { it.name == 's3' }.status", equalTo("DOWN"));
+        given().get(management + "health/live").then().statusCode(200);
+        given().get(management + "health/ready").then().statusCode(503).body("checks.find { it.name == 's3' }.status", equalTo("DOWN"));
     }
 }

@@ -73,6 +73,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DatasetApiTest {
 
+    /** Health and metrics: the management interface (plain HTTP, a port of its own), at its root /q/. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     @TestHTTPResource("/")
     URL root;
 
@@ -275,7 +279,7 @@ class DatasetApiTest {
 
         assertEquals(JobStatus.JOB_STATUS_COMPLETED, awaitBuilt(corpus + "-word-555").getStatus(), "the valid record after the poison is handled");
         poison.assertDeadLettered("tokenizer-service", Duration.ofSeconds(30));
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get(management + "health/ready").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     private Dataset awaitBuilt(String id) throws InterruptedException {
@@ -332,7 +336,7 @@ class DatasetApiTest {
                 .setDatasetId(ready).addSequences(TokenIds.newBuilder().addIds(100)).build()));
         expect(Status.Code.NOT_FOUND, "does not exist", () -> datasets.tokenize(TokenizeRequest.newBuilder().setDatasetId(unique("none")).addTexts("x").build()));
 
-        given().get("/q/health/ready").then().statusCode(200);
+        given().get(management + "health/ready").then().statusCode(200);
     }
 
     static void expect(Status.Code code, String messagePart, Executable call) {

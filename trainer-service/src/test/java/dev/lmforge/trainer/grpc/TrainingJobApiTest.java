@@ -64,6 +64,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TrainingJobApiTest {
 
+    /** Health and metrics: the management interface (plain HTTP, a port of its own), at its root /q/. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     static final Map<String, String> SMALL = Map.of("embedding_dim", "16", "hidden_size", "16", "num_layers", "1",
             "batch_size", "8", "bptt", "10", "epochs", "2", "learning_rate", "1.0");
 
@@ -195,7 +199,7 @@ class TrainingJobApiTest {
         TrainingJob refused = training.describeTrainingJob(DescribeTrainingJobRequest.newBuilder()
                 .setTrainingJobName(missingDataset.getSpec().getTrainingJobName()).build());
         assertEquals(JobStatus.JOB_STATUS_FAILED, refused.getStatus(), "Describe says why the request never ran");
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get(management + "health/ready").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
@@ -295,7 +299,7 @@ class TrainingJobApiTest {
         expect(Status.Code.INVALID_ARGUMENT, "training job name", () -> create("../etc", SMALL));
         expect(Status.Code.NOT_FOUND, "does not exist", () -> training.describeTrainingJob(DescribeTrainingJobRequest.newBuilder()
                 .setTrainingJobName(unique("none")).build()));
-        given().get("/q/health/ready").then().statusCode(200);
+        given().get(management + "health/ready").then().statusCode(200);
     }
 
     static void expect(Status.Code code, String messagePart, Executable call) {

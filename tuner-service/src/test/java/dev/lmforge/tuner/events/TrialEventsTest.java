@@ -6,9 +6,11 @@ import dev.lmforge.api.v1.ModelReady;
 import dev.lmforge.api.v1.TrainingProgress;
 import dev.lmforge.common.events.Topics;
 import dev.lmforge.common.testing.PoisonRecords;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
+import java.net.URL;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Function;
@@ -19,6 +21,10 @@ import static org.hamcrest.Matchers.equalTo;
 /** The tuner's two consumers against the real broker: poison records go to its dead-letter topic, valid ones after them are consumed. */
 @QuarkusTest
 class TrialEventsTest {
+
+    /** Health and metrics: the management interface (plain HTTP, a port of its own), at its root /q/. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
 
     @Test
     void poisonRecordsGoToTheDeadLetterTopicAndTheConsumersGoOn() {
@@ -40,6 +46,6 @@ class TrialEventsTest {
         PoisonRecords.awaitConsumed("tuner-service", Topics.TRAINING_PROGRESS, validKey, progress.apply("trial-2").toByteArray(), Duration.ofSeconds(60));
         readyPoison.assertDeadLettered("tuner-service", Duration.ofSeconds(30));
         progressPoison.assertDeadLettered("tuner-service", Duration.ofSeconds(30));
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get(management + "health/ready").then().statusCode(200).body("status", equalTo("UP"));
     }
 }
