@@ -11,6 +11,6 @@ class TunerServiceContractTest extends ServiceContractTest {
 
     @Override
     protected List<String> grpcServices() {
-        return List.of("lmforge.v1.TuningService");
+        return List.of("lmforge.v1.TuningService", "lmforge.v1.StudyService");
     }
 }
