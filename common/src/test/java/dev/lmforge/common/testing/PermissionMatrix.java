@@ -67,11 +67,12 @@ public final class PermissionMatrix {
             }
             for (Credential credential : Credential.values()) {
                 Outcome expected = expected(required, credential);
-                Outcome actual = outcome(call(channel, method, credential.token.get()));
+                Status status = call(channel, method, credential.token.get());
+                Outcome actual = outcome(status);
                 cells.put(method.getFullMethodName() + " × " + credential, actual);
                 counts.merge(actual, 1, Integer::sum);
                 if (actual != expected) {
-                    mismatches.add(String.format("%s with %s: expected %s, got %s", method.getFullMethodName(), credential, expected, actual));
+                    mismatches.add(String.format("%s with %s: expected %s, got %s (%s)", method.getFullMethodName(), credential, expected, actual, status));
                 }
             }
         }
@@ -112,6 +113,7 @@ public final class PermissionMatrix {
         Object request = ((MethodDescriptor.PrototypeMarshaller<Object>) method.getRequestMarshaller()).getMessagePrototype();
         ClientCall<Object, Object> call = channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS));
         CompletableFuture<Status> done = new CompletableFuture<>();
+        CompletableFuture<Status> closed = new CompletableFuture<>();
         Metadata headers = new Metadata();
         if (token != null) {
             headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
@@ -124,6 +126,7 @@ public final class PermissionMatrix {
 
             @Override
             public void onClose(Status status, Metadata trailers) {
+                closed.complete(status);
                 done.complete(status);
             }
         }, headers);
@@ -131,7 +134,11 @@ public final class PermissionMatrix {
         call.sendMessage(request);
         call.halfClose();
         Status status = done.get(30, TimeUnit.SECONDS);
-        call.cancel("the permission matrix has its answer", null);
+        if (!closed.isDone()) {
+            // A stream that answered and goes on; a call already closed is not cancelled (a reset of a
+            // closed stream makes the server end the whole connection).
+            call.cancel("the permission matrix has its answer", null);
+        }
         return status;
     }
 }
