@@ -25,10 +25,11 @@ export TENSORFLOW_LIBRARY_PATH="$ROOT/inference-service/target/tensorflow-native
 
 infra_up
 infra_env
-auth_init
-mapfile -t AUTH < <(auth_env inference-service)
 tls_init inference-service
 mapfile -t TLS < <(tls_env inference-service)
+# After the certificates: the CLI that makes the identities trusts the local CA.
+auth_init
+mapfile -t AUTH < <(auth_env inference-service)
 # Over TLS as ./lmforge up runs it (InferenceBench trusts LMFORGE_TLS_CA); ready on its management port.
 service() {
   (

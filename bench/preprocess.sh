@@ -34,10 +34,11 @@ fi
   echo "-- end to end: CLI -> gRPC -> preprocess-service (-Xmx512m) -> S3"
   infra_up >/dev/null
   infra_env
-  auth_init
-  mapfile -t AUTH < <(auth_env preprocess-service)
   tls_init preprocess-service
   mapfile -t TLS < <(tls_env preprocess-service)
+  # After the certificates: the CLI that makes the identities trusts the local CA.
+  auth_init
+  mapfile -t AUTH < <(auth_env preprocess-service)
   PORT=18101
   LOG="$LOG_DIR/bench-preprocess.log"
   # Over TLS as ./lmforge up runs it (the CLI trusts LMFORGE_TLS_CA); ready on its management port.
