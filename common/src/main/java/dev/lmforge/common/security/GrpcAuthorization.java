@@ -32,7 +32,6 @@ public class GrpcAuthorization implements ServerInterceptor {
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     static final Metadata.Key<String> TENANT = Metadata.Key.of(TENANT_HEADER, Metadata.ASCII_STRING_MARSHALLER);
     private static final String BEARER = "bearer ";
-    private static final ServerCall.Listener<Object> NOTHING = new ServerCall.Listener<>() { };
 
     private final TokenVerifier verifier;
     private final RoleTable table = RoleTable.get();
@@ -42,13 +41,11 @@ public class GrpcAuthorization implements ServerInterceptor {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         String method = call.getMethodDescriptor().getFullMethodName();
         Optional<Role> required = table.required(method);
         if (required.isEmpty()) {
-            call.close(Status.PERMISSION_DENIED.withDescription(method + " is not in the platform's role table, so nobody may call it"), new Metadata());
-            return (ServerCall.Listener<Q>) NOTHING;
+            return refuse(call, Status.PERMISSION_DENIED.withDescription(method + " is not in the platform's role table, so nobody may call it"));
         }
         if (required.get() == Role.PUBLIC) {
             return next.startCall(call, headers);
@@ -57,19 +54,16 @@ public class GrpcAuthorization implements ServerInterceptor {
         try {
             caller = verifier.verify(bearerToken(headers), headers.get(TENANT));
         } catch (TokenVerifier.AuthenticationFailed e) {
-            call.close(Status.UNAUTHENTICATED.withDescription(e.getMessage()), new Metadata());
-            return (ServerCall.Listener<Q>) NOTHING;
+            return refuse(call, Status.UNAUTHENTICATED.withDescription(e.getMessage()));
         } catch (TokenVerifier.AccessDenied e) {
-            call.close(Status.PERMISSION_DENIED.withDescription(e.getMessage()), new Metadata());
-            return (ServerCall.Listener<Q>) NOTHING;
+            return refuse(call, Status.PERMISSION_DENIED.withDescription(e.getMessage()));
         }
         if (!caller.may(required.get())) {
             String denial = String.format("%s needs the %s role; %s has %s", method, required.get().claimName(), caller.subject(), caller.role().claimName());
             if (required.get().includes(Role.EDITOR)) {
                 AuditLog.record(caller, method, "", Status.Code.PERMISSION_DENIED.name());
             }
-            call.close(Status.PERMISSION_DENIED.withDescription(denial), new Metadata());
-            return (ServerCall.Listener<Q>) NOTHING;
+            return refuse(call, Status.PERMISSION_DENIED.withDescription(denial));
         }
         Context context = Context.current().withValue(CallerContext.KEY, caller);
         if (!required.get().includes(Role.EDITOR)) {
@@ -81,6 +75,35 @@ public class GrpcAuthorization implements ServerInterceptor {
             public void onMessage(Q message) {
                 audited.noteResource(message);
                 super.onMessage(message);
+            }
+        };
+    }
+
+    /**
+     * Refuses the call once its request has arrived. Closing it before lets the request's frames reach
+     * a closed stream, which the HTTP/2 server treats as a connection error: a GOAWAY that fails every
+     * other call on the client's connection too.
+     */
+    private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {
+        call.request(1);
+        return new ServerCall.Listener<>() {
+            private boolean closed;
+
+            @Override
+            public void onMessage(Q message) {
+                close();
+            }
+
+            @Override
+            public void onHalfClose() {
+                close();
+            }
+
+            private void close() {
+                if (!closed) {
+                    closed = true;
+                    call.close(status, new Metadata());
+                }
             }
         };
     }
