@@ -32,7 +32,7 @@ import java.util.List;
  * <p>Why the backward pass is written out instead of using {@code Graph.addGradients}: the fused
  * LSTM kernels (BlockLSTM) and SparseSoftmaxCrossEntropyWithLogits have no gradient registered in
  * the TensorFlow 2.16 C library, and gradients registered from Java call back into the JVM (which
- * breaks when a second class loader loads TF Java, see DESIGN.md). Writing it out also lets the
+ * breaks when a second class loader loads TF Java, see docs/DESIGN.md). Writing it out also lets the
  * softmax skip work: its gradient {@code P = softmax − onehot} is never materialised (see
  * {@link #softmaxBackward}).
  *

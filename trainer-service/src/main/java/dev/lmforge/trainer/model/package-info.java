@@ -38,7 +38,7 @@
  *       its CPU buffers instead of allocating and freeing them every step.</li>
  *   <li><b>Native loading.</b> The first model of a JVM loads TensorFlow (~600 MB of natives unpacked
  *       by JavaCPP into {@code ~/.javacpp/cache} or {@code -Dorg.bytedeco.javacpp.cachedir}; 1.5–6 s);
- *       later models build in ~0.3 s. Keep the TF Java artifacts parent-first in Quarkus (DESIGN.md).
+ *       later models build in ~0.3 s. Keep the TF Java artifacts parent-first in Quarkus (docs/DESIGN.md).
  *       This package registers no Java gradients: the backward pass is built explicitly, so nothing calls
  *       back into a class loader.</li>
  *   <li><b>GPU.</b> {@code LstmConfig.Device.GPU} places every kernel on {@code /device:GPU:0} with
