@@ -1,5 +1,6 @@
 package dev.lmforge.trainer.service;
 
+import dev.lmforge.common.testing.TenantAssertions;
 import dev.lmforge.api.v1.Principal;
 import dev.lmforge.api.v1.Dataset;
 import dev.lmforge.api.v1.DatasetSplit;
@@ -301,13 +302,7 @@ class NgramJobTest {
                 .putHyperparameters("model", "kneser_ney").build();
         jobs.create(Tenants.DEFAULT, spec, OWNER);
 
-        LmForgeException missing = assertThrows(LmForgeException.class, () -> jobs.describe("nobody", "mine"));
-        LmForgeException described = assertThrows(LmForgeException.class, () -> jobs.describe("acme", "mine"));
-        LmForgeException stopped = assertThrows(LmForgeException.class, () -> jobs.stop("acme", "mine"));
-        for (LmForgeException e : List.of(missing, described, stopped)) {
-            assertEquals(LmForgeException.Kind.NOT_FOUND, e.kind());
-            assertEquals(missing.getMessage(), e.getMessage(), "no hint that the job exists elsewhere");
-        }
+        TenantAssertions.assertAnswersAsMissing(() -> jobs.describe("nobody", "mine"), () -> jobs.describe("acme", "mine"), () -> jobs.stop("acme", "mine"));
         assertEquals(JobStatus.JOB_STATUS_IN_PROGRESS, jobs.describe(Tenants.DEFAULT, "mine").getStatus(), "acme's stop touched nothing");
         assertTrue(jobs.list("acme", JobStatus.JOB_STATUS_UNSPECIFIED, "", "", 10).items().isEmpty());
 

@@ -1,5 +1,6 @@
 package dev.lmforge.tuner.study;
 
+import dev.lmforge.common.testing.TenantAssertions;
 import dev.lmforge.api.v1.Principal;
 import dev.lmforge.api.v1.JobStatus;
 import dev.lmforge.api.v1.Study;
@@ -79,13 +80,8 @@ class StudiesTest {
     void anotherTenantsStudyAnswersLikeAMissingOne() {
         fake.save(Tenants.DEFAULT, Study.newBuilder().setSpec(spec("solo", "news")).setStatus(JobStatus.JOB_STATUS_COMPLETED).build());
 
-        LmForgeException missing = assertThrows(LmForgeException.class, () -> studies.describe("nobody", "solo"));
-        LmForgeException described = assertThrows(LmForgeException.class, () -> studies.describe("acme", "solo"));
-        LmForgeException report = assertThrows(LmForgeException.class, () -> studies.report("acme", "solo"));
-        for (LmForgeException e : List.of(missing, described, report)) {
-            assertEquals(LmForgeException.Kind.NOT_FOUND, e.kind());
-            assertEquals(missing.getMessage(), e.getMessage(), "no hint that the study exists elsewhere");
-        }
+        TenantAssertions.assertAnswersAsMissing(() -> studies.describe("nobody", "solo"), () -> studies.describe("acme", "solo"),
+                () -> studies.report("acme", "solo"));
         assertTrue(studies.list("acme").isEmpty());
         assertEquals(1, studies.list(Tenants.DEFAULT).size());
         LmForgeException noCorpus = assertThrows(LmForgeException.class, () -> studies.create("acme", spec("st", "news"), ACME_OWNER));
