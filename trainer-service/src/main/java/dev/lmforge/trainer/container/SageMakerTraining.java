@@ -1,6 +1,7 @@
 package dev.lmforge.trainer.container;
 
 import com.google.protobuf.Struct;
+import dev.lmforge.common.naming.ModelSignatures;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
 import dev.lmforge.api.v1.Dataset;
@@ -110,7 +111,7 @@ public class SageMakerTraining {
                     .setTokenizerKind(dataset.getTokenizer().getKind()).setTokenizerFile(tokenizerFile).setVocabSize(dataset.getVocabSize())
                     .setEosId(dataset.getEosId()).setUnkId(dataset.getUnkId()).putAllHyperparameters(h.resolved()).addAllMetrics(result.metrics())
                     .addAllEpochs(epochs).setParameters(model.parameterCount()).setNumLayers(h.numLayers()).setHiddenSize(h.hiddenSize())
-                    .addSignatures("serving_default").addSignatures("stateful").build();
+                    .addAllSignatures(ModelSignatures.EXPORTED).build();
             Files.write(modelDir.resolve("manifest.json"), ProtoJson.bytes(card));
             LOG.infof("model written to %s: %s", modelDir, result.metrics());
         }

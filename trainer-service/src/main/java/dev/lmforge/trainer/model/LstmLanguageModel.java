@@ -323,7 +323,8 @@ public final class LstmLanguageModel implements AutoCloseable {
      * Writes a SavedModel (tag "serve") into {@code dir} with the signatures {@code serving_default}
      * (token_ids int32 [batch, time] → log_probs [batch, time, vocab]) and {@code stateful}
      * (token_ids [batch, 1], h, c [layers, batch, hidden] → log_probs [batch, 1, vocab], h_out, c_out;
-     * with 0 layers h and c are [1, batch, hidden] and pass through unchanged).
+     * with 0 layers h and c are [1, batch, hidden] and pass through unchanged) and {@code next_token}
+     * (token_ids [batch, time], lengths [batch] → log_probs [batch, vocab] after each last real position).
      * log_probs is the log-softmax of the next token. The directory must not exist yet or be empty.
      */
     public synchronized void exportSavedModel(Path dir) {

@@ -13,6 +13,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Stack;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.types.TFloat32;
@@ -27,6 +28,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.lmforge.common.naming.ModelSignatures.NEXT_TOKEN;
+import static dev.lmforge.common.naming.ModelSignatures.SERVING_DEFAULT;
+import static dev.lmforge.common.naming.ModelSignatures.STATEFUL;
+
 /**
  * The inference graph written as a SavedModel (tag "serve"): no training ops, no device pins, one
  * softmax matrix (the training shards concatenated), and two signatures:
@@ -37,15 +42,16 @@ import java.util.Map;
  *       [layers, batch, hidden] → {@code log_probs} [batch, 1, vocab], {@code h_out}, {@code c_out}:
  *       one step of generation, feeding h_out/c_out back as the next h/c (zeros to start). A model
  *       of 0 layers (embedding straight into the softmax) has no state: its h and c are
- *       [1, batch, hidden] and come back unchanged, so callers need no special case.</li>
+ *       [1, batch, hidden] and come back unchanged, so callers need no special case;</li>
+ *   <li>{@code next_token}: {@code token_ids} int32 [batch, time] (right-padded) and {@code lengths}
+ *       int32 [batch] → {@code log_probs} float [batch, vocab], the next token after each sequence's
+ *       last real position only: the softmax, by far the largest matrix product, runs once per
+ *       sequence instead of once per position, and the answer is vocab floats, not time × vocab.</li>
  * </ul>
  * Only standard TensorFlow kernels (Gather, BlockLSTM, MatMul, LogSoftmax, …) are used, so TF Java,
  * DJL's TensorFlow engine and Python TensorFlow all load it.
  */
 final class ServingGraph implements AutoCloseable {
-
-    static final String SERVING_DEFAULT = "serving_default";
-    static final String STATEFUL = "stateful";
 
     private final LstmConfig config;
     private final Graph graph = new Graph();
@@ -93,6 +99,7 @@ final class ServingGraph implements AutoCloseable {
     void export(Path dir, Map<String, Tensor> values) {
         Signature stateless = buildStateless();
         Signature stateful = buildStateful();
+        Signature nextToken = buildNextToken();
         try (Session session = new Session(graph)) {
             Session.Runner runner = session.runner();
             for (Map.Entry<String, Placeholder<TFloat32>> feed : valueFeeds.entrySet()) {
@@ -107,6 +114,7 @@ final class ServingGraph implements AutoCloseable {
             SavedModelBundle.exporter(dir.toString())
                     .withFunction(SessionFunction.create(stateless, session))
                     .withFunction(SessionFunction.create(stateful, session))
+                    .withFunction(SessionFunction.create(nextToken, session))
                     .export();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write SavedModel to " + dir, e);
@@ -114,26 +122,46 @@ final class ServingGraph implements AutoCloseable {
     }
 
     private Signature buildStateless() {
-        Ops s = tf.withSubScope("serving_default");
+        Ops s = tf.withSubScope(SERVING_DEFAULT);
         int h = config.hiddenSize();
         Placeholder<TInt32> ids = s.withName("token_ids").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, -1)));
-        Operand<TInt32> shape = s.shape(ids);
-        Operand<TInt32> batch = s.gather(shape, s.constant(0), s.constant(0));
-        Operand<TInt32> time = s.gather(shape, s.constant(1), s.constant(0));
-        Operand<TFloat32> zeros = s.fill(s.stack(List.of(batch, s.constant(h))), s.constant(0f));
-        Operand<TFloat32> x = s.gather(embedding, s.linalg.transpose(ids, s.constant(new int[] {1, 0})), s.constant(0));
-        Operand<TInt64> seqLen = s.dtypes.cast(time, TInt64.class);
-        for (int l = 0; l < config.numLayers(); l++) {
-            x = ModelGraph.output(blockLstm(s, seqLen, x, zeros, zeros, l), 6);
-        }
-        Operand<TFloat32> out = s.reshape(s.linalg.transpose(x, s.constant(new int[] {1, 0, 2})), s.constant(new int[] {-1, h}));
+        Operand<TInt32> batch = dimension(s, ids, 0);
+        Operand<TInt32> time = dimension(s, ids, 1);
+        Operand<TFloat32> out = s.reshape(lstmOutputs(s, ids), s.constant(new int[] {-1, h}));
         Operand<TFloat32> logProbs = s.reshape(logSoftmax(s, out), s.stack(List.of(batch, time, s.constant(config.vocabSize()))));
         return Signature.builder().key(SERVING_DEFAULT).methodName("tensorflow/serving/predict")
                 .input("token_ids", ids).output("log_probs", s.withName("log_probs").identity(logProbs)).build();
     }
 
+    private Signature buildNextToken() {
+        Ops s = tf.withSubScope(NEXT_TOKEN);
+        Placeholder<TInt32> ids = s.withName("token_ids").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, -1)));
+        Placeholder<TInt32> lengths = s.withName("lengths").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+        Operand<TInt32> rows = s.range(s.constant(0), dimension(s, ids, 0), s.constant(1));
+        Operand<TInt32> last = s.math.sub(lengths, s.constant(1));
+        Operand<TFloat32> atLast = s.gatherNd(lstmOutputs(s, ids), s.stack(List.of(rows, last), Stack.axis(1L))); // [batch, hidden]
+        return Signature.builder().key(NEXT_TOKEN).methodName("tensorflow/serving/predict")
+                .input("token_ids", ids).input("lengths", lengths)
+                .output("log_probs", s.withName("log_probs").identity(logSoftmax(s, atLast))).build();
+    }
+
+    private static Operand<TInt32> dimension(Ops s, Operand<TInt32> tensor, int axis) {
+        return s.gather(s.shape(tensor), s.constant(axis), s.constant(0));
+    }
+
+    /** The top layer's output at every position, from a zero state: [batch, time, hidden]. */
+    private Operand<TFloat32> lstmOutputs(Ops s, Operand<TInt32> ids) {
+        Operand<TFloat32> zeros = s.fill(s.stack(List.of(dimension(s, ids, 0), s.constant(config.hiddenSize()))), s.constant(0f));
+        Operand<TFloat32> x = s.gather(embedding, s.linalg.transpose(ids, s.constant(new int[] {1, 0})), s.constant(0));
+        Operand<TInt64> seqLen = s.dtypes.cast(dimension(s, ids, 1), TInt64.class);
+        for (int l = 0; l < config.numLayers(); l++) {
+            x = ModelGraph.output(blockLstm(s, seqLen, x, zeros, zeros, l), 6);
+        }
+        return s.linalg.transpose(x, s.constant(new int[] {1, 0, 2}));
+    }
+
     private Signature buildStateful() {
-        Ops s = tf.withSubScope("stateful");
+        Ops s = tf.withSubScope(STATEFUL);
         int h = config.hiddenSize();
         int layers = config.numLayers();
         int stateLayers = Math.max(1, layers);

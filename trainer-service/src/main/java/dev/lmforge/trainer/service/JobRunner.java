@@ -1,6 +1,7 @@
 package dev.lmforge.trainer.service;
 
 import dev.lmforge.api.v1.Principal;
+import dev.lmforge.common.naming.ModelSignatures;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.Dataset;
@@ -259,7 +260,7 @@ public class JobRunner {
                     model.exportSavedModel(modelDir);
                     ModelCard card = card(dataset, h, finalMetrics, result.state(), modelDir).setParameters(model.parameterCount())
                             .setNumLayers(h.numLayers()).setHiddenSize(h.hiddenSize())
-                            .addSignatures("serving_default").addSignatures("stateful").build();
+                            .addAllSignatures(ModelSignatures.EXPORTED).build();
                     return complete(finalMetrics, saveModel(modelDir, card),
                             result.outcome() == TrainingLoop.Outcome.EARLY_STOPPED
                                     ? "stopped early: no better validation loss for " + h.earlyStoppingPatience() + " epochs" : "training complete");

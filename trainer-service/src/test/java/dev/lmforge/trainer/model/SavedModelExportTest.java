@@ -21,9 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The SavedModel loads back with TF Java's SavedModelBundle, and both signatures give the training
+ * The SavedModel loads back with TF Java's SavedModelBundle, and its signatures give the training
  * graph's next-token log-probabilities: serving_default over whole sequences equals the model's own
- * evaluation, and the stateful signature, one token at a time, equals serving_default.
+ * evaluation, the stateful signature, one token at a time, equals serving_default, and next_token
+ * equals serving_default at each padded sequence's last real position.
  */
 class SavedModelExportTest {
 
@@ -115,6 +116,34 @@ class SavedModelExportTest {
                 } finally {
                     h.close();
                     c.close();
+                }
+                assertNextTokenIsTheLastRealPosition(bundle, sequences, stateless, time);
+            }
+        }
+    }
+
+    /** next_token on right-padded sequences of different lengths: serving_default's row at each one's last real position. */
+    private static void assertNextTokenIsTheLastRealPosition(SavedModelBundle bundle, int[][] sequences, float[][][] stateless, int time) {
+        int batch = sequences.length;
+        assertEquals(Set.of("token_ids", "lengths"), Set.copyOf(bundle.function("next_token").signature().inputNames()));
+        int[] lengths = new int[batch];
+        try (TInt32 ids = TInt32.tensorOf(Shape.of(batch, time)); TInt32 lens = TInt32.tensorOf(Shape.of(batch))) {
+            for (int b = 0; b < batch; b++) {
+                lengths[b] = time - 3 * b; // 9, 6, 3: the shorter ones padded with 0
+                lens.setInt(lengths[b], b);
+                for (int t = 0; t < time; t++) {
+                    ids.setInt(t < lengths[b] ? sequences[b][t] : 0, b, t); // a new tensor's memory is not zeroed
+                }
+            }
+            try (Result result = bundle.function("next_token").call(Map.of("token_ids", ids, "lengths", lens))) {
+                TFloat32 logProbs = (TFloat32) result.get("log_probs").orElseThrow();
+                assertEquals(Shape.of(batch, 37), logProbs.shape());
+                for (int b = 0; b < batch; b++) {
+                    float[] next = new float[37];
+                    for (int v = 0; v < 37; v++) {
+                        next[v] = logProbs.getFloat(b, v);
+                    }
+                    assertArrayEquals(stateless[b][lengths[b] - 1], next, 1e-4f, "next_token = serving_default, sequence " + b);
                 }
             }
         }

@@ -1,6 +1,7 @@
 package dev.lmforge.trainer.model;
 
 import com.google.protobuf.Timestamp;
+import dev.lmforge.common.naming.ModelSignatures;
 import dev.lmforge.api.v1.ModelCard;
 import dev.lmforge.api.v1.TokenizerKind;
 import dev.lmforge.common.store.ProtoJson;
@@ -57,7 +58,7 @@ public final class ServingFixture {
                     .setCorpusId("europarl-en").setTokenizerKind(TokenizerKind.TOKENIZER_KIND_WORD).setTokenizerFile(WordTokenizer.FILE_NAME)
                     .setVocabSize(tokenizer.vocabSize()).setEosId(tokenizer.eosId()).setUnkId(tokenizer.unknownId())
                     .setParameters(model.parameterCount()).setNumLayers(layers).setHiddenSize(config.hiddenSize())
-                    .setCreatedAt(Timestamp.newBuilder().setSeconds(1_764_000_000L)).addSignatures("serving_default").addSignatures("stateful").build();
+                    .setCreatedAt(Timestamp.newBuilder().setSeconds(1_764_000_000L)).addAllSignatures(ModelSignatures.EXPORTED).build();
             Files.write(out.resolve("manifest.json"), ProtoJson.bytes(card));
         }
         System.out.println("exported " + out);
