@@ -113,7 +113,9 @@ public final class SentencePieceTokenizer implements Tokenizer {
                 bytes.write(Integer.parseInt(p.substring(3, 5), 16));
                 continue;
             }
-            flush(bytes, out);
+            if (flush(bytes, out)) {
+                lineStart = false; // a line that starts with bytes has started: the next word keeps its space
+            }
             if (id == eosId) {
                 out.append('\n');
                 lineStart = true;
@@ -132,11 +134,14 @@ public final class SentencePieceTokenizer implements Tokenizer {
         return out.toString();
     }
 
-    private static void flush(ByteArrayOutputStream bytes, StringBuilder out) {
-        if (bytes.size() > 0) {
-            out.append(new String(bytes.toByteArray(), StandardCharsets.UTF_8));
-            bytes.reset();
+    /** Appends the pending bytes as text; false when there were none. */
+    private static boolean flush(ByteArrayOutputStream bytes, StringBuilder out) {
+        if (bytes.size() == 0) {
+            return false;
         }
+        out.append(new String(bytes.toByteArray(), StandardCharsets.UTF_8));
+        bytes.reset();
+        return true;
     }
 
     @Override

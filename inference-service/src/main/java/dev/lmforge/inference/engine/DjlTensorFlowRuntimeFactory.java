@@ -33,7 +33,9 @@ public class DjlTensorFlowRuntimeFactory implements RuntimeFactory {
 
     @Override
     public LanguageModelRuntime open(Path modelDir, ModelCard card) throws IOException {
-        return new DjlTensorFlowRuntime(modelDir, card.getVocabSize(), card.getNumLayers(), card.getHiddenSize(), config.predictors(),
+        InferenceConfig.TensorFlowSession session = config.session();
+        return new DjlTensorFlowRuntime(modelDir, card.getVocabSize(), card.getNumLayers(), card.getHiddenSize(), card.getSignaturesList(),
+                new DjlTensorFlowRuntime.SessionOptions(session.intraOpThreads(), session.interOpThreads(), session.threadSpinning()),
                 config.maxForwardPositions());
     }
 }

@@ -28,6 +28,7 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 
 import static dev.lmforge.common.grpc.GrpcCalls.unary;
+import static dev.lmforge.common.grpc.GrpcCalls.unaryAsync;
 
 /**
  * The InferenceService API. Each call acts in its caller's tenant, read here (the domain knows no gRPC)
@@ -46,14 +47,15 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
         this.registry = registry;
     }
 
+    /** On the event loop: queued for the model's batch and answered by the batch worker (see BatchScheduler). */
     @Override
-    @Blocking
     public void predict(PredictRequest request, StreamObserver<PredictResponse> response) {
-        unary(response, () -> inference.predict(CallerContext.tenant(), request.getEndpoint(), request.hasTokenIds() ? null : request.getText(),
+        unaryAsync(response, inference.predictAsync(CallerContext.tenant(), request.getEndpoint(), request.hasTokenIds() ? null : request.getText(),
                 request.hasTokenIds() ? request.getTokenIds().getIdsList().stream().mapToInt(Integer::intValue).toArray() : null,
                 request.getTopK()));
     }
 
+    /** On a worker thread: one model step per token, each sent as it comes. */
     @Override
     @Blocking
     public void generate(GenerateRequest request, StreamObserver<GenerateResponse> response) {
@@ -74,13 +76,12 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
     }
 
     @Override
-    @Blocking
     public void score(ScoreRequest request, StreamObserver<ScoreResponse> response) {
-        unary(response, () -> inference.score(CallerContext.tenant(), request.getEndpoint(), request.getText()));
+        unaryAsync(response, inference.scoreAsync(CallerContext.tenant(), request.getEndpoint(), request.getText()));
     }
 
+    /** In memory, on the event loop. */
     @Override
-    @Blocking
     public void listModels(ListModelsRequest request, StreamObserver<ListModelsResponse> response) {
         unary(response, () -> {
             String tenant = CallerContext.tenant();
@@ -88,8 +89,8 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
         });
     }
 
+    /** In memory, on the event loop. */
     @Override
-    @Blocking
     public void getModel(GetModelRequest request, StreamObserver<Model> response) {
         unary(response, () -> registry.model(CallerContext.tenant(), request.getModelVersion()));
     }

@@ -35,69 +35,129 @@ public class Inference {
         this.config = config;
     }
 
-    /** The top k next tokens after a text, or after token ids. */
+    /** The top k next tokens after a text, or after token ids; waits for the answer (see {@link #predictAsync}). */
     public PredictResponse predict(String tenant, String endpoint, String text, int[] tokenIds, int topK) {
-        long start = System.nanoTime();
-        LoadedModel m = registry.acquire(tenant, endpoint);
-        try {
-            int vocab = m.codec.vocabSize();
-            if (topK <= 0 || topK > vocab) {
-                throw LmForgeException.invalidArgument("top_k must be between 1 and the vocabulary size %d, got %d", vocab, topK);
-            }
-            int[] ids;
-            if (tokenIds != null) {
-                if (tokenIds.length == 0) {
-                    throw LmForgeException.invalidArgument("token_ids is empty");
+        return await(predictAsync(tenant, endpoint, text, tokenIds, topK));
+    }
+
+    /**
+     * The top k next tokens after a text, or after token ids, without blocking the caller: the
+     * request is checked here and queued for the model's batch; the batch worker encodes the text,
+     * runs the model and completes the future with the answer. Cancelling the future takes the
+     * request out of its batch if that has not run yet. Never throws: a bad request fails the future.
+     */
+    public CompletableFuture<PredictResponse> predictAsync(String tenant, String endpoint, String text, int[] tokenIds, int topK) {
+        return onModel(tenant, endpoint, new ModelRequest<>() {
+            @Override
+            public CompletableFuture<BatchScheduler.Forward> submit(LoadedModel m, Runnable whenDone) {
+                int vocab = m.codec.vocabSize();
+                if (topK <= 0 || topK > vocab) {
+                    throw LmForgeException.invalidArgument("top_k must be between 1 and the vocabulary size %d, got %d", vocab, topK);
                 }
-                if (tokenIds.length > config.maxTokenIds()) {
-                    throw LmForgeException.invalidArgument("token_ids has %d ids; the limit is %d (lmforge.inference.max-token-ids)",
-                            tokenIds.length, config.maxTokenIds());
+                if (tokenIds != null) {
+                    requireTokenIds(tokenIds, vocab);
+                    return m.queue.nextToken(() -> prepend(m.codec.eosId(), tokenIds, false, 0), whenDone);
                 }
-                for (int id : tokenIds) {
-                    if (id < 0 || id >= vocab) {
-                        throw LmForgeException.invalidArgument("token id %d is outside the vocabulary [0, %d)", id, vocab);
-                    }
+                String t = requireText(text, "text");
+                return m.queue.nextToken(() -> prepend(m.codec.eosId(), m.codec.encode(t), false, 0), whenDone);
+            }
+
+            @Override
+            public PredictResponse answer(LoadedModel m, BatchScheduler.Forward forward, long start) {
+                float[] logProbs = forward.values();
+                PredictResponse.Builder out = PredictResponse.newBuilder().setModelVersion(m.version);
+                for (int id : TopK.indices(logProbs, topK)) {
+                    out.addTokens(TokenProbability.newBuilder().setId(id).setToken(m.codec.piece(id)).setProbability(Math.exp(logProbs[id])));
                 }
-                ids = prepend(m.codec.eosId(), tokenIds, false, 0);
-            } else {
-                ids = prepend(m.codec.eosId(), m.codec.encode(requireText(text, "text")), false, 0);
+                ModelMeters.since(m.meters.predict, start);
+                return out.build();
             }
-            float[] logProbs = await(m.batcher.nextToken(ids));
-            int[] top = topK(logProbs, topK);
-            PredictResponse.Builder out = PredictResponse.newBuilder().setModelVersion(m.version);
-            for (int id : top) {
-                out.addTokens(TokenProbability.newBuilder().setId(id).setToken(m.codec.piece(id)).setProbability(Math.exp(logProbs[id])));
+        });
+    }
+
+    private void requireTokenIds(int[] tokenIds, int vocab) {
+        if (tokenIds.length == 0) {
+            throw LmForgeException.invalidArgument("token_ids is empty");
+        }
+        if (tokenIds.length > config.maxTokenIds()) {
+            throw LmForgeException.invalidArgument("token_ids has %d ids; the limit is %d (lmforge.inference.max-token-ids)",
+                    tokenIds.length, config.maxTokenIds());
+        }
+        for (int id : tokenIds) {
+            if (id < 0 || id >= vocab) {
+                throw LmForgeException.invalidArgument("token id %d is outside the vocabulary [0, %d)", id, vocab);
             }
-            ModelMeters.since(m.meters.predict, start);
-            return out.build();
-        } finally {
-            m.release();
         }
     }
 
-    /** Total and per-token log-probabilities of a text, its perplexity and bits per character. */
+    /** Total and per-token log-probabilities of a text, its perplexity and bits per character; waits for the answer. */
     public ScoreResponse score(String tenant, String endpoint, String text) {
-        long start = System.nanoTime();
-        LoadedModel m = registry.acquire(tenant, endpoint);
-        try {
-            String t = requireText(text, "text");
-            int[] encoded = m.codec.encode(t);
-            int[] ids = prepend(m.codec.eosId(), encoded, true, m.codec.eosId());
-            float[] scores = await(m.batcher.tokenScores(ids));
-            ScoreResponse.Builder out = ScoreResponse.newBuilder().setModelVersion(m.version);
-            double total = 0;
-            for (int i = 0; i < scores.length; i++) {
-                total += scores[i];
-                int id = ids[i + 1];
-                out.addTokens(TokenScore.newBuilder().setId(id).setToken(m.codec.piece(id)).setLogProbability(scores[i]));
+        return await(scoreAsync(tenant, endpoint, text));
+    }
+
+    /** {@link #score}, without blocking the caller, as {@link #predictAsync} does it. */
+    public CompletableFuture<ScoreResponse> scoreAsync(String tenant, String endpoint, String text) {
+        return onModel(tenant, endpoint, new ModelRequest<>() {
+            @Override
+            public CompletableFuture<BatchScheduler.Forward> submit(LoadedModel m, Runnable whenDone) {
+                String t = requireText(text, "text");
+                return m.queue.tokenScores(() -> prepend(m.codec.eosId(), m.codec.encode(t), true, m.codec.eosId()), whenDone);
             }
-            int characters = t.codePointCount(0, t.length()) + 1;
-            ModelMeters.since(m.meters.score, start);
-            return out.setTotalLogProbability(total).setPerplexity(Math.exp(-total / scores.length))
-                    .setBitsPerCharacter(-total / LN2 / characters).build();
-        } finally {
-            m.release();
+
+            @Override
+            public ScoreResponse answer(LoadedModel m, BatchScheduler.Forward forward, long start) {
+                int[] ids = forward.ids();
+                float[] scores = forward.values();
+                ScoreResponse.Builder out = ScoreResponse.newBuilder().setModelVersion(m.version);
+                double total = 0;
+                for (int i = 0; i < scores.length; i++) {
+                    total += scores[i];
+                    int id = ids[i + 1];
+                    out.addTokens(TokenScore.newBuilder().setId(id).setToken(m.codec.piece(id)).setLogProbability(scores[i]));
+                }
+                int characters = text.codePointCount(0, text.length()) + 1;
+                ModelMeters.since(m.meters.score, start);
+                return out.setTotalLogProbability(total).setPerplexity(Math.exp(-total / scores.length))
+                        .setBitsPerCharacter(-total / LN2 / characters).build();
+            }
+        });
+    }
+
+    /** How a request is queued for its model's batch, and how its answer is made from what the batch returns. */
+    private interface ModelRequest<T> {
+
+        /** Checks the request and queues it; {@code whenDone} releases the model. */
+        CompletableFuture<BatchScheduler.Forward> submit(LoadedModel model, Runnable whenDone);
+
+        T answer(LoadedModel model, BatchScheduler.Forward forward, long startNanos);
+    }
+
+    /**
+     * Holds the endpoint's model until the request has left its batch (a hot swap waits for it), and
+     * passes a cancellation of the returned future on to the queued request.
+     */
+    private <T> CompletableFuture<T> onModel(String tenant, String endpoint, ModelRequest<T> request) {
+        long start = System.nanoTime();
+        LoadedModel m;
+        CompletableFuture<BatchScheduler.Forward> queued;
+        try {
+            m = registry.acquire(tenant, endpoint);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
+        try {
+            queued = request.submit(m, m::release);
+        } catch (RuntimeException e) {
+            m.release();
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<T> answer = queued.thenApply(forward -> request.answer(m, forward, start));
+        answer.whenComplete((r, e) -> {
+            if (answer.isCancelled()) {
+                queued.cancel(false);
+            }
+        });
+        return answer;
     }
 
     /** Generates token by token with the stateful signature, handing each token to {@code sink} as it comes. */
@@ -133,10 +193,8 @@ public class Inference {
             for (int id : prompt) {
                 step = runtime.step(id, step.state());
             }
-            // The text of a token depends on its neighbours (spaces, bytes): emit the growth of the decoded text.
-            String promptText = m.codec.decode(prompt);
-            String produced = "";
-            int[] generated = prompt;
+            IncrementalDecoder text = new IncrementalDecoder(m.codec, prompt);
+            StringBuilder produced = new StringBuilder();
             for (int n = 0; n < maxTokens; n++) {
                 int next = sampler.next(step.logProbs());
                 if (next == m.codec.eosId()) {
@@ -144,12 +202,8 @@ public class Inference {
                             .setFinishReason("end_of_line").setModelVersion(m.version).build());
                     return;
                 }
-                generated = java.util.Arrays.copyOf(generated, generated.length + 1);
-                generated[generated.length - 1] = next;
-                String text = m.codec.decode(generated);
-                String continuation = text.substring(Math.min(promptText.length(), text.length()));
-                String piece = continuation.substring(Math.min(produced.length(), continuation.length()));
-                produced = continuation;
+                String piece = text.add(next);
+                produced.append(piece);
                 String stop = stopHit(produced, request.getStopList());
                 GenerateResponse.Builder token = GenerateResponse.newBuilder().setTokenId(next).setText(piece)
                         .setLogProbability(step.logProbs()[next]).setModelVersion(m.version);
@@ -170,9 +224,10 @@ public class Inference {
     }
 
     /** The stop sequence the generated text (prompt excluded) ends with, if any. */
-    private static String stopHit(String generated, java.util.List<String> stops) {
+    private static String stopHit(StringBuilder generated, java.util.List<String> stops) {
         for (String stop : stops) {
-            if (!stop.isEmpty() && generated.endsWith(stop)) {
+            int from = generated.length() - stop.length();
+            if (!stop.isEmpty() && from >= 0 && generated.indexOf(stop, from) == from) {
                 return stop;
             }
         }
@@ -200,31 +255,14 @@ public class Inference {
         return out;
     }
 
-    static int[] topK(float[] values, int k) {
-        java.util.PriorityQueue<Integer> heap = new java.util.PriorityQueue<>((a, b) -> Float.compare(values[a], values[b]));
-        for (int i = 0; i < values.length; i++) {
-            if (heap.size() < k) {
-                heap.add(i);
-            } else if (values[i] > values[heap.peek()]) {
-                heap.poll();
-                heap.add(i);
-            }
-        }
-        int[] out = new int[heap.size()];
-        for (int i = out.length - 1; i >= 0; i--) {
-            out[i] = heap.poll();
-        }
-        return out;
-    }
-
-    private static float[] await(CompletableFuture<float[]> f) {
+    private static <T> T await(CompletableFuture<T> f) {
         try {
             return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw LmForgeException.unavailable("interrupted", e);
         } catch (ExecutionException e) {
-            // The batcher fails a request with an LmForgeException (its status) or with the model's own failure (internal).
+            // A request fails with an LmForgeException (its status) or with the model's own failure (internal).
             if (e.getCause() instanceof RuntimeException failure) {
                 throw failure;
             }

@@ -17,9 +17,35 @@ public interface InferenceConfig {
     @WithDefault("2ms")
     Duration maxBatchWait();
 
-    /** DJL predictors per model and signature (concurrent forward passes). */
+    /** Worker threads of the batch scheduler, shared by every loaded model: forward passes that run at once. */
     @WithDefault("2")
-    int predictors();
+    int batchThreads();
+
+    /** Requests a model may have waiting or running; more are refused (RESOURCE_EXHAUSTED) until some are answered. */
+    @WithDefault("512")
+    int maxQueuedRequests();
+
+    /** TensorFlow's session options, for every model this replica loads (TensorFlow sizes its pools once per process). */
+    TensorFlowSession session();
+
+    /**
+     * Chosen for serving small models on a few CPU cores: see "Where the time goes" in bench/README.md
+     * for the measurements behind the defaults.
+     */
+    interface TensorFlowSession {
+
+        /** Threads that one operation (a matrix product) may split across: the cores the replica has (its CPU limit). */
+        @WithDefault("2")
+        int intraOpThreads();
+
+        /** Threads that run independent operations at once; negative: every operation in the calling thread, no hand-off. */
+        @WithDefault("-1")
+        int interOpThreads();
+
+        /** Whether TensorFlow's idle pool threads spin waiting for work (fast wake-up, but they burn cores the batch workers need). */
+        @WithDefault("false")
+        boolean threadSpinning();
+    }
 
     /**
      * Positions (sequences × tokens, padding included) whose log-probabilities over the whole

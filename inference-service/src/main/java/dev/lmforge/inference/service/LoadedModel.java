@@ -17,18 +17,18 @@ final class LoadedModel {
     final ModelCard card;
     final LanguageModelRuntime runtime;
     final Tokenizer codec;
-    final DynamicBatcher batcher;
+    final BatchScheduler.ModelQueue queue;
     final ModelMeters meters;
     private final AtomicInteger users = new AtomicInteger();
     private volatile boolean retired;
     private boolean closed;
 
-    LoadedModel(String version, ModelCard card, LanguageModelRuntime runtime, Tokenizer codec, DynamicBatcher batcher, ModelMeters meters) {
+    LoadedModel(String version, ModelCard card, LanguageModelRuntime runtime, Tokenizer codec, BatchScheduler.ModelQueue queue, ModelMeters meters) {
         this.version = version;
         this.card = card;
         this.runtime = runtime;
         this.codec = codec;
-        this.batcher = batcher;
+        this.queue = queue;
         this.meters = meters;
     }
 
@@ -58,7 +58,7 @@ final class LoadedModel {
     private synchronized void closeOnce() {
         if (!closed && users.get() == 0) {
             closed = true;
-            batcher.close();
+            queue.close();
             runtime.close();
             meters.remove();
         }

@@ -13,6 +13,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class ModelMeters {
 
+    /** Published by the service itself, so its latencies compare with what clients measure (bench/inference.sh reads them). */
+    private static final double[] PERCENTILES = {0.5, 0.99};
+
     final Timer forward;
     final DistributionSummary batchSize;
     final Timer predict;
@@ -22,7 +25,8 @@ final class ModelMeters {
 
     ModelMeters(MeterRegistry registry, String version) {
         this.registry = registry;
-        this.forward = Timer.builder("lmforge.inference.forward").description("One forward pass of a batch").tag("model", version).register(registry);
+        this.forward = Timer.builder("lmforge.inference.forward").description("One forward pass of a batch").tag("model", version)
+                .publishPercentiles(PERCENTILES).register(registry);
         this.batchSize = DistributionSummary.builder("lmforge.inference.batch.size").description("Requests per forward pass").tag("model", version)
                 .register(registry);
         this.predict = request(registry, "predict", version);
@@ -32,7 +36,7 @@ final class ModelMeters {
 
     private static Timer request(MeterRegistry registry, String kind, String version) {
         return Timer.builder("lmforge.inference.requests").description("Requests, from acquiring the model to the answer")
-                .tag("kind", kind).tag("model", version).register(registry);
+                .tag("kind", kind).tag("model", version).publishPercentiles(PERCENTILES).register(registry);
     }
 
     static void since(Timer timer, long startNanos) {

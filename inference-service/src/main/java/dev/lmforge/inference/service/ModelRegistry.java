@@ -48,6 +48,7 @@ public class ModelRegistry {
     private final TextCodecs codecs;
     private final InferenceConfig config;
     private final MeterRegistry metrics;
+    private final BatchScheduler scheduler;
     /** Keyed by {@link TenantKey} of tenant and version, as are {@link #loaded} and {@link #loading}. */
     private final Map<String, Model> versions = new ConcurrentHashMap<>();
     private final Map<String, LoadedModel> loaded = new ConcurrentHashMap<>();
@@ -56,8 +57,10 @@ public class ModelRegistry {
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
     private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> new Thread(r, "model-loader"));
 
-    public ModelRegistry(ModelStore store, RuntimeFactory runtimes, TextCodecs codecs, InferenceConfig config, MeterRegistry metrics) {
+    public ModelRegistry(ModelStore store, RuntimeFactory runtimes, TextCodecs codecs, InferenceConfig config, MeterRegistry metrics,
+            BatchScheduler scheduler) {
         this.store = store;
+        this.scheduler = scheduler;
         this.metrics = metrics;
         this.runtimes = runtimes;
         this.codecs = codecs;
@@ -68,6 +71,10 @@ public class ModelRegistry {
     void stop() {
         loader.shutdownNow();
         loaded.values().forEach(LoadedModel::retire);
+    }
+
+    BatchScheduler scheduler() {
+        return scheduler;
     }
 
     /** Loads a version (once); the future completes with its final state, AVAILABLE or FAILED. */
@@ -88,7 +95,7 @@ public class ModelRegistry {
     }
 
     private Model doLoad(String tenant, String version) {
-        // Names the version in logs, meters and batcher threads across tenants (the bare version in the default tenant).
+        // Names the version in logs, meters and batch errors across tenants (the bare version in the default tenant).
         String key = TenantKey.encode(tenant, version);
         try {
             ModelCard card = store.card(tenant, version);
@@ -102,7 +109,7 @@ public class ModelRegistry {
             Tokenizer codec = codecs.open(dir, card);
             ModelMeters meters = new ModelMeters(metrics, key);
             LoadedModel model = new LoadedModel(version, card, runtime, codec,
-                    new DynamicBatcher(runtime, config.maxBatchSize(), config.maxBatchWait(), config.predictors(), key, meters), meters);
+                    scheduler.register(key, runtime, meters), meters);
             LoadedModel previous = loaded.put(key, model);
             if (previous != null) {
                 previous.retire();
@@ -275,13 +282,6 @@ public class ModelRegistry {
     public boolean serving() {
         return endpoints.entrySet().stream()
                 .anyMatch(e -> loaded.containsKey(TenantKey.encode(TenantKey.decode(e.getKey()).tenant(), e.getValue().getModelVersion())));
-    }
-
-    /** Loaded versions (by {@link TenantKey}) whose batcher lost a worker and is restarting it, with what happened. */
-    public Map<String, String> batcherCrashes() {
-        Map<String, String> crashes = new java.util.TreeMap<>();
-        loaded.forEach((key, model) -> model.batcher.crash().ifPresent(crash -> crashes.put(key, crash)));
-        return crashes;
     }
 
     /** At start-up: the endpoints every tenant had, and their models. */

@@ -1,6 +1,7 @@
 package dev.lmforge.inference.engine;
 
 import dev.lmforge.api.v1.ModelCard;
+import dev.lmforge.common.naming.ModelSignatures;
 import dev.lmforge.common.store.ProtoJson;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -8,14 +9,18 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The trainer's SavedModel (exported by dev.lmforge.trainer.model.ServingFixture) through DJL's
- * TensorFlow engine: both signatures load, agree with each other, batching with padding changes no
- * real position, and reading in bounded chunks gives what one whole pass gives.
+ * TensorFlow engine: its signatures load and agree with each other, a model exported before
+ * next_token still predicts, batching with padding changes no real position, and reading in bounded
+ * chunks gives what one whole pass gives.
  */
 class DjlTensorFlowRuntimeTest {
 
@@ -27,9 +32,23 @@ class DjlTensorFlowRuntimeTest {
 
     @BeforeAll
     static void load() throws Exception {
-        ModelCard card = ProtoJson.merge(Files.readAllBytes(MODEL.resolve("manifest.json")), ModelCard.newBuilder()).build();
-        vocab = card.getVocabSize();
-        runtime = new DjlTensorFlowRuntime(MODEL, vocab, card.getNumLayers(), card.getHiddenSize(), 2, WHOLE);
+        vocab = card(MODEL).getVocabSize();
+        runtime = open(MODEL, WHOLE);
+    }
+
+    /** A model directory as the service opens it: the card's signatures, serving's session options. */
+    static DjlTensorFlowRuntime open(Path dir, int maxForwardPositions) throws Exception {
+        return open(dir, card(dir).getSignaturesList(), maxForwardPositions);
+    }
+
+    private static DjlTensorFlowRuntime open(Path dir, List<String> signatures, int maxForwardPositions) throws Exception {
+        ModelCard card = card(dir);
+        return new DjlTensorFlowRuntime(dir, card.getVocabSize(), card.getNumLayers(), card.getHiddenSize(), signatures,
+                new DjlTensorFlowRuntime.SessionOptions(1, -1, false), maxForwardPositions);
+    }
+
+    private static ModelCard card(Path dir) throws Exception {
+        return ProtoJson.merge(Files.readAllBytes(dir.resolve("manifest.json")), ModelCard.newBuilder()).build();
     }
 
     @AfterAll
@@ -62,9 +81,9 @@ class DjlTensorFlowRuntimeTest {
     @Test
     void anEmbeddingSoftmaxModelServesToo() throws Exception {
         Path bigram = Path.of("src/test/resources/models/europarl-bigram");
-        ModelCard card = ProtoJson.merge(Files.readAllBytes(bigram.resolve("manifest.json")), ModelCard.newBuilder()).build();
+        ModelCard card = card(bigram);
         assertEquals(0, card.getNumLayers());
-        try (DjlTensorFlowRuntime model = new DjlTensorFlowRuntime(bigram, card.getVocabSize(), card.getNumLayers(), card.getHiddenSize(), 1, WHOLE)) {
+        try (DjlTensorFlowRuntime model = open(bigram, WHOLE)) {
             float[][] afterSeven = model.nextTokenLogProbs(new int[][] {{1, 5, 7}, {9, 12, 7}}, new int[] {3, 3});
             for (int v = 0; v < card.getVocabSize(); v++) {
                 assertEquals(afterSeven[0][v], afterSeven[1][v], 1e-5, "only the previous token counts");
@@ -76,6 +95,37 @@ class DjlTensorFlowRuntimeTest {
                 assertEquals(scores[0][i - 1], step.logProbs()[ids[i]], 1e-4, "position " + i);
                 step = model.step(ids[i], step.state());
             }
+        }
+    }
+
+    @Test
+    void nextTokenSignatureAgreesWithEveryPositionSignature() throws Exception {
+        assertTrue(runtime.predictsFromLastPositionOnly());
+        int[][] batch = {{1, 30, 31, 0, 0, 0}, {1, 8, 9, 10, 11, 12}, {1, 0, 0, 0, 0, 0}};
+        int[] lengths = {3, 6, 1};
+        float[][] lastOnly = runtime.nextTokenLogProbs(batch, lengths);
+        List<String> beforeNextToken = List.of(ModelSignatures.SERVING_DEFAULT, ModelSignatures.STATEFUL);
+        try (DjlTensorFlowRuntime everyPosition = open(MODEL, beforeNextToken, WHOLE)) {
+            assertFalse(everyPosition.predictsFromLastPositionOnly());
+            float[][] expected = everyPosition.nextTokenLogProbs(batch, lengths);
+            for (int s = 0; s < batch.length; s++) {
+                assertArrayEquals(expected[s], lastOnly[s], 1e-4f, "sequence " + s);
+            }
+        }
+    }
+
+    @Test
+    void aModelFromBeforeTheNextTokenSignaturePredictsThroughServingDefault() throws Exception {
+        Path old = Path.of("src/test/resources/models/europarl-b");
+        assertFalse(card(old).getSignaturesList().contains(ModelSignatures.NEXT_TOKEN), "europarl-b is kept as it was exported before next_token");
+        try (DjlTensorFlowRuntime model = open(old, WHOLE)) {
+            assertFalse(model.predictsFromLastPositionOnly());
+            float[] next = model.nextTokenLogProbs(new int[][] {{1, 5, 7, 9}}, new int[] {4})[0];
+            double total = 0;
+            for (float lp : next) {
+                total += Math.exp(lp);
+            }
+            assertEquals(1.0, total, 1e-3);
         }
     }
 
@@ -99,7 +149,6 @@ class DjlTensorFlowRuntimeTest {
 
     @Test
     void chunkedReadingAgreesWithOneWholePass() throws Exception {
-        ModelCard card = ProtoJson.merge(Files.readAllBytes(MODEL.resolve("manifest.json")), ModelCard.newBuilder()).build();
         int chunk = 8;
         int[] longSeq = new int[50]; // several chunks: stepped through the stateful signature
         for (int i = 0; i < longSeq.length; i++) {
@@ -108,7 +157,7 @@ class DjlTensorFlowRuntimeTest {
         int[][] batch = {longSeq, java.util.Arrays.copyOf(new int[] {1, 30, 31, 32, 33}, 50), java.util.Arrays.copyOf(new int[] {1, 8, 9}, 50),
                 java.util.Arrays.copyOf(new int[] {1, 40}, 50)};
         int[] lengths = {50, 5, 3, 2}; // the short ones share passes of at most 8 positions
-        try (DjlTensorFlowRuntime chunked = new DjlTensorFlowRuntime(MODEL, vocab, card.getNumLayers(), card.getHiddenSize(), 1, chunk)) {
+        try (DjlTensorFlowRuntime chunked = open(MODEL, chunk)) {
             float[][] whole = runtime.tokenLogProbs(batch, lengths);
             float[][] inChunks = chunked.tokenLogProbs(batch, lengths);
             for (int s = 0; s < batch.length; s++) {

@@ -35,8 +35,8 @@ class EndpointsTest {
 
     @AfterEach
     void stop() {
-        registryOne.stop();
-        registryTwo.stop();
+        ServiceFakes.stop(registryOne);
+        ServiceFakes.stop(registryTwo);
     }
 
     @Test
@@ -79,7 +79,6 @@ class EndpointsTest {
     }
 
     private ModelRegistry registry() throws Exception {
-        return new ModelRegistry(store, (dir, card) -> new ServiceFakes.FakeRuntime(card.getVocabSize()), new TextCodecs(), ServiceFakes.config(),
-                new SimpleMeterRegistry());
+        return ServiceFakes.registry(store, (dir, card) -> new ServiceFakes.FakeRuntime(card.getVocabSize()), ServiceFakes.config());
     }
 }

@@ -36,14 +36,14 @@ class ModelRegistryTest {
     void stop() {
         loadGate.countDown();
         if (registry != null) {
-            registry.stop();
+            ServiceFakes.stop(registry);
         }
     }
 
     @Test
     void restoredEndpointsAnswerUnavailableUntilTheirModelIsLoaded() throws Exception {
         store.saved(Tenants.DEFAULT).add(Endpoint.newBuilder().setName("default").setModelVersion("job-1").build());
-        registry = new ModelRegistry(store, gatedRuntimes(), new TextCodecs(), ServiceFakes.config(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        registry = ServiceFakes.registry(store, gatedRuntimes(), ServiceFakes.config());
         registry.restore();
 
         LmForgeException early = assertThrows(LmForgeException.class, () -> registry.acquire(Tenants.DEFAULT, "default"));
@@ -62,7 +62,7 @@ class ModelRegistryTest {
     @Test
     void aRetiredVersionClosesAfterItsLastRequest() throws Exception {
         loadGate.countDown();
-        registry = new ModelRegistry(store, gatedRuntimes(), new TextCodecs(), ServiceFakes.config(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        registry = ServiceFakes.registry(store, gatedRuntimes(), ServiceFakes.config());
         registry.setEndpoint(Tenants.DEFAULT, Endpoint.newBuilder().setName("e").setModelVersion("job-1").build());
         LoadedModel inFlight = registry.acquire(Tenants.DEFAULT, "e");
         registry.setEndpoint(Tenants.DEFAULT, Endpoint.newBuilder().setName("e").setModelVersion("job-2").build());
@@ -79,7 +79,7 @@ class ModelRegistryTest {
     void anNgramModelIsRefusedWithTheReason() throws Exception {
         loadGate.countDown();
         store.cards.put(TenantKey.encode(Tenants.DEFAULT, "kn-1"), store.card(Tenants.DEFAULT, "job-1").toBuilder().clearSignatures().putHyperparameters("model", "kneser_ney").build());
-        registry = new ModelRegistry(store, gatedRuntimes(), new TextCodecs(), ServiceFakes.config(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        registry = ServiceFakes.registry(store, gatedRuntimes(), ServiceFakes.config());
         assertEquals(ModelState.MODEL_STATE_FAILED, registry.load(Tenants.DEFAULT, "kn-1").get(30, TimeUnit.SECONDS).getState());
         LmForgeException refused = assertThrows(LmForgeException.class,
                 () -> registry.setEndpoint(Tenants.DEFAULT, Endpoint.newBuilder().setName("e").setModelVersion("kn-1").build()));

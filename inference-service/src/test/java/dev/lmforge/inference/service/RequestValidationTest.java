@@ -61,8 +61,7 @@ class RequestValidationTest {
     static void serve() throws Exception {
         InferenceConfig config = ServiceFakes.config(); // max-generate-tokens 10, max-text-chars 1000, max-token-ids 100
         ServiceFakes.FakeStore store = new ServiceFakes.FakeStore();
-        registry = new ModelRegistry(store, (dir, card) -> new ServiceFakes.FakeRuntime(card.getVocabSize()),
-                new TextCodecs(), config, new SimpleMeterRegistry());
+        registry = ServiceFakes.registry(store, (dir, card) -> new ServiceFakes.FakeRuntime(card.getVocabSize()), config);
         registry.setEndpoint(Tenants.DEFAULT, Endpoint.newBuilder().setName("e").setModelVersion("job-1").build());
         Inference inference = new Inference(registry, config);
         InferenceGrpcService service = new InferenceGrpcService(inference, registry, new Endpoints(registry, store, (tenant, endpoint, by) -> { }));
@@ -77,7 +76,7 @@ class RequestValidationTest {
     static void stop() throws InterruptedException {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        registry.stop();
+        ServiceFakes.stop(registry);
     }
 
     static Stream<Arguments> badGenerateFields() {

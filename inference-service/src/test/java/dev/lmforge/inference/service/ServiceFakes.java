@@ -8,6 +8,7 @@ import dev.lmforge.common.security.TenantKey;
 import dev.lmforge.common.security.Tenants;
 import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.inference.engine.LanguageModelRuntime;
+import dev.lmforge.inference.engine.RuntimeFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -111,7 +112,7 @@ public final class ServiceFakes {
      * Log-probabilities of zero everywhere, or, given a favourite token, one that predicts it: -10
      * everywhere else, so that two models with the same vocabulary tell themselves apart.
      */
-    public static final class FakeRuntime implements LanguageModelRuntime {
+    public static class FakeRuntime implements LanguageModelRuntime {
         /** The card's hyperparameter that names a model's favourite token (a fake's own convention). */
         public static final String FAVOURITE = "fake_favourite_token";
         final int vocab;
@@ -188,12 +189,18 @@ public final class ServiceFakes {
 
     /** A registry over the store whose runtimes are {@link FakeRuntime#of} their card. */
     public static ModelRegistry registry(FakeStore store) throws IOException {
-        return new ModelRegistry(store, (dir, card) -> FakeRuntime.of(card), new TextCodecs(), config(), new SimpleMeterRegistry());
+        return registry(store, (dir, card) -> FakeRuntime.of(card), config());
     }
 
-    /** Closes a registry's models and loader, for tests outside this package. */
+    /** A registry with a batch scheduler of its own, which {@link #stop} stops with it. */
+    public static ModelRegistry registry(ModelStore store, RuntimeFactory runtimes, InferenceConfig config) {
+        return new ModelRegistry(store, runtimes, new TextCodecs(), config, new SimpleMeterRegistry(), new BatchScheduler(config));
+    }
+
+    /** Closes a registry's models, loader and batch scheduler. */
     public static void stop(ModelRegistry registry) {
         registry.stop();
+        registry.scheduler().close();
     }
 
     /** Publishes a tenant's version whose model (a {@link FakeRuntime#of} its card) predicts {@code favouriteToken}. */
@@ -228,7 +235,9 @@ public final class ServiceFakes {
         return new InferenceConfig() {
             public int maxBatchSize() { return 8; }
             public Duration maxBatchWait() { return Duration.ofMillis(1); }
-            public int predictors() { return 1; }
+            public int batchThreads() { return 1; }
+            public int maxQueuedRequests() { return 64; }
+            public TensorFlowSession session() { return null; } // no TensorFlow here
             public int maxForwardPositions() { return 64; }
             public int maxTextChars() { return 1000; }
             public int maxTokenIds() { return 100; }

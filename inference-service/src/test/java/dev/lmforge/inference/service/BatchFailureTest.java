@@ -4,7 +4,7 @@ import dev.lmforge.api.v1.Endpoint;
 import dev.lmforge.api.v1.ScoreResponse;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.security.Tenants;
-import dev.lmforge.inference.health.BatcherReadiness;
+import dev.lmforge.inference.health.BatchSchedulerReadiness;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.AfterEach;
@@ -15,7 +15,6 @@ import org.junit.jupiter.api.function.ThrowingSupplier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,9 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A runtime that throws Errors (out of memory, a bug) never takes the batcher down with it: the
  * failing batch gets a status, the next request succeeds, and no caller waits forever, even when
- * a worker thread dies (readiness is DOWN, naming the model, until it is restarted).
+ * a worker thread dies (readiness is DOWN, naming the model it served, until it is restarted).
  */
-class BatcherFailureTest {
+class BatchFailureTest {
 
     /** Far longer than any answer here takes: a call that runs into it hangs. */
     private static final Duration NO_HANG = Duration.ofSeconds(20);
@@ -41,21 +40,20 @@ class BatcherFailureTest {
     private ServiceFakes.FakeRuntime runtime;
     private ModelRegistry registry;
     private Inference inference;
-    private BatcherReadiness readiness;
+    private BatchSchedulerReadiness readiness;
 
     @BeforeEach
     void serve() throws Exception {
         InferenceConfig config = ServiceFakes.config(); // one worker per model
-        registry = new ModelRegistry(new ServiceFakes.FakeStore(), (dir, card) -> runtime = new ServiceFakes.FakeRuntime(card.getVocabSize()),
-                new TextCodecs(), config, new SimpleMeterRegistry());
+        registry = ServiceFakes.registry(new ServiceFakes.FakeStore(), (dir, card) -> runtime = new ServiceFakes.FakeRuntime(card.getVocabSize()), config);
         registry.setEndpoint(Tenants.DEFAULT, Endpoint.newBuilder().setName("e").setModelVersion("job-1").build());
         inference = new Inference(registry, config);
-        readiness = new BatcherReadiness(registry);
+        readiness = new BatchSchedulerReadiness(registry.scheduler());
     }
 
     @AfterEach
     void stop() {
-        registry.stop();
+        ServiceFakes.stop(registry);
     }
 
     @Test
@@ -78,19 +76,20 @@ class BatcherFailureTest {
         runtime.failures.add(new OutOfMemoryAgainWhileReported());
         LmForgeException lost = assertThrows(LmForgeException.class, () -> answered(() -> inference.score(Tenants.DEFAULT, "e", TEXT)));
         assertEquals(LmForgeException.Kind.UNAVAILABLE, lost.kind());
-        assertTrue(lost.getMessage().contains("a batcher worker died"), lost.getMessage());
+        assertTrue(lost.getMessage().contains("a batch worker died"), lost.getMessage());
 
         HealthCheckResponse down = readiness.call();
         assertEquals(HealthCheckResponse.Status.DOWN, down.getStatus());
-        assertTrue(String.valueOf(down.getData().orElseThrow().get("job-1")).contains("OutOfMemoryError"), down.toString());
+        String crash = String.valueOf(down.getData().orElseThrow().get("batch-scheduler"));
+        assertTrue(crash.contains("OutOfMemoryError") && crash.contains("serving model job-1"), down.toString());
         // Its only worker is dead: a request fails at once rather than waiting for the restart.
         LmForgeException meanwhile = assertThrows(LmForgeException.class, () -> answered(() -> inference.score(Tenants.DEFAULT, "e", TEXT)));
         assertEquals(LmForgeException.Kind.UNAVAILABLE, meanwhile.kind());
-        assertTrue(meanwhile.getMessage().contains("no live batcher worker"), meanwhile.getMessage());
+        assertTrue(meanwhile.getMessage().contains("no batch worker is alive"), meanwhile.getMessage());
 
         awaitReady();
         assertEquals(4, answered(() -> inference.score(Tenants.DEFAULT, "e", TEXT)).getTokensCount());
-        assertEquals(Map.of(), registry.batcherCrashes());
+        assertEquals(HealthCheckResponse.Status.UP, readiness.call().getStatus());
     }
 
     @Test
