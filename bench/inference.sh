@@ -35,7 +35,7 @@ auth_init
 mapfile -t AUTH < <(auth_env inference-service)
 # Over TLS as ./lmforge up runs it (InferenceBench trusts LMFORGE_TLS_CA); ready on its management port.
 # The session options the service runs with (its defaults, InferenceConfig), passed to the in-process baselines too.
-INTRA=2 INTER=-1 SPINNING=false
+INTRA=${INTRA:-1} INTER=${INTER:--1} SPINNING=${SPINNING:-false}
 service() {
   (
     tls_password_env
@@ -52,13 +52,19 @@ bench() { java -Xmx1g -XX:+UseSerialGC -Dai.djl.offline=true -cp "$CP" dev.lmfor
 {
   echo "== inference benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $SECONDS_PER_LEVEL s per level"
   echo "-- TensorFlow session options, in process (ms; requests/s; CPU cores busy during a batch-32 pass)"
-  echo "| intra-op | inter-op | spinning | next_token p50 | its CPU ms | serving_default p50 | batch 32, 1 thread, req/s | batch 32, 2 threads, req/s | cores busy |"
-  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "| intra-op | inter-op | spinning | next_token p50 | its CPU ms | after 1 ms idle | serving_default p50 | batch 1, 2 threads, req/s | batch 32, 1 thread, req/s | batch 32, 2 threads, req/s | cores busy |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
   # TensorFlow's own choice (DJL's default: pools as large as the machine, spinning), then the candidates.
   for options in "0 0 true" "2 -1 true" "2 -1 false" "1 -1 true" "1 -1 false"; do
     # shellcheck disable=SC2086
     bench forward "$MODELS/$MODEL/model" $options
-  done
+  done | tee "$OUT/inference-options.tmp"
+  # What batching can gain at most: the model's own speed-up from batch 1 to batch 32 (both from two threads, the service's options).
+  spin=$([ "$SPINNING" = true ] && echo on || echo off)
+  awk -F'|' -v intra="$INTRA" -v inter="$INTER" -v spin="$spin" \
+    '$2 + 0 == intra && $3 + 0 == inter && $4 ~ spin { printf "in process, batch 32 / batch 1 from two threads: %.2fx requests/s (the most batching can give this model here)\n", $11 / $9 }' \
+    "$OUT/inference-options.tmp"
+  rm -f "$OUT/inference-options.tmp"
   echo "-- the service with batching (max 32, 2 ms), session options: intra-op $INTRA, inter-op $INTER, spinning $SPINNING"
   service LMFORGE_INFERENCE_MAX_BATCH_SIZE=32
   bench sweep "$MODELS/$MODEL/model" "$MODEL" $PORT "$(management_port $PORT)" "$SECONDS_PER_LEVEL" $INTRA $INTER $SPINNING | tee "$OUT/inference-goals.tmp"

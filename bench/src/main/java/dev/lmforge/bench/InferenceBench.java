@@ -6,9 +6,11 @@ import dev.lmforge.api.v1.GenerateResponse;
 import dev.lmforge.api.v1.GetModelRequest;
 import dev.lmforge.api.v1.InferenceServiceGrpc;
 import dev.lmforge.api.v1.ListModelsRequest;
+import dev.lmforge.api.v1.Model;
 import dev.lmforge.api.v1.ModelCard;
 import dev.lmforge.api.v1.ModelState;
 import dev.lmforge.api.v1.PredictRequest;
+import dev.lmforge.api.v1.PredictResponse;
 import dev.lmforge.api.v1.SetEndpointModelRequest;
 import dev.lmforge.api.v1.TokenSequence;
 import dev.lmforge.common.naming.ModelSignatures;
@@ -17,7 +19,9 @@ import dev.lmforge.inference.engine.DjlTensorFlowRuntime;
 import dev.lmforge.inference.engine.LanguageModelRuntime;
 import grpc.health.v1.HealthGrpc;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
+import grpc.health.v1.HealthOuterClass.HealthCheckResponse;
 import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
 
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -28,14 +32,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.DoubleSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -117,7 +125,16 @@ public final class InferenceBench {
             if (!lastOnly.predictsFromLastPositionOnly()) {
                 throw new IllegalStateException("model " + modelDir + " has no next_token signature: train it with this version of the trainer");
             }
-            Timing nextToken = time(() -> lastOnly.nextTokenLogProbs(new int[][] {ids}, new int[] {ids.length}), 300, 2000);
+            Runnable one = () -> lastOnly.nextTokenLogProbs(new int[][] {ids}, new int[] {ids.length});
+            Timing nextToken = time(one, 300, 2000);
+            // As a server sees it at one client: each pass after the time a round trip takes, its threads parked meanwhile.
+            Timing afterIdle = time(() -> {
+                LockSupport.parkNanos(1_000_000);
+                long t = System.nanoTime();
+                one.run();
+                idleTimed[0] = System.nanoTime() - t;
+            }, 100, 1000, () -> idleTimed[0] / 1e6);
+            double singleTwoThreads = concurrentPerSecond(one, 2, 3_000_000_000L);
             Timing servingDefault = time(() -> everyPosition.nextTokenLogProbs(new int[][] {ids}, new int[] {ids.length}), 300, 2000);
             int[][] batch = new int[32][];
             Arrays.fill(batch, ids);
@@ -125,26 +142,37 @@ public final class InferenceBench {
             Arrays.fill(lengths, ids.length);
             Timing batch32 = time(() -> lastOnly.nextTokenLogProbs(batch, lengths), 50, 400);
             double twoThreads = concurrentPerSecond(() -> lastOnly.nextTokenLogProbs(batch, lengths), 2, 3_000_000_000L) * 32;
-            System.out.printf(Locale.ROOT, "| %d | %d | %s | %.3f | %.3f | %.3f | %.0f | %.0f | %.2f |%n", session.intraOpThreads(), session.interOpThreads(),
-                    session.threadSpinning() ? "on" : "off", nextToken.p50, nextToken.cpuPerCall, servingDefault.p50,
-                    32_000 / batch32.p50, twoThreads, batch32.cpuPerCall / batch32.p50);
+            System.out.printf(Locale.ROOT, "| %d | %d | %s | %.3f | %.3f | %.3f | %.3f | %.0f | %.0f | %.0f | %.2f |%n", session.intraOpThreads(),
+                    session.interOpThreads(), session.threadSpinning() ? "on" : "off", nextToken.p50, nextToken.cpuPerCall, afterIdle.p50,
+                    servingDefault.p50, singleTwoThreads, 32_000 / batch32.p50, twoThreads, batch32.cpuPerCall / batch32.p50);
         }
     }
 
     private record Timing(double p50, double cpuPerCall) {
     }
 
+    /** Holds the last idle-then-forward pass's own time, for {@link #time(Runnable, int, int, DoubleSupplier)}. */
+    private static final long[] idleTimed = new long[1];
+
     /** p50 in ms of a call, after a warm-up, and the process CPU time (ms) it burned per call, on all its threads. */
     private static Timing time(Runnable call, int warmUp, int n) {
+        long[] started = new long[1];
+        return time(() -> {
+            started[0] = System.nanoTime();
+            call.run();
+        }, warmUp, n, () -> (System.nanoTime() - started[0]) / 1e6);
+    }
+
+    /** As {@link #time(Runnable, int, int)}, each call's time in ms read from {@code elapsed} after it. */
+    private static Timing time(Runnable call, int warmUp, int n, DoubleSupplier elapsed) {
         for (int i = 0; i < warmUp; i++) {
             call.run();
         }
         double[] ms = new double[n];
         long cpu = processCpuNanos();
         for (int i = 0; i < n; i++) {
-            long t = System.nanoTime();
             call.run();
-            ms[i] = (System.nanoTime() - t) / 1e6;
+            ms[i] = elapsed.getAsDouble();
         }
         double cpuPerCall = (processCpuNanos() - cpu) / 1e6 / n;
         Arrays.sort(ms);
@@ -196,16 +224,17 @@ public final class InferenceBench {
             LanguageModelRuntime.State state = runtime.step(ids[0], runtime.initialState()).state();
             step = time(() -> runtime.step(ids[1], state), 300, 2000).p50;
         }
-        ManagedChannel channel = BenchCredentials.channel(port);
+        ManagedChannel channel = BenchCredentials.directChannel(port);
         double noOp;
         double authenticated;
         try {
-            InferenceServiceGrpc.InferenceServiceBlockingStub api = InferenceServiceGrpc.newBlockingStub(channel);
-            serveOnBenchEndpoint(api, version);
-            HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
-            noOp = time(() -> health.check(HealthCheckRequest.getDefaultInstance()), 1000, 3000).p50;
+            serveOnBenchEndpoint(InferenceServiceGrpc.newBlockingStub(channel), version);
+            // Timed as Predict is below: one closed-loop client, after a warm-up.
+            HealthGrpc.HealthStub health = HealthGrpc.newStub(channel);
+            noOp = p50((AsyncCall<HealthCheckResponse>) observer -> health.check(HealthCheckRequest.getDefaultInstance(), observer));
+            InferenceServiceGrpc.InferenceServiceStub api = InferenceServiceGrpc.newStub(channel);
             GetModelRequest getModel = GetModelRequest.newBuilder().setModelVersion(version).build();
-            authenticated = time(() -> api.getModel(getModel), 1000, 3000).p50;
+            authenticated = p50((AsyncCall<Model>) observer -> api.getModel(getModel, observer));
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
@@ -213,15 +242,20 @@ public final class InferenceBench {
                 + "authenticated no-op RPC (GetModel) %.3f%n", forward, step, noOp, authenticated);
 
         Metrics metrics = new Metrics(managementPort, version);
-        System.out.printf("%-8s %10s %10s %12s %14s %14s %12s%n", "clients", "p50 ms", "p99 ms", "requests/s", "server p50 ms", "server p99 ms", "GC ms/req");
+        System.out.printf("%-8s %9s %9s %11s %14s %14s %10s %11s %10s %14s%n", "clients", "p50 ms", "p99 ms", "requests/s", "server p50 ms", "server p99 ms",
+                "GC ms/req", "mean batch", "pass ms", "pass p50 ms");
         Load one = null;
         Load most = null;
         for (int clients : new int[] {1, 8, 32, 64}) {
-            double gcBefore = metrics.gcSeconds();
+            double[] before = metrics.totals();
             Load r = predictLoad(version, port, seconds, clients);
-            double gcPerRequest = (metrics.gcSeconds() - gcBefore) * 1000 / r.requests;
+            double[] after = metrics.totals();
             double[] server = metrics.predictPercentiles();
-            System.out.printf(Locale.ROOT, "%-8d %10.3f %10.3f %12.1f %14.3f %14.3f %12.4f%n", clients, r.p50, r.p99, r.perSecond, server[0], server[1], gcPerRequest);
+            // Totals include the level's warm-up: GC per request, mean batch size and mean pass time are ratios, so they hold.
+            double passes = after[2] - before[2];
+            System.out.printf(Locale.ROOT, "%-8d %9.3f %9.3f %11.1f %14.3f %14.3f %10.4f %11.1f %10.3f %14.3f%n", clients, r.p50, r.p99, r.perSecond,
+                    server[0], server[1], (after[0] - before[0]) * 1000 / (after[1] - before[1]), (after[1] - before[1]) / passes,
+                    (after[3] - before[3]) * 1000 / passes, server[2]);
             if (one == null) {
                 one = r;
                 System.out.printf(Locale.ROOT, "         (1 client during its warm-up, JIT still compiling: p50 %.3f ms)%n", r.warmUpP50);
@@ -247,16 +281,16 @@ public final class InferenceBench {
     }
 
     private static Load predictLoad(String version, int port, int seconds, int clients) throws Exception {
-        ManagedChannel channel = BenchCredentials.channel(port);
+        ManagedChannel channel = BenchCredentials.directChannel(port);
         try {
-            InferenceServiceGrpc.InferenceServiceBlockingStub api = InferenceServiceGrpc.newBlockingStub(channel);
-            serveOnBenchEndpoint(api, version);
+            serveOnBenchEndpoint(InferenceServiceGrpc.newBlockingStub(channel), version);
+            InferenceServiceGrpc.InferenceServiceStub api = InferenceServiceGrpc.newStub(channel);
             PredictRequest request = PredictRequest.newBuilder().setEndpoint("bench").setTopK(5)
                     .setTokenIds(TokenSequence.newBuilder().addAllIds(Arrays.stream(CONTEXT).boxed().toList())).build();
-            Callable<Object> call = () -> api.withDeadlineAfter(30, TimeUnit.SECONDS).predict(request);
-            double[] warmUp = flatten(run(call, clients, WARM_UP_NANOS));
+            AsyncCall<PredictResponse> call = observer -> api.withDeadlineAfter(30, TimeUnit.SECONDS).predict(request, observer);
+            double[] warmUp = closedLoop(call, clients, WARM_UP_NANOS);
             long start = System.nanoTime();
-            double[] all = flatten(run(call, clients, seconds * 1_000_000_000L));
+            double[] all = closedLoop(call, clients, seconds * 1_000_000_000L);
             double elapsed = (System.nanoTime() - start) / 1e9;
             return new Load(clients, all[all.length / 2], all[(int) (all.length * 0.99)], all.length / elapsed, all.length, warmUp[warmUp.length / 2]);
         } finally {
@@ -266,13 +300,13 @@ public final class InferenceBench {
 
     /** Requests/s of the no-op RPC (Health/Check): what this machine's clients and server manage without any model work. */
     private static double noOpThroughput(int port, int seconds, int clients) throws Exception {
-        ManagedChannel channel = BenchCredentials.channel(port);
+        ManagedChannel channel = BenchCredentials.directChannel(port);
         try {
-            HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
-            Callable<Object> call = () -> health.withDeadlineAfter(30, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance());
-            run(call, clients, WARM_UP_NANOS);
+            HealthGrpc.HealthStub health = HealthGrpc.newStub(channel);
+            AsyncCall<HealthCheckResponse> call = observer -> health.withDeadlineAfter(30, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance(), observer);
+            closedLoop(call, clients, WARM_UP_NANOS);
             long start = System.nanoTime();
-            int requests = flatten(run(call, clients, seconds * 1_000_000_000L)).length;
+            int requests = closedLoop(call, clients, seconds * 1_000_000_000L).length;
             return requests / ((System.nanoTime() - start) / 1e9);
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -288,29 +322,46 @@ public final class InferenceBench {
         }
     }
 
-    /** Median gap between consecutive streamed tokens of Generate calls at one client, after a warm-up. */
+    /**
+     * Median gap between consecutive streamed tokens of Generate calls at one client, after a
+     * warm-up, taken as each token arrives on the channel's event loop.
+     */
     private static double generateGap(String version, int port, int seconds) throws Exception {
-        ManagedChannel channel = BenchCredentials.channel(port);
+        ManagedChannel channel = BenchCredentials.directChannel(port);
         try {
-            InferenceServiceGrpc.InferenceServiceBlockingStub api = InferenceServiceGrpc.newBlockingStub(channel);
-            List<Double> gaps = new ArrayList<>();
+            InferenceServiceGrpc.InferenceServiceStub api = InferenceServiceGrpc.newStub(channel);
+            List<Double> gaps = Collections.synchronizedList(new ArrayList<>());
             long warmUpEnd = System.nanoTime() + WARM_UP_NANOS;
             long end = warmUpEnd + seconds * 1_000_000_000L;
             for (long seed = 1; System.nanoTime() < end; seed++) {
-                // No end of line ends it early: the prompt asks for a fixed number of tokens, sampled as a chat client samples.
+                // Sampled as a chat client samples; a call may end early at an end of line.
                 GenerateRequest request = GenerateRequest.newBuilder().setEndpoint("bench").setPrompt("the european parliament")
                         .setMaxTokens(GENERATED_TOKENS).setTemperature(0.8).setTopK(50).setTopP(0.95).setSeed(seed).build();
-                Iterator<GenerateResponse> tokens = api.withDeadlineAfter(60, TimeUnit.SECONDS).generate(request);
-                long last = 0;
                 boolean measuring = System.nanoTime() > warmUpEnd;
-                while (tokens.hasNext()) {
-                    tokens.next();
-                    long now = System.nanoTime();
-                    if (last != 0 && measuring) {
-                        gaps.add((now - last) / 1e6);
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                api.withDeadlineAfter(60, TimeUnit.SECONDS).generate(request, new StreamObserver<>() {
+                    private long last;
+
+                    @Override
+                    public void onNext(GenerateResponse token) {
+                        long now = System.nanoTime();
+                        if (last != 0 && measuring) {
+                            gaps.add((now - last) / 1e6);
+                        }
+                        last = now;
                     }
-                    last = now;
-                }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        done.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        done.complete(null);
+                    }
+                });
+                done.get(60, TimeUnit.SECONDS);
             }
             double[] sorted = gaps.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             return sorted[sorted.length / 2];
@@ -319,35 +370,76 @@ public final class InferenceBench {
         }
     }
 
-    private static double[] flatten(List<double[]> perClient) {
-        return perClient.stream().flatMapToDouble(Arrays::stream).sorted().toArray();
+    /** p50 in ms of a call at one closed-loop client, after a warm-up. */
+    private static <T> double p50(AsyncCall<T> call) throws InterruptedException {
+        closedLoop(call, 1, WARM_UP_NANOS);
+        double[] ms = closedLoop(call, 1, WARM_UP_NANOS);
+        return ms[ms.length / 2];
     }
 
-    private static List<double[]> run(Callable<Object> call, int clients, long nanos) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
+    /** Starts one asynchronous call that reports to {@code observer}. */
+    private interface AsyncCall<T> {
+        void start(StreamObserver<T> observer);
+    }
+
+    /**
+     * {@code clients} closed-loop clients for {@code nanos}: each sends its next call when the last
+     * one is answered. They are callbacks on the channel's event loop, not threads: a thread per
+     * client would spend more of this machine's two cores waking up than the service spends answering.
+     * Returns every call's latency in ms.
+     */
+    private static <T> double[] closedLoop(AsyncCall<T> call, int clients, long nanos) throws InterruptedException {
         long end = System.nanoTime() + nanos;
-        List<Future<double[]>> futures = new ArrayList<>();
+        CountDownLatch finished = new CountDownLatch(clients);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<double[]> latencies = Collections.synchronizedList(new ArrayList<>());
         for (int c = 0; c < clients; c++) {
-            futures.add(pool.submit(() -> {
-                double[] ms = new double[1024];
-                int n = 0;
-                while (System.nanoTime() < end) {
-                    long t = System.nanoTime();
-                    call.call();
+            new StreamObserver<T>() {
+                private double[] ms = new double[1024];
+                private int n;
+                private long started;
+
+                {
+                    next();
+                }
+
+                private void next() {
+                    if (System.nanoTime() >= end) {
+                        latencies.add(Arrays.copyOf(ms, n));
+                        finished.countDown();
+                        return;
+                    }
+                    started = System.nanoTime();
+                    call.start(this);
+                }
+
+                @Override
+                public void onNext(T value) {
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    failure.compareAndSet(null, t);
+                    finished.countDown();
+                }
+
+                @Override
+                public void onCompleted() {
                     if (n == ms.length) {
                         ms = Arrays.copyOf(ms, 2 * n);
                     }
-                    ms[n++] = (System.nanoTime() - t) / 1e6;
+                    ms[n++] = (System.nanoTime() - started) / 1e6;
+                    next();
                 }
-                return Arrays.copyOf(ms, n);
-            }));
+            };
         }
-        List<double[]> out = new ArrayList<>();
-        for (Future<double[]> f : futures) {
-            out.add(f.get());
+        if (!finished.await(nanos / 1_000_000 + 60_000, TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("calls still unanswered a minute after the load ended");
         }
-        pool.shutdown();
-        return out;
+        if (failure.get() != null) {
+            throw new IllegalStateException("a call failed: " + failure.get(), failure.get());
+        }
+        return latencies.stream().flatMapToDouble(Arrays::stream).sorted().toArray();
     }
 
     /** The service's own meters, from its Prometheus endpoint on the management port. */
@@ -361,28 +453,41 @@ public final class InferenceBench {
             this.version = version;
         }
 
-        /** Seconds the service's JVM has spent in GC pauses so far. */
-        double gcSeconds() throws Exception {
-            double total = 0;
+        /**
+         * Totals so far: seconds in GC pauses, sequences run by the model (the batch-size summary's
+         * sum), forward passes, and seconds in forward passes.
+         */
+        double[] totals() throws Exception {
+            double[] totals = new double[4];
+            String model = "model=\"" + version + "\"";
             for (String line : scrape().split("\n")) {
+                double value = line.startsWith("#") ? 0 : Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                 if (line.startsWith("jvm_gc_pause_seconds_sum")) {
-                    total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    totals[0] += value;
+                } else if (line.startsWith("lmforge_inference_batch_size_sum") && line.contains(model)) {
+                    totals[1] += value;
+                } else if (line.startsWith("lmforge_inference_forward_seconds_count") && line.contains(model)) {
+                    totals[2] += value;
+                } else if (line.startsWith("lmforge_inference_forward_seconds_sum") && line.contains(model)) {
+                    totals[3] += value;
                 }
             }
-            return total;
+            return totals;
         }
 
-        /** Predict's p50 and p99 in ms, from the service's own timer (its recent window). */
+        /** Predict's p50 and p99 and the forward pass's p50, in ms, from the service's own timers (their recent window). */
         double[] predictPercentiles() throws Exception {
             String text = scrape();
-            return new double[] {quantile(text, "0.5"), quantile(text, "0.99")};
+            return new double[] {quantile(text, "lmforge_inference_requests_seconds", "0.5"), quantile(text, "lmforge_inference_requests_seconds", "0.99"),
+                    quantile(text, "lmforge_inference_forward_seconds", "0.5")};
         }
 
-        private double quantile(String text, String q) {
-            Matcher m = Pattern.compile("lmforge_inference_requests_seconds\\{([^}]*)\\} (\\S+)").matcher(text);
+        private double quantile(String text, String timer, String q) {
+            Matcher m = Pattern.compile(timer + "\\{([^}]*)\\} (\\S+)").matcher(text);
             while (m.find()) {
                 String labels = m.group(1);
-                if (labels.contains("kind=\"predict\"") && labels.contains("model=\"" + version + "\"") && labels.contains("quantile=\"" + q + "\"")) {
+                boolean predict = !timer.equals("lmforge_inference_requests_seconds") || labels.contains("kind=\"predict\"");
+                if (predict && labels.contains("model=\"" + version + "\"") && labels.contains("quantile=\"" + q + "\"")) {
                     return Double.parseDouble(m.group(2)) * 1000;
                 }
             }
