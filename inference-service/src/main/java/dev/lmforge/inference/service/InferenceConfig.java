@@ -17,7 +17,10 @@ public interface InferenceConfig {
     @WithDefault("2ms")
     Duration maxBatchWait();
 
-    /** Worker threads of the batch scheduler, shared by every loaded model: forward passes that run at once. */
+    /**
+     * Worker threads of the batch scheduler, shared by every loaded model: forward passes that run at
+     * once. One per core (Kubernetes sets it from the pod's CPU limit), each pass on one core.
+     */
     @WithDefault("2")
     int batchThreads();
 
@@ -34,8 +37,8 @@ public interface InferenceConfig {
      */
     interface TensorFlowSession {
 
-        /** Threads that one operation (a matrix product) may split across: the cores the replica has (its CPU limit). */
-        @WithDefault("2")
+        /** Threads that one operation (a matrix product) may split across; the batch workers already use every core. */
+        @WithDefault("1")
         int intraOpThreads();
 
         /** Threads that run independent operations at once; negative: every operation in the calling thread, no hand-off. */
