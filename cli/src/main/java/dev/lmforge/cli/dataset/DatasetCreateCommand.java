@@ -37,8 +37,9 @@ public class DatasetCreateCommand implements Callable<Integer> {
             description = "Word-level, SentencePiece BPE or unigram trained here, or an existing SentencePiece model (--model).")
     String tokenizer;
 
-    @Option(names = "--vocab-size", paramLabel = "N", description = "Vocabulary size, special tokens included.")
-    int vocabSize;
+    @Option(names = "--vocab-size", paramLabel = "N|max",
+            description = "Vocabulary size, special tokens included; max (word tokenizer): every word seen --min-count times.")
+    String vocabSize;
 
     @Option(names = "--min-count", paramLabel = "N", description = "Word tokenizer: words seen fewer times become <unk>.")
     int minCount;
@@ -61,6 +62,27 @@ public class DatasetCreateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the dataset as JSON.")
     boolean json;
 
+    /** The vocabulary size to ask for: "max" is the word tokenizer's 0 (every word); a size is required otherwise. */
+    private int vocabSize(TokenizerKind kind) {
+        if (vocabSize == null) {
+            if (kind == TokenizerKind.TOKENIZER_KIND_SENTENCEPIECE_MODEL) {
+                return 0; // the model's own
+            }
+            throw new CommandLine.ParameterException(command.commandLine(), "--vocab-size is required: a size, or max for every word (word tokenizer)");
+        }
+        if (vocabSize.equals("max")) {
+            if (kind != TokenizerKind.TOKENIZER_KIND_WORD) {
+                throw new CommandLine.ParameterException(command.commandLine(), "--vocab-size max is for the word tokenizer; give BPE and unigram a size");
+            }
+            return 0;
+        }
+        try {
+            return Integer.parseInt(vocabSize);
+        } catch (NumberFormatException e) {
+            throw new CommandLine.ParameterException(command.commandLine(), "--vocab-size must be a number or max, not '" + vocabSize + "'");
+        }
+    }
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         TokenizerKind kind;
@@ -69,7 +91,7 @@ public class DatasetCreateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(command.commandLine(), e.getMessage());
         }
-        TokenizerSpec.Builder spec = TokenizerSpec.newBuilder().setKind(kind).setVocabSize(vocabSize).setMinCount(minCount)
+        TokenizerSpec.Builder spec = TokenizerSpec.newBuilder().setKind(kind).setVocabSize(vocabSize(kind)).setMinCount(minCount)
                 .setCharacterCoverage(characterCoverage).setByteFallback(byteFallback);
         if (model != null) {
             if (model.startsWith("s3://")) {

@@ -35,9 +35,16 @@ public final class WordTokenizer implements Tokenizer {
         }
     }
 
-    /** Counts the words of a text file (one line per paragraph) and keeps the most frequent. */
+    /** A vocabulary size that asks for every word seen at least min_count times. */
+    public static final int ALL_WORDS = 0;
+
+    /**
+     * Counts the words of a text file (one line per paragraph) and keeps the most frequent:
+     * {@code vocabSize} of them with the two special tokens, or every word seen at least
+     * {@code minCount} times when it is {@link #ALL_WORDS}.
+     */
     public static WordTokenizer train(Path text, int vocabSize, int minCount) throws IOException {
-        if (vocabSize < 3) {
+        if (vocabSize != ALL_WORDS && vocabSize < 3) {
             throw LmForgeException.invalidArgument("vocab_size must be at least 3 (<unk>, <eos> and one word), got %d", vocabSize);
         }
         Map<String, long[]> counts = new HashMap<>();
@@ -53,14 +60,18 @@ public final class WordTokenizer implements Tokenizer {
                 frequent.add(e);
             }
         }
-        int wanted = vocabSize - 2;
+        if (frequent.isEmpty()) {
+            throw LmForgeException.invalidArgument("the train split has no word seen at least %d time(s)", Math.max(1, minCount));
+        }
+        int wanted = vocabSize == ALL_WORDS ? frequent.size() : vocabSize - 2;
         if (frequent.size() < wanted) {
             throw LmForgeException.invalidArgument(
-                    "vocab_size %d is too large for this text: the train split has %d distinct words seen at least %d time(s); use vocab_size <= %d",
+                    "vocab_size %d is too large for this text: the train split has %d distinct words seen at least %d time(s); "
+                            + "use vocab_size <= %d, or 0 for all of them",
                     vocabSize, frequent.size(), Math.max(1, minCount), frequent.size() + 2);
         }
         frequent.sort((a, b) -> a.getValue()[0] != b.getValue()[0] ? Long.compare(b.getValue()[0], a.getValue()[0]) : a.getKey().compareTo(b.getKey()));
-        List<String> vocab = new ArrayList<>(vocabSize);
+        List<String> vocab = new ArrayList<>(wanted + 2);
         vocab.add(UNK);
         vocab.add(EOS);
         for (int i = 0; i < wanted; i++) {

@@ -54,4 +54,18 @@ class WordTokenizerTest {
         assertTrue(withMinCount.getMessage().contains("use vocab_size <= 4"), withMinCount.getMessage());
         assertThrows(LmForgeException.class, () -> WordTokenizer.train(text, 2, 1));
     }
+
+    @Test
+    void allWordsKeepsEveryWordSeenMinCountTimes() throws Exception {
+        Path text = Files.createTempFile("words", ".txt");
+        Files.writeString(text, "a a a b b c\n", StandardCharsets.UTF_8);
+        assertEquals(List.of("<unk>", "<eos>", "a", "b", "c"), pieces(WordTokenizer.train(text, WordTokenizer.ALL_WORDS, 1)));
+        assertEquals(List.of("<unk>", "<eos>", "a", "b"), pieces(WordTokenizer.train(text, WordTokenizer.ALL_WORDS, 2)));
+        var none = assertThrows(LmForgeException.class, () -> WordTokenizer.train(text, WordTokenizer.ALL_WORDS, 4));
+        assertTrue(none.getMessage().contains("no word seen at least 4 time(s)"), none.getMessage());
+    }
+
+    private static List<String> pieces(WordTokenizer t) {
+        return java.util.stream.IntStream.range(0, t.vocabSize()).mapToObj(t::piece).toList();
+    }
 }

@@ -1,6 +1,7 @@
 package dev.lmforge.preprocess.grpc;
 
 import com.google.protobuf.ByteString;
+import dev.lmforge.api.v1.Channel;
 import dev.lmforge.api.v1.FileChunk;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.preprocess.service.SourceFile;
@@ -51,6 +52,22 @@ class UploadStreamTest {
         assertEquals(LmForgeException.Kind.RESOURCE_EXHAUSTED, e.kind());
         assertTrue(e.getMessage().contains("larger than 100 bytes") && e.getMessage().contains("lmforge.preprocess.max-corpus-bytes"),
                 e.getMessage());
+    }
+
+    @Test
+    void theSameFileInTwoChannelsIsTwoFiles() throws Exception {
+        UploadStream upload = new UploadStream(n -> { }, 1 << 20, 1 << 20, Duration.ofSeconds(5));
+        upload.offer(chunk("held-out.txt", "one\n").toBuilder().setChannel(Channel.CHANNEL_VALIDATION).build());
+        upload.offer(chunk("held-out.txt", "two\n").toBuilder().setChannel(Channel.CHANNEL_VALIDATION).build());
+        upload.offer(chunk("held-out.txt", "one\n").toBuilder().setChannel(Channel.CHANNEL_TEST).build());
+        upload.finish();
+        SourceFile validation = upload.next();
+        assertEquals(Channel.CHANNEL_VALIDATION, validation.channel());
+        assertEquals("one\ntwo\n", new String(validation.content().readAllBytes(), StandardCharsets.UTF_8));
+        SourceFile test = upload.next();
+        assertEquals(Channel.CHANNEL_TEST, test.channel());
+        assertEquals("one\n", new String(test.content().readAllBytes(), StandardCharsets.UTF_8));
+        assertEquals(null, upload.next());
     }
 
     @Test

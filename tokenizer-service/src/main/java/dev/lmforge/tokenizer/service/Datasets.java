@@ -5,6 +5,7 @@ import dev.lmforge.api.v1.Principal;
 import com.google.protobuf.util.Timestamps;
 import dev.lmforge.common.paging.Paging;
 import dev.lmforge.common.text.Tokenizer;
+import dev.lmforge.common.text.WordTokenizer;
 import com.google.protobuf.ByteString;
 import dev.lmforge.api.v1.Corpus;
 import dev.lmforge.api.v1.CreateDatasetRequest;
@@ -93,7 +94,8 @@ public class Datasets {
 
     /** {corpus}-{kind}-{vocab}, shortened with a hash when the corpus id is long. */
     static String autoDatasetId(String corpusId, TokenizerSpec spec) {
-        String suffix = "-" + kindName(spec.getKind()) + (spec.getKind() == TokenizerKind.TOKENIZER_KIND_SENTENCEPIECE_MODEL ? "" : "-" + spec.getVocabSize());
+        String suffix = "-" + kindName(spec.getKind()) + (spec.getKind() == TokenizerKind.TOKENIZER_KIND_SENTENCEPIECE_MODEL ? ""
+                : "-" + (spec.getVocabSize() == WordTokenizer.ALL_WORDS ? "all" : spec.getVocabSize()));
         String id = corpusId + suffix;
         if (id.length() > ResourceNames.MAX_LENGTH) {
             String hash = String.format("%08x", corpusId.hashCode());
@@ -155,8 +157,10 @@ public class Datasets {
         TokenizerSpec.Builder b = spec.toBuilder();
         switch (spec.getKind()) {
             case TOKENIZER_KIND_WORD, TOKENIZER_KIND_BPE, TOKENIZER_KIND_UNIGRAM -> {
-                if (spec.getVocabSize() <= 0 || spec.getVocabSize() > MAX_VOCAB_SIZE) {
-                    throw LmForgeException.invalidArgument("vocab_size must be between 1 and %d, got %d", MAX_VOCAB_SIZE, spec.getVocabSize());
+                boolean allWords = spec.getKind() == TokenizerKind.TOKENIZER_KIND_WORD && spec.getVocabSize() == WordTokenizer.ALL_WORDS;
+                if (!allWords && (spec.getVocabSize() <= 0 || spec.getVocabSize() > MAX_VOCAB_SIZE)) {
+                    throw LmForgeException.invalidArgument("vocab_size must be between 1 and %d%s, got %d", MAX_VOCAB_SIZE,
+                            spec.getKind() == TokenizerKind.TOKENIZER_KIND_WORD ? " (0: every word seen min_count times)" : "", spec.getVocabSize());
                 }
                 if (spec.getMinCount() < 0) {
                     throw LmForgeException.invalidArgument("min_count must be >= 0, got %d", spec.getMinCount());

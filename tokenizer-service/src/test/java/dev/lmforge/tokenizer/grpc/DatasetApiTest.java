@@ -296,6 +296,20 @@ class DatasetApiTest {
     }
 
     @Test
+    void vocabularySizeZeroKeepsEveryWordOfTheWordTokenizerOnly() throws Exception {
+        TokenizerSpec allWords = TokenizerSpec.newBuilder().setKind(TokenizerKind.TOKENIZER_KIND_WORD).setMinCount(5).build();
+        Dataset all = build(unique("all-words"), allWords);
+        assertEquals(JobStatus.JOB_STATUS_COMPLETED, all.getStatus(), all.getFailureReason());
+        String tooMany = unique("too-many");
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> build(tooMany, allWords.toBuilder().setVocabSize(all.getVocabSize() + 1).build()));
+        assertTrue(e.getStatus().getDescription().contains("use vocab_size <= " + all.getVocabSize() + ", or 0 for all of them"),
+                e.getStatus().getDescription());
+        expect(Status.Code.INVALID_ARGUMENT, "vocab_size must be between 1 and 1000000, got 0", () -> datasets.createDataset(CreateDatasetRequest.newBuilder()
+                .setCorpusId(corpus).setTokenizer(TokenizerSpec.newBuilder().setKind(TokenizerKind.TOKENIZER_KIND_BPE)).build()));
+    }
+
+    @Test
     void badInputGetsAClearStatusAndLeavesNothingBehind() {
         TokenizerSpec word = TokenizerSpec.newBuilder().setKind(TokenizerKind.TOKENIZER_KIND_WORD).setVocabSize(100).build();
         expect(Status.Code.NOT_FOUND, "does not exist", () -> datasets.createDataset(CreateDatasetRequest.newBuilder()

@@ -22,10 +22,17 @@ final class JobStates {
         return JobStatusNames.of(status).orElse("Unknown");
     }
 
-    /** Ends the current secondary status and starts the next one, now. */
+    /**
+     * Ends the current secondary status and starts the next one, now. The same status again (a job
+     * waiting for a trainer, then started by one) only takes the new message: the history never
+     * reads "Starting → Starting".
+     */
     static TrainingJob.Builder transition(TrainingJob.Builder job, SecondaryStatus next, String message) {
         var now = Timestamps.now();
         int last = job.getSecondaryStatusTransitionsCount() - 1;
+        if (last >= 0 && !job.getSecondaryStatusTransitions(last).hasEndTime() && job.getSecondaryStatusTransitions(last).getStatus() == next) {
+            return job.setSecondaryStatus(next).setSecondaryStatusTransitions(last, job.getSecondaryStatusTransitions(last).toBuilder().setMessage(message));
+        }
         if (last >= 0 && !job.getSecondaryStatusTransitions(last).hasEndTime()) {
             job.setSecondaryStatusTransitions(last, job.getSecondaryStatusTransitions(last).toBuilder().setEndTime(now));
         }

@@ -147,7 +147,7 @@ class TrainingJobApiTest {
             assertTrue(metrics.contains(m), m + " missing from " + metrics);
         }
         List<String> history = job.getSecondaryStatusTransitionsList().stream().map(t -> t.getStatus().name()).toList();
-        assertEquals(List.of("SECONDARY_STATUS_STARTING", "SECONDARY_STATUS_STARTING", "SECONDARY_STATUS_DOWNLOADING",
+        assertEquals(List.of("SECONDARY_STATUS_STARTING", "SECONDARY_STATUS_DOWNLOADING",
                 "SECONDARY_STATUS_TRAINING", "SECONDARY_STATUS_UPLOADING", "SECONDARY_STATUS_COMPLETED"), history);
         assertTrue(job.getTrainingTimeSeconds() >= 0 && job.getBillableTimeSeconds() == job.getTrainingTimeSeconds());
 
