@@ -16,7 +16,7 @@ import dev.lmforge.api.v1.TokenSequence;
 import dev.lmforge.common.naming.ModelSignatures;
 import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.inference.engine.DjlTensorFlowRuntime;
-import dev.lmforge.inference.engine.LanguageModelRuntime;
+import dev.lmforge.inference.service.LanguageModelRuntime;
 import grpc.health.v1.HealthGrpc;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse;

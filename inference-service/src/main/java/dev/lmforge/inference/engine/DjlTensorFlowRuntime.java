@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.tensorflow.engine.TfSymbolBlock;
 import ai.djl.training.ParameterStore;
 import dev.lmforge.common.naming.ModelSignatures;
+import dev.lmforge.inference.service.LanguageModelRuntime;
 import org.tensorflow.proto.ConfigProto;
 
 import java.io.IOException;

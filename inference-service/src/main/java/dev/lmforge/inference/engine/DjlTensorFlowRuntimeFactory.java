@@ -2,6 +2,8 @@ package dev.lmforge.inference.engine;
 
 import dev.lmforge.api.v1.ModelCard;
 import dev.lmforge.inference.service.InferenceConfig;
+import dev.lmforge.inference.service.LanguageModelRuntime;
+import dev.lmforge.inference.service.RuntimeFactory;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;

@@ -1,7 +1,6 @@
 package dev.lmforge.inference.service;
 
 import dev.lmforge.common.errors.LmForgeException;
-import dev.lmforge.inference.engine.LanguageModelRuntime;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;

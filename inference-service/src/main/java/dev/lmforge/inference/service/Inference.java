@@ -7,7 +7,6 @@ import dev.lmforge.api.v1.ScoreResponse;
 import dev.lmforge.api.v1.TokenProbability;
 import dev.lmforge.api.v1.TokenScore;
 import dev.lmforge.common.errors.LmForgeException;
-import dev.lmforge.inference.engine.LanguageModelRuntime;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.concurrent.CompletableFuture;

@@ -2,7 +2,6 @@ package dev.lmforge.inference.service;
 
 import dev.lmforge.api.v1.ModelCard;
 import dev.lmforge.common.text.Tokenizer;
-import dev.lmforge.inference.engine.LanguageModelRuntime;
 
 import java.util.concurrent.atomic.AtomicInteger;
 

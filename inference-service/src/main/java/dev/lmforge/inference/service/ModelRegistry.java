@@ -9,8 +9,6 @@ import dev.lmforge.api.v1.ModelState;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.naming.ResourceNames;
 import dev.lmforge.common.security.TenantKey;
-import dev.lmforge.inference.engine.LanguageModelRuntime;
-import dev.lmforge.inference.engine.RuntimeFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -3,6 +3,7 @@ package dev.lmforge.inference.engine;
 import dev.lmforge.api.v1.ModelCard;
 import dev.lmforge.common.naming.ModelSignatures;
 import dev.lmforge.common.store.ProtoJson;
+import dev.lmforge.inference.service.LanguageModelRuntime;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

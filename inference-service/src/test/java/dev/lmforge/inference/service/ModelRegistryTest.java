@@ -5,7 +5,6 @@ import dev.lmforge.api.v1.ModelState;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.security.TenantKey;
 import dev.lmforge.common.security.Tenants;
-import dev.lmforge.inference.engine.RuntimeFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -7,8 +7,6 @@ import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.security.TenantKey;
 import dev.lmforge.common.security.Tenants;
 import dev.lmforge.common.store.ProtoJson;
-import dev.lmforge.inference.engine.LanguageModelRuntime;
-import dev.lmforge.inference.engine.RuntimeFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 

@@ -1,4 +1,4 @@
-package dev.lmforge.inference.engine;
+package dev.lmforge.inference.service;
 
 import dev.lmforge.api.v1.ModelCard;
 

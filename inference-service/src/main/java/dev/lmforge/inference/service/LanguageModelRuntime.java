@@ -1,4 +1,4 @@
-package dev.lmforge.inference.engine;
+package dev.lmforge.inference.service;
 
 /**
  * A served language model as the serving logic sees it, whatever runs it (DJL's TensorFlow engine
