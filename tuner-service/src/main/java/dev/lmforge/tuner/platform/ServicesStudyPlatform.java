@@ -1,4 +1,4 @@
-package dev.lmforge.tuner.store;
+package dev.lmforge.tuner.platform;
 
 import dev.lmforge.api.v1.Principal;
 import dev.lmforge.api.v1.CleaningOptions;

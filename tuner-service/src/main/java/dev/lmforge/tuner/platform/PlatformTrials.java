@@ -1,4 +1,4 @@
-package dev.lmforge.tuner.store;
+package dev.lmforge.tuner.platform;
 
 import dev.lmforge.api.v1.Principal;
 import com.google.protobuf.util.Timestamps;
@@ -36,15 +36,15 @@ import java.util.concurrent.TimeUnit;
  * tenant: its layout in S3, its {@link TenantKey} on Kafka, and the trainer called as acting in it.
  */
 @ApplicationScoped
-public class S3Trials implements Trials {
+public class PlatformTrials implements Trials {
 
-    private static final Logger LOG = Logger.getLogger(S3Trials.class);
+    private static final Logger LOG = Logger.getLogger(PlatformTrials.class);
 
     private final ArtifactStore store;
     private final EventSender<TrainRequested> requests;
     private final TrainingServiceGrpc.TrainingServiceBlockingStub trainer;
 
-    public S3Trials(ArtifactStore store, @Channel("train-requested") Emitter<TrainRequested> emitter, TunerConfig config,
+    public PlatformTrials(ArtifactStore store, @Channel("train-requested") Emitter<TrainRequested> emitter, TunerConfig config,
             @GrpcClient("trainer") TrainingServiceGrpc.TrainingServiceBlockingStub trainer) {
         this.store = store;
         this.requests = new EventSender<>(emitter, config.eventAckTimeout());
