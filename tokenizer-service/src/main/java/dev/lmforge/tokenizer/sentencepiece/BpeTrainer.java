@@ -1,5 +1,7 @@
 package dev.lmforge.tokenizer.sentencepiece;
 
+import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -44,7 +46,9 @@ final class BpeTrainer {
     private int[][] symChars;
 
     // pairs
-    private final LongIntMap pairIndex;
+    private static final int MISSING = Integer.MIN_VALUE;
+    /** The pair id of (a, b), by ((long) a << 32) | b; {@link #MISSING} when absent. */
+    private final Long2IntOpenHashMap pairIndex;
     private int numPairs;
     private long[] pairCount;
     private int[] pairLeft;
@@ -96,7 +100,8 @@ final class BpeTrainer {
         }
         numSymbols = c;
 
-        pairIndex = new LongIntMap(1 << 16);
+        pairIndex = new Long2IntOpenHashMap(1 << 16);
+        pairIndex.defaultReturnValue(MISSING);
         pairCount = new long[1 << 12];
         pairLeft = new int[1 << 12];
         pairRight = new int[1 << 12];
@@ -187,7 +192,7 @@ final class BpeTrainer {
     private int pair(int a, int b, boolean create) {
         long key = ((long) a << 32) | (b & 0xffffffffL);
         int p = pairIndex.get(key);
-        if (p != LongIntMap.MISSING) {
+        if (p != MISSING) {
             return p;
         }
         if (!create) {

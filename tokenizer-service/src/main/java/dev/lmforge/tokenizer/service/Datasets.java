@@ -245,13 +245,33 @@ public class Datasets {
         return store.find(tenant, datasetId).orElseThrow(() -> LmForgeException.notFound("dataset '%s' does not exist", datasetId));
     }
 
+    /**
+     * A page of the tenant's datasets in id order, only those of {@code corpusId} when it is set: the
+     * store is read on until the page is full or the datasets end, so a page is never short while
+     * more of the corpus's datasets follow.
+     */
     public DatasetStore.Page list(String tenant, String pageToken, int pageSize, String corpusId) {
         int size = Paging.pageSize(pageSize);
-        DatasetStore.Page page = store.list(tenant, Paging.startAfter(pageToken), size);
+        String startAfter = Paging.startAfter(pageToken);
         if (corpusId.isEmpty()) {
-            return page;
+            return store.list(tenant, startAfter, size);
         }
-        return new DatasetStore.Page(page.datasets().stream().filter(d -> d.getCorpusId().equals(corpusId)).toList(), page.nextStartAfter());
+        List<Dataset> matching = new ArrayList<>();
+        while (true) {
+            DatasetStore.Page page = store.list(tenant, startAfter, size);
+            for (Dataset d : page.datasets()) {
+                if (d.getCorpusId().equals(corpusId)) {
+                    matching.add(d);
+                    if (matching.size() == size) {
+                        return new DatasetStore.Page(matching, d.getDatasetId());
+                    }
+                }
+            }
+            if (page.nextStartAfter() == null) {
+                return new DatasetStore.Page(matching, null);
+            }
+            startAfter = page.nextStartAfter();
+        }
     }
 
     public int delete(String tenant, String datasetId) {

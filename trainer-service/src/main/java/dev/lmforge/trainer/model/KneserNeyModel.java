@@ -1,5 +1,7 @@
 package dev.lmforge.trainer.model;
 
+import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
+
 import java.io.IOException;
 import java.io.Writer;
 import java.util.Arrays;
@@ -28,13 +30,20 @@ public final class KneserNeyModel {
 
     /** Keeps some mass for the lower orders in every seen context, also where the estimate degenerates (tiny corpora). */
     private static final double MIN_DISCOUNT = 0.01;
+    /** No such n-gram. */
+    private static final int MISSING = -1;
 
     private final int vocabSize;
     private final Order[] orders;
 
     /** The n-grams of one length k, and the statistics of their (k − 1)-token contexts. */
     private static final class Order {
-        final LongIntMap ids = new LongIntMap();
+        /** The id of each n-gram, by {@code key(prefix id, word)}; {@link #MISSING} when absent. */
+        final Long2IntOpenHashMap ids = new Long2IntOpenHashMap();
+
+        Order() {
+            ids.defaultReturnValue(MISSING);
+        }
         int size;
         int[] prefix = new int[16];
         int[] word = new int[16];
@@ -50,7 +59,7 @@ public final class KneserNeyModel {
 
         int add(int prefixId, int w, long key) {
             int found = ids.putIfAbsent(key, size);
-            if (found != LongIntMap.MISSING) {
+            if (found != MISSING) {
                 return found;
             }
             if (size == prefix.length) {
@@ -199,7 +208,7 @@ public final class KneserNeyModel {
         double p = 1.0 / vocabSize;
         for (int k = 0; k <= to - from; k++) {
             int context = contextId(tokens, to - k, to);
-            if (context == LongIntMap.MISSING) {
+            if (context == MISSING) {
                 break;
             }
             p = interpolate(k, context, w, p);
@@ -214,7 +223,7 @@ public final class KneserNeyModel {
             return lower;
         }
         int id = o.ids.get(key(context, w));
-        int c = id == LongIntMap.MISSING ? 0 : o.count[id];
+        int c = id == MISSING ? 0 : o.count[id];
         return (Math.max(c - o.discount(c), 0) + backoffMass(o, context) * lower) / total;
     }
 
@@ -227,8 +236,8 @@ public final class KneserNeyModel {
         int id = 0;
         for (int i = from; i < to; i++) {
             id = orders[i - from].ids.get(key(id, checked(tokens[i])));
-            if (id == LongIntMap.MISSING) {
-                return LongIntMap.MISSING;
+            if (id == MISSING) {
+                return MISSING;
             }
         }
         return id;
@@ -259,7 +268,7 @@ public final class KneserNeyModel {
         out.write("\n\\1-grams:\n");
         for (int w = 0; w < vocabSize; w++) {
             out.write(log10(interpolate(0, 0, w, 1.0 / vocabSize)) + "\t" + w);
-            writeBackoff(out, 1, orders.length > 1 ? orders[0].ids.get(key(0, w)) : LongIntMap.MISSING);
+            writeBackoff(out, 1, orders.length > 1 ? orders[0].ids.get(key(0, w)) : MISSING);
         }
         for (int k = 2; k <= orders.length; k++) {
             out.write("\n\\" + k + "-grams:\n");
@@ -277,7 +286,7 @@ public final class KneserNeyModel {
                     words.append(words.isEmpty() ? "\t" : " ").append(w);
                 }
                 out.write(words.toString());
-                writeBackoff(out, k, k < orders.length ? id : LongIntMap.MISSING);
+                writeBackoff(out, k, k < orders.length ? id : MISSING);
             }
         }
         out.write("\n\\end\\\n");
@@ -285,7 +294,7 @@ public final class KneserNeyModel {
 
     /** The backoff weight of an n-gram of length k as a context of order k + 1, if it is one. */
     private void writeBackoff(Writer out, int k, int id) throws IOException {
-        if (id != LongIntMap.MISSING && orders[k].total[id] > 0) {
+        if (id != MISSING && orders[k].total[id] > 0) {
             out.write("\t" + log10(backoffMass(orders[k], id) / orders[k].total[id]));
         }
         out.write("\n");
