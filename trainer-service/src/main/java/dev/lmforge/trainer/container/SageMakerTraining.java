@@ -12,7 +12,7 @@ import dev.lmforge.trainer.internal.TrainingState;
 import dev.lmforge.trainer.service.Hyperparameters;
 import dev.lmforge.trainer.service.LanguageModel;
 import dev.lmforge.trainer.service.TrainerConfig;
-import dev.lmforge.trainer.service.TrainingRunner;
+import dev.lmforge.trainer.service.StandaloneTraining;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -93,7 +93,7 @@ public class SageMakerTraining {
                 ? ProtoJson.merge(Files.readAllBytes(stateFile), TrainingState.newBuilder()).build() : TrainingState.getDefaultInstance();
         try (LanguageModel model = Files.exists(stateFile) ? models.restore(h, dataset.getVocabSize(), checkpoints.resolve("model"))
                 : models.create(h, dataset.getVocabSize())) {
-            TrainingRunner.Result result = TrainingRunner.runLocally(model, h, data, start, state -> {
+            StandaloneTraining.Result result = StandaloneTraining.runLocally(model, h, data, start, state -> {
                 model.saveCheckpoint(checkpoints.resolve("model"));
                 Files.write(stateFile, ProtoJson.bytes(state));
             });

@@ -255,7 +255,7 @@ public class JobRunner {
                 }
                 default -> {
                     transition(SecondaryStatus.SECONDARY_STATUS_UPLOADING, "evaluating on the test split and exporting the model");
-                    List<Metric> finalMetrics = TrainingRunner.finalMetrics(model, result.state(), data);
+                    List<Metric> finalMetrics = StandaloneTraining.finalMetrics(model, result.state(), data);
                     Path modelDir = work.resolve("model");
                     model.exportSavedModel(modelDir);
                     ModelCard card = card(dataset, h, finalMetrics, result.state(), modelDir).setParameters(model.parameterCount())

@@ -38,7 +38,7 @@ final class NgramBaseline {
                 .setSeconds((System.nanoTime() - started) / 1e9).build();
         TrainingState state = TrainingState.newBuilder().addEpochs(epoch).setEpochsCompleted(1).setTokensTrained(data.train().length)
                 .setTrainingSeconds(fitSeconds).setBestValidationLoss(epoch.getValidationLoss()).build();
-        return new Result(model, state, TrainingRunner.finalMetrics(epoch, model.evaluateNats(data.test()), data));
+        return new Result(model, state, StandaloneTraining.finalMetrics(epoch, model.evaluateNats(data.test()), data));
     }
 
     /** The model directory's n-gram file, {@value #ARPA_FILE}. */

@@ -12,10 +12,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 
-/** Training outside the service (SageMaker's container contract): the loop with local checkpoints, then the final metrics. */
-public final class TrainingRunner {
+/**
+ * Training outside the service (SageMaker's container contract): the loop with local checkpoints,
+ * then the final metrics. {@link JobRunner} is the service's own runner of jobs from train.requested.
+ */
+public final class StandaloneTraining {
 
-    private static final Logger LOG = Logger.getLogger(TrainingRunner.class);
+    private static final Logger LOG = Logger.getLogger(StandaloneTraining.class);
     private static final long CHECKPOINT_EVERY_NANOS = 60_000_000_000L;
 
     /** Saves the model and the state somewhere the next run finds them. */
@@ -27,7 +30,7 @@ public final class TrainingRunner {
     public record Result(TrainingState state, List<Metric> metrics) {
     }
 
-    private TrainingRunner() {
+    private StandaloneTraining() {
     }
 
     public static Result runLocally(LanguageModel model, Hyperparameters h, TokenData data, TrainingState start, Checkpointer checkpointer) {
