@@ -1,4 +1,4 @@
-package dev.lmforge.trainer.tensorflow;
+package dev.lmforge.trainer.engine;
 
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.trainer.model.Evaluation;
