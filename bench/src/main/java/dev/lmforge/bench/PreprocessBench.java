@@ -5,7 +5,7 @@ import dev.lmforge.api.v1.CorpusSpec;
 import dev.lmforge.preprocess.service.CorpusPipeline;
 import dev.lmforge.preprocess.service.InputLimits;
 import dev.lmforge.preprocess.service.LanguageIdentifier;
-import dev.lmforge.preprocess.service.SourceFile;
+import dev.lmforge.preprocess.service.IncomingFile;
 import dev.lmforge.preprocess.service.Split;
 import dev.lmforge.preprocess.service.StopWords;
 
@@ -136,7 +136,7 @@ public final class PreprocessBench {
             sinks.put(s, OutputStream.nullOutputStream());
         }
         InputStream in = new BoundedInputStream(Files.newInputStream(corpus), limitBytes);
-        List<SourceFile> files = new ArrayList<>(List.of(new SourceFile(corpus.getFileName().toString(), Channel.CHANNEL_UNSPECIFIED, in)));
+        List<IncomingFile> files = new ArrayList<>(List.of(new IncomingFile(corpus.getFileName().toString(), Channel.CHANNEL_UNSPECIFIED, in)));
         long t = System.nanoTime();
         try (in) {
             CorpusPipeline.Result r = p.run(() -> files.isEmpty() ? null : files.remove(0), sinks);

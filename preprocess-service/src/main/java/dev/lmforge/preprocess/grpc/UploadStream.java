@@ -4,7 +4,7 @@ import dev.lmforge.api.v1.FileChunk;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.preprocess.service.CorpusSource;
 import dev.lmforge.preprocess.service.InputLimits;
-import dev.lmforge.preprocess.service.SourceFile;
+import dev.lmforge.preprocess.service.IncomingFile;
 import io.grpc.Status;
 
 import java.io.IOException;
@@ -137,7 +137,7 @@ final class UploadStream implements CorpusSource {
     }
 
     @Override
-    public SourceFile next() throws IOException {
+    public IncomingFile next() throws IOException {
         if (current != null) {
             current.skipRest();
         }
@@ -150,7 +150,7 @@ final class UploadStream implements CorpusSource {
             throw LmForgeException.invalidArgument("every chunk must carry its file's name");
         }
         current = new FileStream(first);
-        return new SourceFile(first.getFileName(), first.getChannel(), current);
+        return new IncomingFile(first.getFileName(), first.getChannel(), current);
     }
 
     /** The bytes of one file: its chunks, up to the first chunk of another file (another name, or the same in another channel). */

@@ -4,6 +4,7 @@ import dev.lmforge.api.v1.Channel;
 import dev.lmforge.api.v1.CleaningOptions;
 import dev.lmforge.api.v1.CorpusSpec;
 import dev.lmforge.api.v1.CorpusStats;
+import dev.lmforge.api.v1.SourceFile;
 import dev.lmforge.api.v1.SplitStats;
 import dev.lmforge.common.errors.LmForgeException;
 import org.apache.lucene.analysis.CharArraySet;
@@ -40,7 +41,7 @@ public final class CorpusPipeline {
     }
 
     /** What came out: statistics, the files read, and what a person should know. */
-    public record Result(CorpusStats stats, List<dev.lmforge.api.v1.SourceFile> sources, List<String> warnings) {
+    public record Result(CorpusStats stats, List<SourceFile> sources, List<String> warnings) {
     }
 
     private static final double[] DEFAULT_FRACTIONS = {0.9, 0.05, 0.05};
@@ -107,13 +108,13 @@ public final class CorpusPipeline {
     private Result run(CorpusSource source, Sequencer sequencer) throws IOException {
         long started = System.nanoTime();
         DocumentReader reader = new DocumentReader(boundary, settings.maxLineBytes(), settings.maxDocumentChars(), settings.inputLimits());
-        List<dev.lmforge.api.v1.SourceFile> files = new ArrayList<>();
+        List<SourceFile> files = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         Boolean channels = null;
         Set<Channel> channelsSeen = new HashSet<>();
         List<RawDocument> batch = new ArrayList<>(settings.batchDocuments());
         int[] languageSamples = {0};
-        SourceFile file;
+        IncomingFile file;
         while ((file = source.next()) != null) {
             if (files.size() == settings.inputLimits().maxFiles()) {
                 throw LmForgeException.resourceExhausted("more than %d files in one corpus: merge them, or raise %s",
@@ -156,7 +157,7 @@ public final class CorpusPipeline {
                 warnings.add(String.format("file '%s': %d of %d lines are invalid UTF-8 and were dropped",
                         file.name(), report.invalidLines, report.lines));
             }
-            files.add(dev.lmforge.api.v1.SourceFile.newBuilder().setName(file.name()).setChannel(channel)
+            files.add(SourceFile.newBuilder().setName(file.name()).setChannel(channel)
                     .setBytes(report.bytes).setGzip(report.gzip).build());
         }
         sequencer.submit(cleanBatch(batch));

@@ -6,5 +6,5 @@ import java.io.IOException;
 public interface CorpusSource {
 
     /** The next file, or null after the last. The previous file's content is finished with. */
-    SourceFile next() throws IOException;
+    IncomingFile next() throws IOException;
 }

@@ -53,7 +53,7 @@ final class SpecChecks {
         }
     }
 
-    static void checkFile(SourceFile file) {
+    static void checkFile(IncomingFile file) {
         int nameBytes = file.name().getBytes(StandardCharsets.UTF_8).length;
         if (nameBytes > MAX_FILE_NAME_BYTES) {
             throw LmForgeException.invalidArgument("file name '%s' is %d bytes; at most %d", shown(file.name()), nameBytes, MAX_FILE_NAME_BYTES);

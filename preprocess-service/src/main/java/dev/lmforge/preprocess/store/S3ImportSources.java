@@ -6,7 +6,7 @@ import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.store.ArtifactStore;
 import dev.lmforge.common.store.S3Uri;
 import dev.lmforge.preprocess.service.ImportSources;
-import dev.lmforge.preprocess.service.SourceFile;
+import dev.lmforge.preprocess.service.IncomingFile;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
@@ -55,14 +55,14 @@ public class S3ImportSources implements ImportSources {
             private InputStream current;
 
             @Override
-            public SourceFile next() throws IOException {
+            public IncomingFile next() throws IOException {
                 close();
                 if (!it.hasNext()) {
                     return null;
                 }
                 Entry next = it.next();
                 current = store.open(next.uri());
-                return new SourceFile(next.uri().toString(), next.channel(), current);
+                return new IncomingFile(next.uri().toString(), next.channel(), current);
             }
 
             @Override

@@ -4,7 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.lmforge.api.v1.Channel;
 import dev.lmforge.api.v1.FileChunk;
 import dev.lmforge.common.errors.LmForgeException;
-import dev.lmforge.preprocess.service.SourceFile;
+import dev.lmforge.preprocess.service.IncomingFile;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.Test;
@@ -29,7 +29,7 @@ class UploadStreamTest {
     void aClientThatGoesSilentMidwayReleasesTheReader() throws Exception {
         UploadStream upload = new UploadStream(n -> { }, 1 << 20, 1 << 20, Duration.ofMillis(300));
         upload.offer(chunk("a.txt", "first chunk\n"));
-        SourceFile file = upload.next();
+        IncomingFile file = upload.next();
         InputStream in = file.content();
         assertArrayEquals("first chunk\n".getBytes(StandardCharsets.UTF_8), in.readNBytes(12));
         long started = System.nanoTime();
@@ -61,10 +61,10 @@ class UploadStreamTest {
         upload.offer(chunk("held-out.txt", "two\n").toBuilder().setChannel(Channel.CHANNEL_VALIDATION).build());
         upload.offer(chunk("held-out.txt", "one\n").toBuilder().setChannel(Channel.CHANNEL_TEST).build());
         upload.finish();
-        SourceFile validation = upload.next();
+        IncomingFile validation = upload.next();
         assertEquals(Channel.CHANNEL_VALIDATION, validation.channel());
         assertEquals("one\ntwo\n", new String(validation.content().readAllBytes(), StandardCharsets.UTF_8));
-        SourceFile test = upload.next();
+        IncomingFile test = upload.next();
         assertEquals(Channel.CHANNEL_TEST, test.channel());
         assertEquals("one\n", new String(test.content().readAllBytes(), StandardCharsets.UTF_8));
         assertEquals(null, upload.next());

@@ -131,7 +131,7 @@ class CorpusIngestionTest {
     }, PipelineHarness.LANGUAGES, PipelineHarness.STOP_WORDS, new TestConfig(), new SimpleMeterRegistry());
 
     static CorpusSource oneFile(String text) {
-        List<SourceFile> files = new ArrayList<>(List.of(new SourceFile("a.txt", Channel.CHANNEL_UNSPECIFIED,
+        List<IncomingFile> files = new ArrayList<>(List.of(new IncomingFile("a.txt", Channel.CHANNEL_UNSPECIFIED,
                 new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)))));
         return () -> files.isEmpty() ? null : files.remove(0);
     }

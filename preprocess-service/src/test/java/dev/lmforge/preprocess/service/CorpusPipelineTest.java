@@ -232,7 +232,7 @@ class CorpusPipelineTest {
     void aGzipBombIsStoppedWhileItInflates() {
         GzipBomb bomb = new GzipBomb(1L << 30);
         var e = assertThrows(LmForgeException.class, () -> PipelineHarness.run(CorpusSpec.getDefaultInstance(), PipelineHarness.SETTINGS,
-                oneSource(new SourceFile("bomb.txt.gz", Channel.CHANNEL_UNSPECIFIED, bomb))));
+                oneSource(new IncomingFile("bomb.txt.gz", Channel.CHANNEL_UNSPECIFIED, bomb))));
         assertEquals(LmForgeException.Kind.INVALID_ARGUMENT, e.kind());
         assertTrue(e.getMessage().contains("'bomb.txt.gz' looks like a gzip bomb") && e.getMessage().contains("lmforge.preprocess.max-gzip-ratio"),
                 e.getMessage());
@@ -251,15 +251,15 @@ class CorpusPipelineTest {
         }
         assertTrue(gz.size() < 100_000, "the compressed file alone fits: " + gz.size());
         var gzipped = assertThrows(LmForgeException.class, () -> PipelineHarness.run(CorpusSpec.getDefaultInstance(), small,
-                oneSource(new SourceFile("big.txt.gz", Channel.CHANNEL_UNSPECIFIED, new ByteArrayInputStream(gz.toByteArray())))));
+                oneSource(new IncomingFile("big.txt.gz", Channel.CHANNEL_UNSPECIFIED, new ByteArrayInputStream(gz.toByteArray())))));
         assertEquals(LmForgeException.Kind.RESOURCE_EXHAUSTED, gzipped.kind());
         assertTrue(gzipped.getMessage().contains("larger than 100000 bytes of text") && gzipped.getMessage().contains("lmforge.preprocess.max-corpus-bytes"),
                 gzipped.getMessage());
 
         byte[] half = documents(1800).getBytes(StandardCharsets.UTF_8);
         assertTrue(half.length < 100_000 && 2 * half.length > 100_000);
-        List<SourceFile> files = new ArrayList<>(List.of(new SourceFile("1.txt", Channel.CHANNEL_UNSPECIFIED, new ByteArrayInputStream(half)),
-                new SourceFile("2.txt", Channel.CHANNEL_UNSPECIFIED, new ByteArrayInputStream(half))));
+        List<IncomingFile> files = new ArrayList<>(List.of(new IncomingFile("1.txt", Channel.CHANNEL_UNSPECIFIED, new ByteArrayInputStream(half)),
+                new IncomingFile("2.txt", Channel.CHANNEL_UNSPECIFIED, new ByteArrayInputStream(half))));
         var twoFiles = assertThrows(LmForgeException.class, () -> PipelineHarness.run(CorpusSpec.getDefaultInstance(), small,
                 () -> files.isEmpty() ? null : files.remove(0)));
         assertEquals(LmForgeException.Kind.RESOURCE_EXHAUSTED, twoFiles.kind());
@@ -293,7 +293,7 @@ class CorpusPipelineTest {
         CorpusPipeline.Settings twoFiles = PipelineHarness.settings(new InputLimits(1 << 20, 100, 1 << 20, 2));
         int[] served = {0};
         var e = assertThrows(LmForgeException.class, () -> PipelineHarness.run(CorpusSpec.getDefaultInstance(), twoFiles,
-                () -> new SourceFile("f" + served[0]++, Channel.CHANNEL_UNSPECIFIED, new ByteArrayInputStream("x".getBytes(StandardCharsets.UTF_8)))));
+                () -> new IncomingFile("f" + served[0]++, Channel.CHANNEL_UNSPECIFIED, new ByteArrayInputStream("x".getBytes(StandardCharsets.UTF_8)))));
         assertEquals(LmForgeException.Kind.RESOURCE_EXHAUSTED, e.kind());
         assertTrue(e.getMessage().contains("more than 2 files") && e.getMessage().contains("lmforge.preprocess.max-files"), e.getMessage());
         assertEquals(3, served[0], "refused at the first file too many");
@@ -334,8 +334,8 @@ class CorpusPipelineTest {
         return e.getMessage();
     }
 
-    private static CorpusSource oneSource(SourceFile file) {
-        List<SourceFile> files = new ArrayList<>(List.of(file));
+    private static CorpusSource oneSource(IncomingFile file) {
+        List<IncomingFile> files = new ArrayList<>(List.of(file));
         return () -> files.isEmpty() ? null : files.remove(0);
     }
 

@@ -53,8 +53,8 @@ final class PipelineHarness {
         return h;
     }
 
-    private static SourceFile toSource(File f) {
-        return new SourceFile(f.name(), f.channel(), new ByteArrayInputStream(f.bytes()));
+    private static IncomingFile toSource(File f) {
+        return new IncomingFile(f.name(), f.channel(), new ByteArrayInputStream(f.bytes()));
     }
 
     String text(Split split) {

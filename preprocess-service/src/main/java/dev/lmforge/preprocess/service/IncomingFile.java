@@ -5,5 +5,5 @@ import dev.lmforge.api.v1.Channel;
 import java.io.InputStream;
 
 /** One input file: its name, the channel it feeds (CHANNEL_UNSPECIFIED: split by hash), its bytes. */
-public record SourceFile(String name, Channel channel, InputStream content) {
+public record IncomingFile(String name, Channel channel, InputStream content) {
 }
