@@ -7,6 +7,7 @@ import dev.lmforge.api.v1.CorpusStats;
 import dev.lmforge.api.v1.SourceFile;
 import dev.lmforge.api.v1.SplitStats;
 import dev.lmforge.common.errors.LmForgeException;
+import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
 import org.apache.lucene.analysis.CharArraySet;
 
 import java.io.IOException;
@@ -288,7 +289,8 @@ public final class CorpusPipeline {
         private final Map<Split, OutputStream> sinks;
         private final ExecutorService thread;
         private final StatsAccumulator stats;
-        private final LongHashSet seen = new LongHashSet();
+        /** The fingerprint of every line kept: 8 bytes a line, never the line. */
+        private final LongOpenHashSet seen = new LongOpenHashSet();
         private Future<?> previous = CompletableFuture.completedFuture(null);
 
         Sequencer(Map<Split, OutputStream> sinks, ExecutorService thread) {
