@@ -4,10 +4,10 @@ import dev.lmforge.api.v1.Channel;
 import dev.lmforge.api.v1.CorpusSpec;
 import dev.lmforge.preprocess.service.CorpusPipeline;
 import dev.lmforge.preprocess.service.InputLimits;
-import dev.lmforge.preprocess.service.LanguageIdentifier;
+import dev.lmforge.preprocess.text.LanguageIdentifier;
 import dev.lmforge.preprocess.service.IncomingFile;
 import dev.lmforge.preprocess.service.Split;
-import dev.lmforge.preprocess.service.StopWords;
+import dev.lmforge.preprocess.text.StopWords;
 
 import java.io.BufferedReader;
 import java.io.BufferedWriter;

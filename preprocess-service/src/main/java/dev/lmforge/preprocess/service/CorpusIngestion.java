@@ -10,6 +10,8 @@ import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.naming.ResourceNames;
 import dev.lmforge.common.security.TenantKey;
 import dev.lmforge.common.store.AbortableOutputStream;
+import dev.lmforge.preprocess.text.LanguageIdentifier;
+import dev.lmforge.preprocess.text.StopWords;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -7,6 +7,12 @@ import dev.lmforge.api.v1.CorpusStats;
 import dev.lmforge.api.v1.SourceFile;
 import dev.lmforge.api.v1.SplitStats;
 import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.preprocess.text.Hashing;
+import dev.lmforge.preprocess.text.LanguageIdentifier;
+import dev.lmforge.preprocess.text.StopWords;
+import dev.lmforge.preprocess.text.TextCleaner;
+import dev.lmforge.preprocess.text.VocabularyCounter;
+import dev.lmforge.preprocess.text.Words;
 import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
 import org.apache.lucene.analysis.CharArraySet;
 

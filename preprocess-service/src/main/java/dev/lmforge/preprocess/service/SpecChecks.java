@@ -4,6 +4,7 @@ import dev.lmforge.api.v1.Channel;
 import dev.lmforge.api.v1.CorpusSpec;
 import dev.lmforge.api.v1.DocumentBoundary;
 import dev.lmforge.common.errors.LmForgeException;
+import dev.lmforge.preprocess.text.MessageText;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -42,7 +43,7 @@ final class SpecChecks {
         for (Map.Entry<String, String> tag : spec.getTagsMap().entrySet()) {
             if (tag.getKey().isEmpty() || tag.getKey().length() > MAX_TAG_KEY_CHARS || tag.getValue().length() > MAX_TAG_VALUE_CHARS) {
                 throw LmForgeException.invalidArgument("tag '%s': keys must have 1-%d characters and values at most %d",
-                        shown(tag.getKey()), MAX_TAG_KEY_CHARS, MAX_TAG_VALUE_CHARS);
+                        MessageText.shown(tag.getKey()), MAX_TAG_KEY_CHARS, MAX_TAG_VALUE_CHARS);
             }
         }
         int autoTokenizeBytes = spec.getAutoTokenize().getSerializedSize();
@@ -56,23 +57,15 @@ final class SpecChecks {
     static void checkFile(IncomingFile file) {
         int nameBytes = file.name().getBytes(StandardCharsets.UTF_8).length;
         if (nameBytes > MAX_FILE_NAME_BYTES) {
-            throw LmForgeException.invalidArgument("file name '%s' is %d bytes; at most %d", shown(file.name()), nameBytes, MAX_FILE_NAME_BYTES);
+            throw LmForgeException.invalidArgument("file name '%s' is %d bytes; at most %d", MessageText.shown(file.name()), nameBytes, MAX_FILE_NAME_BYTES);
         }
         // Names are labels in the manifest and in messages, never paths, so ".." is harmless; control characters are not.
         if (file.name().chars().anyMatch(Character::isISOControl)) {
-            throw LmForgeException.invalidArgument("file name '%s' holds a control character (NUL, line break, ...)", shown(file.name()));
+            throw LmForgeException.invalidArgument("file name '%s' holds a control character (NUL, line break, ...)", MessageText.shown(file.name()));
         }
         if (file.channel() == Channel.UNRECOGNIZED) {
             throw LmForgeException.invalidArgument("file '%s': its channel is unknown; use CHANNEL_TRAIN, CHANNEL_VALIDATION or CHANNEL_TEST (or none)",
                     file.name());
         }
-    }
-
-    /** A client's string as a message can show it: control characters escaped, at most 80 characters. */
-    static String shown(String s) {
-        String cut = s.length() <= 80 ? s : s.substring(0, 77) + "...";
-        StringBuilder out = new StringBuilder(cut.length());
-        cut.chars().forEach(c -> out.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : String.valueOf((char) c)));
-        return out.toString();
     }
 }

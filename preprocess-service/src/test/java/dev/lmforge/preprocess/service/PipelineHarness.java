@@ -2,6 +2,8 @@ package dev.lmforge.preprocess.service;
 
 import dev.lmforge.api.v1.Channel;
 import dev.lmforge.api.v1.CorpusSpec;
+import dev.lmforge.preprocess.text.LanguageIdentifier;
+import dev.lmforge.preprocess.text.StopWords;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package dev.lmforge.preprocess.service;
+package dev.lmforge.preprocess.text;
 
 import dev.lmforge.common.errors.LmForgeException;
 import org.apache.lucene.analysis.CharArraySet;
@@ -65,7 +65,7 @@ public final class StopWords {
     public static void requireSupported(String language) {
         if (!supports(language)) {
             throw LmForgeException.invalidArgument("no stop-word list for language '%s'; lists exist for %s",
-                    SpecChecks.shown(language), String.join(", ", LISTS.keySet()));
+                    MessageText.shown(language), String.join(", ", LISTS.keySet()));
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.lmforge.preprocess.service;
+package dev.lmforge.preprocess.text;
 
 import dev.lmforge.api.v1.CleaningOptions;
 

@@ -1,4 +1,4 @@
-package dev.lmforge.preprocess.service;
+package dev.lmforge.preprocess.text;
 
 import com.github.pemistahl.lingua.api.IsoCode639_1;
 import com.github.pemistahl.lingua.api.Language;
@@ -36,7 +36,7 @@ public class LanguageIdentifier {
             }
         }
         throw LmForgeException.invalidArgument(
-                "unknown language code '%s': use an ISO 639-1 code such as en, de, fr", SpecChecks.shown(String.valueOf(code)));
+                "unknown language code '%s': use an ISO 639-1 code such as en, de, fr", MessageText.shown(String.valueOf(code)));
     }
 
     private LanguageDetector detector() {

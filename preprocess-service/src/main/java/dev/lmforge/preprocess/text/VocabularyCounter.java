@@ -1,4 +1,4 @@
-package dev.lmforge.preprocess.service;
+package dev.lmforge.preprocess.text;
 
 import dev.lmforge.api.v1.WordCount;
 
@@ -15,7 +15,7 @@ import java.util.PriorityQueue;
  * counted by their whole text but kept cut to a bounded length, so a corpus of huge "words" can
  * neither fill the heap nor the statistics.
  */
-final class VocabularyCounter {
+public final class VocabularyCounter {
 
     private static final int HLL_BITS = 14;
 
@@ -31,7 +31,7 @@ final class VocabularyCounter {
     private final byte[] registers = new byte[1 << HLL_BITS];
     private boolean overflowed;
 
-    VocabularyCounter(int maxExactTypes, int maxWordChars) {
+    public VocabularyCounter(int maxExactTypes, int maxWordChars) {
         if (maxWordChars < 2) {
             throw new IllegalArgumentException("the longest word kept must be at least 2 characters, got " + maxWordChars);
         }
@@ -40,7 +40,7 @@ final class VocabularyCounter {
     }
 
     /** Counts the word {@code text[start, end)}, lowercased. */
-    void add(String text, int start, int end) {
+    public void add(String text, int start, int end) {
         long h = 0xcbf29ce484222325L;
         for (int i = start; i < end; i++) {
             h ^= Character.toLowerCase(text.charAt(i));
@@ -123,15 +123,15 @@ final class VocabularyCounter {
         }
     }
 
-    boolean estimated() {
+    public boolean estimated() {
         return overflowed;
     }
 
-    long size() {
+    public long size() {
         return overflowed ? hyperLogLogEstimate() : size + (hasZeroKey ? 1 : 0);
     }
 
-    List<WordCount> top(int k) {
+    public List<WordCount> top(int k) {
         PriorityQueue<WordCount> heap = new PriorityQueue<>((a, b) -> a.getCount() != b.getCount()
                 ? Long.compare(a.getCount(), b.getCount()) : b.getWord().compareTo(a.getWord()));
         for (int i = 0; i < keys.length; i++) {

@@ -1,12 +1,12 @@
-package dev.lmforge.preprocess.service;
+package dev.lmforge.preprocess.text;
 
 /** A fast 64-bit string hash with good avalanche (FNV-1a, then MurmurHash3's fmix64 finaliser). */
-final class Hashing {
+public final class Hashing {
 
     private Hashing() {
     }
 
-    static long hash64(CharSequence s, long seed) {
+    public static long hash64(CharSequence s, long seed) {
         long h = 0xcbf29ce484222325L ^ seed;
         for (int i = 0; i < s.length(); i++) {
             h ^= s.charAt(i);
@@ -15,7 +15,7 @@ final class Hashing {
         return fmix64(h);
     }
 
-    static long combine(long h, CharSequence s) {
+    public static long combine(long h, CharSequence s) {
         return hash64(s, h);
     }
 
@@ -29,7 +29,7 @@ final class Hashing {
     }
 
     /** Maps a hash to [0, 1) uniformly. */
-    static double unit(long hash) {
+    public static double unit(long hash) {
         return (hash >>> 11) * 0x1.0p-53;
     }
 }

@@ -1,28 +1,28 @@
-package dev.lmforge.preprocess.service;
+package dev.lmforge.preprocess.text;
 
 /**
  * What counts as a word for statistics and stop-word removal: a space-separated token stripped of
  * the punctuation around it, holding at least one letter or digit ("don't", "e-mail", "2004").
  */
-final class Words {
+public final class Words {
 
     private Words() {
     }
 
     /** Receives the bounds of each word core in a line. */
     @FunctionalInterface
-    interface SpanConsumer {
+    public interface SpanConsumer {
         void accept(int start, int end);
     }
 
     /** Receives each space-separated token and its core (empty, coreStart == coreEnd, for pure punctuation). */
     @FunctionalInterface
-    interface TokenConsumer {
+    public interface TokenConsumer {
         void accept(int tokenStart, int tokenEnd, int coreStart, int coreEnd);
     }
 
     /** Calls {@code action} with the bounds of the core of every word of a cleaned (single-spaced) line. */
-    static void forEach(String line, SpanConsumer action) {
+    public static void forEach(String line, SpanConsumer action) {
         forEachToken(line, (tokenStart, tokenEnd, coreStart, coreEnd) -> {
             if (coreStart < coreEnd) {
                 action.accept(coreStart, coreEnd);
@@ -30,7 +30,7 @@ final class Words {
         });
     }
 
-    static void forEachToken(String line, TokenConsumer action) {
+    public static void forEachToken(String line, TokenConsumer action) {
         int n = line.length();
         int start = 0;
         while (start < n) {
