@@ -245,10 +245,13 @@ public class Datasets {
         return store.find(tenant, datasetId).orElseThrow(() -> LmForgeException.notFound("dataset '%s' does not exist", datasetId));
     }
 
+    /** Datasets a corpus-filtered List reads at most per call: a filter that matches little costs bounded reads. */
+    static final int MAX_SCANNED_PER_LIST = 1000;
+
     /**
      * A page of the tenant's datasets in id order, only those of {@code corpusId} when it is set: the
-     * store is read on until the page is full or the datasets end, so a page is never short while
-     * more of the corpus's datasets follow.
+     * store is read on until the page is full, the datasets end, or {@link #MAX_SCANNED_PER_LIST} have
+     * been read; a page cut short that way carries the token to read on from.
      */
     public DatasetStore.Page list(String tenant, String pageToken, int pageSize, String corpusId) {
         int size = Paging.pageSize(pageSize);
@@ -257,7 +260,7 @@ public class Datasets {
             return store.list(tenant, startAfter, size);
         }
         List<Dataset> matching = new ArrayList<>();
-        while (true) {
+        for (int scanned = 0; ; scanned += size) {
             DatasetStore.Page page = store.list(tenant, startAfter, size);
             for (Dataset d : page.datasets()) {
                 if (d.getCorpusId().equals(corpusId)) {
@@ -267,8 +270,8 @@ public class Datasets {
                     }
                 }
             }
-            if (page.nextStartAfter() == null) {
-                return new DatasetStore.Page(matching, null);
+            if (page.nextStartAfter() == null || scanned + size >= MAX_SCANNED_PER_LIST) {
+                return new DatasetStore.Page(matching, page.nextStartAfter());
             }
             startAfter = page.nextStartAfter();
         }

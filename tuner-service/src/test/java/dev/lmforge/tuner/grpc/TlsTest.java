@@ -81,19 +81,18 @@ class TlsTest {
 
     @Test
     void plaintextIsRefused() {
-        ManagedChannel channel = channel(InsecureChannelCredentials.create());
-        try {
-            assertThrows(StatusRuntimeException.class, () -> health(channel));
-        } finally {
-            channel.shutdownNow();
-        }
+        assertRefused(InsecureChannelCredentials.create());
         HttpRequest plainHttp = HttpRequest.newBuilder(URI.create("http://localhost:" + TlsOn.PORT + "/q/health/ready")).build();
         assertThrows(IOException.class, () -> HttpClient.newHttpClient().send(plainHttp, HttpResponse.BodyHandlers.discarding()));
     }
 
     @Test
     void aClientThatDoesNotTrustTheCaIsRefused() {
-        ManagedChannel channel = channel(TlsChannelCredentials.create());
+        assertRefused(TlsChannelCredentials.create());
+    }
+
+    private void assertRefused(ChannelCredentials credentials) {
+        ManagedChannel channel = channel(credentials);
         try {
             assertThrows(StatusRuntimeException.class, () -> health(channel));
         } finally {
