@@ -26,8 +26,9 @@ final class JobPrinter {
             row("attempts", job.getAttempt() + " (resumed from a checkpoint)");
         }
         for (EpochMetrics m : job.getEpochsList()) {
-            row("epoch " + m.getEpoch(), String.format("train loss %.4f, validation perplexity %.2f, %.4f bpc, %.0f tokens/s, lr %.4g",
-                    m.getTrainLoss(), m.getValidationPerplexity(), m.getValidationBpc(), m.getTokensPerSecond(), m.getLearningRate()));
+            row("epoch " + m.getEpoch(), String.format("train loss %.4f, validation perplexity %.2f, %.4f bpc, %.0f tokens/s training, "
+                    + "%.1f s evaluation, lr %.4g", m.getTrainLoss(), m.getValidationPerplexity(), m.getValidationBpc(), m.getTokensPerSecond(),
+                    m.getEvaluationSeconds(), m.getLearningRate()));
         }
         for (Metric m : job.getFinalMetricsList()) {
             row(m.getName(), String.format("%.4f", m.getValue()));

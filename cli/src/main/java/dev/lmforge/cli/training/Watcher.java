@@ -30,8 +30,9 @@ final class Watcher {
                     bar.finish("");
                     bar = null;
                 }
-                System.err.printf("epoch %d: train loss %.4f, validation perplexity %.2f, %.4f bits per character, %.0f tokens/s%n",
-                        p.getEpoch(), p.getLoss(), metric(p, "validation:perplexity"), metric(p, "validation:bpc"), p.getTokensPerSecond());
+                System.err.printf("epoch %d: train loss %.4f, validation perplexity %.2f, %.4f bits per character, %.0f tokens/s training, "
+                        + "%.1f s evaluation%n", p.getEpoch(), p.getLoss(), metric(p, "validation:perplexity"), metric(p, "validation:bpc"),
+                        p.getTokensPerSecond(), p.getEvaluationSeconds());
                 continue;
             }
             if (!p.getMessage().isEmpty() && !p.getMessage().equals(lastMessage)) {

@@ -6,6 +6,7 @@ import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
 import dev.lmforge.api.v1.Dataset;
 import dev.lmforge.api.v1.EpochMetrics;
+import dev.lmforge.api.v1.Metric;
 import dev.lmforge.api.v1.ModelCard;
 import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.trainer.internal.TrainingState;
@@ -13,6 +14,7 @@ import dev.lmforge.trainer.service.Hyperparameters;
 import dev.lmforge.trainer.service.LanguageModel;
 import dev.lmforge.trainer.service.TrainerConfig;
 import dev.lmforge.trainer.service.StandaloneTraining;
+import dev.lmforge.trainer.service.TokenData;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -23,6 +25,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +86,7 @@ public class SageMakerTraining {
         int[] validation = withContext(dataset.getEosId(), shards(root.resolve("input/data/validation")));
         Path testChannel = root.resolve("input/data/test");
         int[] test = Files.isDirectory(testChannel) ? withContext(dataset.getEosId(), shards(testChannel)) : validation;
-        var data = new dev.lmforge.trainer.service.TokenData(dataset.getVocabSize(), dataset.getEosId(), train, validation, test,
+        var data = new TokenData(dataset.getVocabSize(), dataset.getEosId(), train, validation, test,
                 dataset.getSplitsOrThrow("validation").getCharacters(),
                 Files.isDirectory(testChannel) ? dataset.getSplitsOrThrow("test").getCharacters() : dataset.getSplitsOrThrow("validation").getCharacters());
 
@@ -91,30 +94,64 @@ public class SageMakerTraining {
         Path stateFile = checkpoints.resolve("lmforge-state.json");
         TrainingState start = Files.exists(stateFile)
                 ? ProtoJson.merge(Files.readAllBytes(stateFile), TrainingState.newBuilder()).build() : TrainingState.getDefaultInstance();
+        TrainingState end;
         try (LanguageModel model = Files.exists(stateFile) ? models.restore(h, dataset.getVocabSize(), checkpoints.resolve("model"))
                 : models.create(h, dataset.getVocabSize())) {
-            StandaloneTraining.Result result = StandaloneTraining.runLocally(model, h, data, start, state -> {
+            end = StandaloneTraining.runLocally(model, h, data, start, state -> {
                 model.saveCheckpoint(checkpoints.resolve("model"));
+                if (state.getBestGlobalStep() == state.getGlobalStep() && state.getStepInEpoch() == 0) {
+                    model.saveCheckpoint(bestCheckpoint(checkpoints, state));
+                }
                 Files.write(stateFile, ProtoJson.bytes(state));
+                removeStaleBest(checkpoints, state);
             });
-            Path modelDir = root.resolve("model");
-            model.exportSavedModel(modelDir);
-            String tokenizerFile;
-            try (Stream<Path> files = Files.list(trainChannel)) {
-                Path tokenizer = files.filter(p -> p.getFileName().toString().startsWith("tokenizer.")).findFirst()
-                        .orElseThrow(() -> new IOException("the train channel holds no tokenizer.model or tokenizer.vocab"));
-                tokenizerFile = tokenizer.getFileName().toString();
-                Files.copy(tokenizer, modelDir.resolve(tokenizerFile));
+            if (StandaloneTraining.keptEpoch(h, end) == end.getEpochsCompleted()) {
+                export(model, h, end, data, dataset, trainChannel);
+                return;
             }
-            List<EpochMetrics> epochs = result.state().getEpochsList();
-            ModelCard card = ModelCard.newBuilder().setSchemaVersion(1).setDatasetId(dataset.getDatasetId()).setCorpusId(dataset.getCorpusId())
-                    .setTokenizerKind(dataset.getTokenizer().getKind()).setTokenizerFile(tokenizerFile).setVocabSize(dataset.getVocabSize())
-                    .setEosId(dataset.getEosId()).setUnkId(dataset.getUnkId()).putAllHyperparameters(h.resolved()).addAllMetrics(result.metrics())
-                    .addAllEpochs(epochs).setParameters(model.parameterCount()).setNumLayers(h.numLayers()).setHiddenSize(h.hiddenSize())
-                    .addAllSignatures(ModelSignatures.EXPORTED).build();
-            Files.write(modelDir.resolve("manifest.json"), ProtoJson.bytes(card));
-            LOG.infof("model written to %s: %s", modelDir, result.metrics());
         }
+        LOG.infof("keep_best_epoch: exporting epoch %d of %d", end.getBestEpoch(), end.getEpochsCompleted());
+        try (LanguageModel best = models.restore(h, dataset.getVocabSize(), bestCheckpoint(checkpoints, end))) {
+            export(best, h, end, data, dataset, trainChannel);
+        }
+    }
+
+    /** With keep_best_epoch, the best epoch's checkpoint is kept beside the latest, named by its global step. */
+    private static Path bestCheckpoint(Path checkpoints, TrainingState state) {
+        return checkpoints.resolve("best-" + state.getBestGlobalStep());
+    }
+
+    private static void removeStaleBest(Path checkpoints, TrainingState state) throws IOException {
+        Path keep = bestCheckpoint(checkpoints, state);
+        try (Stream<Path> dirs = Files.list(checkpoints)) {
+            for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith("best-") && !d.equals(keep)).toList()) {
+                try (Stream<Path> walk = Files.walk(dir)) {
+                    walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+    }
+
+    private void export(LanguageModel model, Hyperparameters h, TrainingState state, TokenData data, Dataset dataset, Path trainChannel)
+            throws IOException {
+        List<Metric> metrics = StandaloneTraining.finalMetrics(model, h, state, data);
+        Path modelDir = root.resolve("model");
+        model.exportSavedModel(modelDir);
+        String tokenizerFile;
+        try (Stream<Path> files = Files.list(trainChannel)) {
+            Path tokenizer = files.filter(p -> p.getFileName().toString().startsWith("tokenizer.")).findFirst()
+                    .orElseThrow(() -> new IOException("the train channel holds no tokenizer.model or tokenizer.vocab"));
+            tokenizerFile = tokenizer.getFileName().toString();
+            Files.copy(tokenizer, modelDir.resolve(tokenizerFile));
+        }
+        List<EpochMetrics> epochs = state.getEpochsList();
+        ModelCard card = ModelCard.newBuilder().setSchemaVersion(1).setDatasetId(dataset.getDatasetId()).setCorpusId(dataset.getCorpusId())
+                .setTokenizerKind(dataset.getTokenizer().getKind()).setTokenizerFile(tokenizerFile).setVocabSize(dataset.getVocabSize())
+                .setEosId(dataset.getEosId()).setUnkId(dataset.getUnkId()).putAllHyperparameters(h.resolved()).addAllMetrics(metrics)
+                .addAllEpochs(epochs).setParameters(model.parameterCount()).setNumLayers(h.numLayers()).setHiddenSize(h.hiddenSize())
+                .addAllSignatures(ModelSignatures.EXPORTED).setKeptEpoch(StandaloneTraining.keptEpoch(h, state)).build();
+        Files.write(modelDir.resolve("manifest.json"), ProtoJson.bytes(card));
+        LOG.infof("model written to %s: %s", modelDir, metrics);
     }
 
     /** SageMaker writes every hyperparameter as a JSON string; numbers and booleans are accepted too. */

@@ -102,7 +102,7 @@ public class TrainingGrpcService extends TrainingServiceGrpc.TrainingServiceImpl
                         var m = job.getEpochs(epochsSent);
                         response.onNext(TrainingProgress.newBuilder().setTrainingJobName(request.getTrainingJobName()).setStatus(job.getStatus())
                                 .setSecondaryStatus(job.getSecondaryStatus()).setEpoch(m.getEpoch()).setLoss(m.getTrainLoss())
-                                .setTokensPerSecond(m.getTokensPerSecond())
+                                .setTokensPerSecond(m.getTokensPerSecond()).setEvaluationSeconds(m.getEvaluationSeconds())
                                 .addMetrics(metric(MetricNames.VALIDATION_LOSS, m.getValidationLoss()))
                                 .addMetrics(metric(MetricNames.VALIDATION_PERPLEXITY, m.getValidationPerplexity()))
                                 .addMetrics(metric(MetricNames.VALIDATION_BPC, m.getValidationBpc()))

@@ -51,7 +51,10 @@ public final class Hyperparameters {
             new Definition("init_scale", "float", "0.1", "(0, 1]", "weights start uniform in [-init_scale, init_scale]"),
             new Definition("seed", "int", "1", "any 64-bit integer", "seeds initialisation and dropout: a CPU run is reproducible"),
             new Definition("data_fraction", "float", "1.0", "(0, 1]", "train on this leading fraction of the train split (does more data help?)"),
-            new Definition("early_stopping_patience", "int", "0", "[0, 1000]", "stop after this many epochs without a better validation loss; 0 turns it off"));
+            new Definition("early_stopping_patience", "int", "0", "[0, 1000]", "stop after this many epochs without a better validation loss; 0 turns it off"),
+            new Definition("keep_best_epoch", "bool", "false", "true, false",
+                    "export the weights of the epoch with the lowest validation loss instead of the last epoch's (Keras' restore_best_weights); "
+                            + "the model card's kept_epoch says which"));
 
     private static final Map<String, Definition> BY_NAME = TABLE.stream()
             .collect(Collectors.toMap(Definition::name, d -> d, (a, b) -> a, LinkedHashMap::new));
@@ -111,6 +114,7 @@ public final class Hyperparameters {
         seed();
         floatIn("data_fraction", 0, false, 1, true);
         intIn("early_stopping_patience", 0, 1000);
+        keepBestEpoch();
         if (tieWeights() && embeddingDim() != hiddenSize()) {
             throw LmForgeException.invalidArgument("tie_weights needs embedding_dim = hidden_size, got %d and %d", embeddingDim(), hiddenSize());
         }
@@ -220,9 +224,17 @@ public final class Hyperparameters {
     }
 
     public boolean tieWeights() {
-        String v = resolved.get("tie_weights").toLowerCase(Locale.ROOT);
+        return bool("tie_weights");
+    }
+
+    public boolean keepBestEpoch() {
+        return bool("keep_best_epoch");
+    }
+
+    private boolean bool(String name) {
+        String v = resolved.get(name).toLowerCase(Locale.ROOT);
         if (!v.equals("true") && !v.equals("false")) {
-            throw LmForgeException.invalidArgument("hyperparameter tie_weights must be true or false, got '%s'", resolved.get("tie_weights"));
+            throw LmForgeException.invalidArgument("hyperparameter %s must be true or false, got '%s'", name, resolved.get(name));
         }
         return v.equals("true");
     }

@@ -227,14 +227,7 @@ public class JobRunner {
 
             TrainingState state = checkpoint.map(LatestCheckpoint::getState).orElse(TrainingState.getDefaultInstance());
             if (checkpoint.isPresent()) {
-                Path dir = Files.createDirectories(work.resolve("checkpoint"));
-                store.downloadCheckpoint(checkpoint.get(), dir);
-                try {
-                    model = models.restore(h, data.vocabSize(), dir);
-                } catch (RuntimeException e) {
-                    throw LmForgeException.failedPrecondition("the checkpoint at step %d (%s) cannot be restored: %s",
-                            checkpoint.get().getGlobalStep(), checkpoint.get().getPrefix(), e.getMessage());
-                }
+                model = restore(h, data, checkpoint.get().getGlobalStep());
             } else {
                 model = models.create(h, data.vocabSize());
             }
@@ -254,17 +247,38 @@ public class JobRunner {
                     return "stopped";
                 }
                 default -> {
-                    transition(SecondaryStatus.SECONDARY_STATUS_UPLOADING, "evaluating on the test split and exporting the model");
-                    List<Metric> finalMetrics = StandaloneTraining.finalMetrics(model, result.state(), data);
+                    int kept = StandaloneTraining.keptEpoch(h, result.state());
+                    if (kept != result.state().getEpochsCompleted()) {
+                        transition(SecondaryStatus.SECONDARY_STATUS_UPLOADING, "keep_best_epoch: restoring the weights of epoch " + kept
+                                + " of " + result.state().getEpochsCompleted());
+                        model.close();
+                        model = null;
+                        model = restore(h, data, result.state().getBestGlobalStep());
+                    }
+                    transition(SecondaryStatus.SECONDARY_STATUS_UPLOADING, "evaluating on the test split and exporting the model of epoch " + kept);
+                    List<Metric> finalMetrics = StandaloneTraining.finalMetrics(model, h, result.state(), data);
                     Path modelDir = work.resolve("model");
                     model.exportSavedModel(modelDir);
                     ModelCard card = card(dataset, h, finalMetrics, result.state(), modelDir).setParameters(model.parameterCount())
                             .setNumLayers(h.numLayers()).setHiddenSize(h.hiddenSize())
-                            .addAllSignatures(ModelSignatures.EXPORTED).build();
+                            .addAllSignatures(ModelSignatures.EXPORTED).setKeptEpoch(kept).build();
                     return complete(finalMetrics, saveModel(modelDir, card),
                             result.outcome() == TrainingLoop.Outcome.EARLY_STOPPED
                                     ? "stopped early: no better validation loss for " + h.earlyStoppingPatience() + " epochs" : "training complete");
                 }
+            }
+        }
+
+        /** The model as the checkpoint at {@code globalStep} left it (the latest one, or the best epoch's). */
+        private LanguageModel restore(Hyperparameters h, TokenData data, long globalStep) throws IOException {
+            Path dir = Files.createDirectories(work.resolve("restore-" + globalStep));
+            store.downloadCheckpoint(tenant, name, globalStep, dir);
+            try {
+                return models.restore(h, data.vocabSize(), dir);
+            } catch (RuntimeException e) {
+                throw LmForgeException.failedPrecondition("the checkpoint at step %d cannot be restored: %s", globalStep, e.getMessage());
+            } finally {
+                deleteQuietly(dir);
             }
         }
 
@@ -434,7 +448,7 @@ public class JobRunner {
             store.writeMetrics(tenant, name, state.getEpochsList());
             save();
             TrainingProgress.Builder p = TrainingProgress.newBuilder().setEpoch(m.getEpoch()).setStep(state.getGlobalStep())
-                    .setLoss(m.getTrainLoss()).setTokensPerSecond(m.getTokensPerSecond())
+                    .setLoss(m.getTrainLoss()).setTokensPerSecond(m.getTokensPerSecond()).setEvaluationSeconds(m.getEvaluationSeconds())
                     .addMetrics(Metric.newBuilder().setName(MetricNames.TRAIN_LOSS).setValue(m.getTrainLoss()))
                     .addMetrics(Metric.newBuilder().setName(MetricNames.VALIDATION_LOSS).setValue(m.getValidationLoss()))
                     .addMetrics(Metric.newBuilder().setName(MetricNames.VALIDATION_PERPLEXITY).setValue(m.getValidationPerplexity()))
@@ -443,8 +457,9 @@ public class JobRunner {
                     .setTuningJobName(job.getSpec().getTuningJobName()).setTimestamp(Timestamps.now()).setCausedBy(job.getCreatedBy())
                     .setMessage(String.format("epoch %d: validation perplexity %.2f, %.3f bits per character", m.getEpoch(),
                             m.getValidationPerplexity(), m.getValidationBpc())).build());
-            LOG.infof("training job %s: epoch %d, train loss %.4f, validation perplexity %.2f, bpc %.4f, %.0f tokens/s", logName, m.getEpoch(),
-                    m.getTrainLoss(), m.getValidationPerplexity(), m.getValidationBpc(), m.getTokensPerSecond());
+            LOG.infof("training job %s: epoch %d, train loss %.4f, validation perplexity %.2f, bpc %.4f, %.0f tokens/s training, %.1f s evaluation",
+                    logName, m.getEpoch(), m.getTrainLoss(), m.getValidationPerplexity(), m.getValidationBpc(), m.getTokensPerSecond(),
+                    m.getEvaluationSeconds());
         }
 
         @Override

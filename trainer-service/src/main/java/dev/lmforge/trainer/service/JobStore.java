@@ -48,13 +48,17 @@ public interface JobStore {
 
     void writeMetrics(String tenant, String name, List<dev.lmforge.api.v1.EpochMetrics> epochs);
 
-    /** Uploads a checkpoint directory, then points checkpoints/latest.json at it. */
+    /**
+     * Uploads a checkpoint directory, then points checkpoints/latest.json at it and deletes the
+     * previous one, unless it is the checkpoint of the state's best epoch ({@code best_global_step},
+     * set with keep_best_epoch), which is kept until a better epoch replaces it.
+     */
     void saveCheckpoint(String tenant, String name, Path dir, TrainingState state);
 
     Optional<LatestCheckpoint> latestCheckpoint(String tenant, String name);
 
-    /** Downloads the files of a checkpoint into an empty directory. */
-    void downloadCheckpoint(LatestCheckpoint checkpoint, Path into);
+    /** Downloads the files of the checkpoint taken at {@code globalStep} into an empty directory. */
+    void downloadCheckpoint(String tenant, String name, long globalStep, Path into);
 
     /** Uploads the SavedModel and its companions, then model/manifest.json last. */
     S3Location saveModel(String tenant, String name, Path modelDir, byte[] manifest);

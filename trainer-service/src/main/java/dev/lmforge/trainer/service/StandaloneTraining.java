@@ -27,13 +27,11 @@ public final class StandaloneTraining {
         void save(TrainingState state) throws IOException;
     }
 
-    public record Result(TrainingState state, List<Metric> metrics) {
-    }
-
     private StandaloneTraining() {
     }
 
-    public static Result runLocally(LanguageModel model, Hyperparameters h, TokenData data, TrainingState start, Checkpointer checkpointer) {
+    /** Runs the epochs left after {@code start}; returns the final state (see {@link #keptEpoch} for which weights to export). */
+    public static TrainingState runLocally(LanguageModel model, Hyperparameters h, TokenData data, TrainingState start, Checkpointer checkpointer) {
         long[] lastCheckpoint = {System.nanoTime()};
         TrainingLoop.Result result = TrainingLoop.run(model, h, data, start, new TrainingLoop.Hooks() {
             @Override
@@ -42,8 +40,9 @@ public final class StandaloneTraining {
 
             @Override
             public void onEpoch(TrainingState state, EpochMetrics m) {
-                LOG.infof("epoch %d: train loss %.4f, validation perplexity %.2f, bpc %.4f, %.0f tokens/s",
-                        m.getEpoch(), m.getTrainLoss(), m.getValidationPerplexity(), m.getValidationBpc(), m.getTokensPerSecond());
+                LOG.infof("epoch %d: train loss %.4f, validation perplexity %.2f, bpc %.4f, %.0f tokens/s training, %.1f s evaluation",
+                        m.getEpoch(), m.getTrainLoss(), m.getValidationPerplexity(), m.getValidationBpc(), m.getTokensPerSecond(),
+                        m.getEvaluationSeconds());
             }
 
             @Override
@@ -71,12 +70,25 @@ public final class StandaloneTraining {
                 lastCheckpoint[0] = System.nanoTime();
             }
         });
-        return new Result(result.state(), finalMetrics(model, result.state(), data));
+        return result.state();
     }
 
-    /** The metrics of a finished model, named as SageMaker names them ({@link MetricNames}). */
-    static List<Metric> finalMetrics(LanguageModel model, TrainingState state, TokenData data) {
-        return finalMetrics(state.getEpochs(state.getEpochsCount() - 1), model.evaluateNats(data.test()), data);
+    /** The epoch whose weights are exported: with keep_best_epoch the one with the lowest validation loss, else the last. */
+    public static int keptEpoch(Hyperparameters h, TrainingState state) {
+        return h.keepBestEpoch() && state.getBestEpoch() > 0 ? state.getBestEpoch() : state.getEpochsCompleted();
+    }
+
+    /**
+     * The metrics of the model to export, named as SageMaker names them ({@link MetricNames}): the kept
+     * epoch's training loss, and the validation and test splits scored anew by {@code model}, so that
+     * they describe the weights exported (with keep_best_epoch, restored from the best epoch's checkpoint).
+     */
+    public static List<Metric> finalMetrics(LanguageModel model, Hyperparameters h, TrainingState state, TokenData data) {
+        int kept = keptEpoch(h, state);
+        EpochMetrics epoch = state.getEpochsList().stream().filter(e -> e.getEpoch() == kept).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no metrics for epoch " + kept));
+        EpochMetrics measured = TrainingLoop.validationMetrics(model.evaluateNats(data.validation()), data).setTrainLoss(epoch.getTrainLoss()).build();
+        return finalMetrics(measured, model.evaluateNats(data.test()), data);
     }
 
     static List<Metric> finalMetrics(EpochMetrics last, double testNats, TokenData data) {

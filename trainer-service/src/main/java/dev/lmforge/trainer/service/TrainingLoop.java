@@ -67,6 +67,7 @@ final class TrainingLoop {
             model.resetTrainingState();
             long epochStarted = System.nanoTime();
             long epochTokens = 0;
+            double epochTrainingSeconds = 0;
             for (long step = state.getStepInEpoch(); step < steps; step++) {
                 long t0 = System.nanoTime();
                 batches.fill(step, inputs, targets);
@@ -78,6 +79,7 @@ final class TrainingLoop {
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 epochTokens += batches.tokensPerStep();
+                epochTrainingSeconds += seconds;
                 state.setStepInEpoch(step + 1).setGlobalStep(state.getGlobalStep() + 1)
                         .setTokensTrained(state.getTokensTrained() + batches.tokensPerStep())
                         .setTrainingSeconds(state.getTrainingSeconds() + seconds)
@@ -95,16 +97,23 @@ final class TrainingLoop {
                     hooks.checkpoint(state.build());
                 }
             }
+            long evaluationStarted = System.nanoTime();
             EpochMetrics.Builder validated = validationMetrics(model.evaluateNats(data.validation()), data);
             double validLoss = validated.getValidationLoss();
-            double epochSeconds = (System.nanoTime() - epochStarted) / 1e9;
+            long now = System.nanoTime();
             EpochMetrics metrics = validated.setEpoch(epoch)
                     .setTrainLoss(state.getEpochLossSum() / Math.max(1, state.getEpochLossSteps()))
-                    .setTokensPerSecond(epochTokens / Math.max(1e-9, epochSeconds)).setLearningRate(lr).setSeconds(epochSeconds).build();
+                    .setTokensPerSecond(epochTokens / Math.max(1e-9, epochTrainingSeconds)).setLearningRate(lr)
+                    .setTrainingSeconds(epochTrainingSeconds).setEvaluationSeconds((now - evaluationStarted) / 1e9)
+                    .setSeconds((now - epochStarted) / 1e9).build();
             boolean improved = state.getEpochsCount() == 0 || validLoss < state.getBestValidationLoss();
             state.addEpochs(metrics).setEpochsCompleted(epoch).setStepInEpoch(0).setEpochLossSum(0).setEpochLossSteps(0)
                     .setBestValidationLoss(improved ? validLoss : state.getBestValidationLoss())
                     .setEpochsWithoutImprovement(improved ? 0 : state.getEpochsWithoutImprovement() + 1);
+            if (improved && h.keepBestEpoch()) {
+                // the end-of-epoch checkpoint below is at this global step; the store keeps it while it is the best
+                state.setBestEpoch(epoch).setBestGlobalStep(state.getGlobalStep());
+            }
             hooks.onEpoch(state.build(), metrics);
             hooks.checkpoint(state.build());
             if (h.earlyStoppingPatience() > 0 && state.getEpochsWithoutImprovement() >= h.earlyStoppingPatience()) {

@@ -20,8 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /** Training jobs in S3, each tenant's under its layout (the default tenant's where they were before tenants). */
@@ -96,7 +98,18 @@ public class S3JobStore implements JobStore {
         LatestCheckpoint latest = LatestCheckpoint.newBuilder().setPrefix(checkpoint).setGlobalStep(state.getGlobalStep()).setState(state).build();
         Optional<LatestCheckpoint> previous = latestCheckpoint(tenant, name);
         store.put(layout.latestCheckpoint(name), ProtoJson.bytes(latest), "application/json");
-        previous.filter(p -> !p.getPrefix().equals(checkpoint)).ifPresent(p -> store.deletePrefix(p.getPrefix(), ArtifactLayout.CHECKPOINT_MARKER));
+        Set<String> kept = keptCheckpoints(layout, name, checkpoint, state);
+        previous.ifPresent(p -> keptCheckpoints(layout, name, p.getPrefix(), p.getState()).stream().filter(prefix -> !kept.contains(prefix))
+                .forEach(prefix -> store.deletePrefix(prefix, ArtifactLayout.CHECKPOINT_MARKER)));
+    }
+
+    /** The latest checkpoint and, with keep_best_epoch, the best epoch's. */
+    private static Set<String> keptCheckpoints(ArtifactLayout layout, String name, String latest, TrainingState state) {
+        Set<String> prefixes = new HashSet<>(Set.of(latest));
+        if (state.getBestGlobalStep() > 0) {
+            prefixes.add(layout.checkpointPrefix(name, state.getBestGlobalStep()));
+        }
+        return prefixes;
     }
 
     @Override
@@ -105,8 +118,8 @@ public class S3JobStore implements JobStore {
     }
 
     @Override
-    public void downloadCheckpoint(LatestCheckpoint checkpoint, Path into) {
-        store.download(checkpoint.getPrefix(), into);
+    public void downloadCheckpoint(String tenant, String name, long globalStep, Path into) {
+        store.download(ArtifactLayout.of(tenant).checkpointPrefix(name, globalStep), into);
     }
 
     @Override

@@ -5,9 +5,11 @@ import dev.lmforge.common.testing.TestPrincipals;
 import dev.lmforge.common.testing.TestTokens;
 import dev.lmforge.api.v1.CreateTrainingJobRequest;
 import dev.lmforge.api.v1.DescribeTrainingJobRequest;
+import dev.lmforge.api.v1.EpochMetrics;
 import dev.lmforge.api.v1.JobStatus;
 import dev.lmforge.api.v1.ListTrainingJobsRequest;
 import dev.lmforge.api.v1.Metric;
+import dev.lmforge.api.v1.ModelCard;
 import dev.lmforge.api.v1.ModelReady;
 import dev.lmforge.api.v1.SecondaryStatus;
 import dev.lmforge.api.v1.StopTrainingJobRequest;
@@ -22,6 +24,7 @@ import dev.lmforge.common.events.Topics;
 import dev.lmforge.common.metrics.MetricNames;
 import dev.lmforge.common.store.ArtifactLayout;
 import dev.lmforge.common.store.ArtifactStore;
+import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.common.testing.EventProbe;
 import dev.lmforge.common.testing.PoisonRecords;
 import io.grpc.ManagedChannel;
@@ -45,6 +48,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -256,6 +260,32 @@ class TrainingJobApiTest {
         assertEquals(JobStatus.JOB_STATUS_STOPPED, stopped.getStatus());
         assertTrue(store.exists(ArtifactLayout.shared().latestCheckpoint(name)), "a stopped job keeps a checkpoint");
         assertTrue(EventProbe.records(Topics.MODEL_READY, name, new ModelReadyDeserializer(), Duration.ofSeconds(2)).isEmpty());
+    }
+
+    @Test
+    void keepBestEpochExportsTheWeightsOfTheEpochWithTheLowestValidationLoss() throws Exception {
+        String name = unique("best");
+        Map<String, String> overfitting = new java.util.HashMap<>(SMALL);
+        overfitting.putAll(Map.of("embedding_dim", "64", "hidden_size", "64", "epochs", "5", "lr_decay", "1", "keep_best_epoch", "true"));
+        create(name, overfitting);
+        TrainingJob job = awaitEnd(name);
+        assertEquals(JobStatus.JOB_STATUS_COMPLETED, job.getStatus(), job.getFailureReason());
+        List<EpochMetrics> epochs = job.getEpochsList();
+        EpochMetrics best = epochs.stream().min(Comparator.comparingDouble(EpochMetrics::getValidationLoss)).orElseThrow();
+        EpochMetrics last = epochs.get(epochs.size() - 1);
+        assertTrue(best.getEpoch() < last.getEpoch(), "this recipe overfits the small train split, the last epoch is not the best: " + epochs);
+
+        ModelCard card = ProtoJson.merge(store.read(ArtifactLayout.shared().modelFile(name, ArtifactLayout.MODEL_MARKER)).orElseThrow(),
+                ModelCard.newBuilder()).build();
+        assertEquals(best.getEpoch(), card.getKeptEpoch());
+        double exported = job.getFinalMetricsList().stream().filter(m -> m.getName().equals(MetricNames.VALIDATION_LOSS)).findFirst()
+                .orElseThrow().getValue();
+        assertEquals(best.getValidationLoss(), exported, 1e-5, "the exported weights, scored anew, are the best epoch's");
+        assertTrue(Math.abs(last.getValidationLoss() - exported) > 1e-4, "and not the last epoch's");
+        for (EpochMetrics e : epochs) {
+            assertTrue(e.getTrainingSeconds() > 0 && e.getEvaluationSeconds() > 0
+                    && e.getSeconds() >= e.getTrainingSeconds() + e.getEvaluationSeconds() - 1e-6, "training and evaluation timed apart: " + e);
+        }
     }
 
     @Test

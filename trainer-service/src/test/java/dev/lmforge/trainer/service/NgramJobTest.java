@@ -399,7 +399,7 @@ class NgramJobTest {
             return Optional.empty();
         }
 
-        public void downloadCheckpoint(LatestCheckpoint checkpoint, Path into) {
+        public void downloadCheckpoint(String tenant, String name, long globalStep, Path into) {
             throw new AssertionError("no checkpoint to download");
         }
 

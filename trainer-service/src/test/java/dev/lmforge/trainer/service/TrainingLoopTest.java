@@ -23,6 +23,7 @@ class TrainingLoopTest {
         final double[] validationLosses;
         int evaluations;
         float nextLoss = 3f;
+        long evaluationMillis;
 
         ScriptedModel(double... validationLosses) {
             this.validationLosses = validationLosses;
@@ -40,6 +41,11 @@ class TrainingLoopTest {
 
         @Override
         public double evaluateNats(int[] tokens) {
+            try {
+                Thread.sleep(evaluationMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return validationLosses[evaluations++] * (tokens.length - 1);
         }
 
@@ -118,6 +124,35 @@ class TrainingLoopTest {
         assertEquals(Math.exp(2.3), hooks.epochs.get(5).getValidationPerplexity(), 1e-9);
         assertEquals(2.3 * 100 / Math.log(2) / 400, hooks.epochs.get(5).getValidationBpc(), 1e-9);
         assertEquals(6, hooks.checkpoints.size(), "a checkpoint at each epoch's end");
+    }
+
+    @Test
+    void throughputCountsTheTrainingStepsAloneAndEvaluationIsTimedApart() {
+        Hyperparameters h = Hyperparameters.parse(Map.of("batch_size", "2", "bptt", "5", "epochs", "1"));
+        ScriptedModel model = new ScriptedModel(5);
+        model.evaluationMillis = 300;
+        Hooks hooks = new Hooks();
+        TrainingLoop.run(model, h, data(101), TrainingState.getDefaultInstance(), hooks);
+        EpochMetrics m = hooks.epochs.get(0);
+        assertTrue(m.getEvaluationSeconds() >= 0.3, "evaluation timed: " + m);
+        assertTrue(m.getTrainingSeconds() < 0.3 && m.getSeconds() >= m.getTrainingSeconds() + m.getEvaluationSeconds(), m.toString());
+        assertEquals(100 / m.getTrainingSeconds(), m.getTokensPerSecond(), 1e-6 * m.getTokensPerSecond(), "10 steps of 2 × 5 tokens per training second");
+    }
+
+    @Test
+    void keepBestEpochRemembersTheBestEpochAndItsCheckpoint() {
+        Hyperparameters h = Hyperparameters.parse(Map.of("batch_size", "2", "bptt", "5", "epochs", "4", "keep_best_epoch", "true"));
+        Hooks hooks = new Hooks();
+        TrainingLoop.Result r = TrainingLoop.run(new ScriptedModel(5, 3, 3.5, 4), h, data(101), TrainingState.getDefaultInstance(), hooks);
+        assertEquals(2, r.state().getBestEpoch());
+        assertEquals(20, r.state().getBestGlobalStep(), "the end of epoch 2");
+        assertEquals(r.state().getBestGlobalStep(), hooks.checkpoints.get(1).getGlobalStep(), "the end-of-epoch checkpoint the store keeps");
+        assertEquals(2, StandaloneTraining.keptEpoch(h, r.state()));
+
+        Hyperparameters last = Hyperparameters.parse(Map.of("batch_size", "2", "bptt", "5", "epochs", "4"));
+        TrainingLoop.Result plain = TrainingLoop.run(new ScriptedModel(5, 3, 3.5, 4), last, data(101), TrainingState.getDefaultInstance(), new Hooks());
+        assertEquals(0, plain.state().getBestGlobalStep(), "without keep_best_epoch no checkpoint is held back");
+        assertEquals(4, StandaloneTraining.keptEpoch(last, plain.state()));
     }
 
     @Test
