@@ -1,10 +1,12 @@
 """PyTorch peer of LM Forge's TensorFlow LSTM language model (Zaremba "small" recipe by default).
 
-Reads int32 little-endian token ids (train and validation) written by TrainerBench, batches them the
+Reads int32 little-endian token ids (train, validation, test) written by TrainerBench, batches them the
 same way as dev.lmforge.trainer.model.TokenWindows (the stream cut into `batch` contiguous streams of
 near-equal length, read `bptt` steps at a time, the last window padded with ignored targets), trains
-with truncated BPTT (state carried, detached), SGD or Adam, gradient clipping by global norm, and
-reports tokens/s, held-out perplexity and peak RSS as one JSON line.
+with truncated BPTT (state carried, detached), SGD or Adam, gradient clipping by global norm, the
+Zaremba learning-rate schedule (lr × decay^max(0, epoch − decay_start)), scores the validation and
+test splits after every epoch, and reports tokens/s, per-epoch held-out figures and peak RSS as one
+JSON line. Bits per character are the test split's nats / ln 2 / --test-chars.
 
 The gradient is that of the window's cross-entropy summed over time and averaged over the batch
 (Zaremba / TF PTB convention), so lr 1 and clip 5 are Zaremba's settings.
@@ -110,6 +112,16 @@ def evaluate(model, tokens, args):
     return total, count
 
 
+def held_out(model, valid, test, epoch, args):
+    """Validation perplexity and, with a test split, its perplexity and bits per character."""
+    nats, count = evaluate(model, valid, args)
+    row = {'epoch': epoch, 'valid_ppl': math.exp(nats / count)}
+    if test is not None:
+        test_nats, test_count = evaluate(model, test, args)
+        row.update(test_ppl=math.exp(test_nats / test_count), test_bpc=test_nats / math.log(2) / args.test_chars)
+    return row
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument('--train', required=True)
@@ -131,7 +143,12 @@ def main():
     p.add_argument('--threads', type=int, default=1)
     p.add_argument('--seed', type=int, default=1)
     p.add_argument('--init')
+    p.add_argument('--test')
+    p.add_argument('--test-chars', type=int, default=0, help='characters of the test text (for bits per character)')
+    p.add_argument('--lr-decay', type=float, default=0.5)
+    p.add_argument('--decay-start', type=int, default=4, help='first epoch (1-based) after which the learning rate decays')
     p.add_argument('--max-steps', type=int, default=0, help='stop each epoch after this many steps (0: all)')
+    p.add_argument('--losses', help='write each step\'s loss and exact (float64) gradient norm to this file, one step a line')
     args = p.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -151,8 +168,13 @@ def main():
         opt = torch.optim.Adam(params, lr=args.lr)
     loss_fn = nn.CrossEntropyLoss(ignore_index=-1, reduction='sum')
 
-    trained_tokens, train_seconds, losses = 0, 0.0, []
+    test = np.fromfile(args.test, dtype='<i4').astype(np.int64) if args.test else None
+    trained_tokens, train_seconds, losses, norms, epochs = 0, 0.0, [], [], []
+    if not args.max_steps:
+        epochs.append(held_out(model, valid, test, 0, args))  # the initial weights: both frameworks score them alike
     for epoch in range(args.epochs):
+        for group in opt.param_groups:
+            group['lr'] = args.lr * args.lr_decay ** max(0, epoch + 1 - args.decay_start)
         model.train()
         state = None
         start = time.perf_counter()
@@ -166,18 +188,23 @@ def main():
             loss = loss_fn(logits.reshape(-1, args.vocab), y.reshape(-1)) / args.batch
             opt.zero_grad(set_to_none=True)
             loss.backward()
+            if args.losses:
+                norms.append(math.sqrt(sum(float((p.grad.double() ** 2).sum()) for p in params)))
             nn.utils.clip_grad_norm_(params, args.clip)
             opt.step()
             trained_tokens += valid_tokens
             losses.append(loss.item() * args.batch / max(valid_tokens, 1))
         train_seconds += time.perf_counter() - start
         print(f'epoch {epoch + 1}: train loss {np.mean(losses[-100:]):.4f}', file=sys.stderr)
-    nats, count = evaluate(model, valid, args) if not args.max_steps else (float('nan'), 1)
+        if not args.max_steps:
+            epochs.append(held_out(model, valid, test, epoch + 1, args))
+    if args.losses:
+        with open(args.losses, 'w') as f:
+            f.writelines(f'{loss:.6f} {norm:.6f}\n' for loss, norm in zip(losses, norms))
     print(json.dumps({
         'framework': 'pytorch', 'torch': torch.__version__, 'threads': args.threads,
         'tokens_per_s': trained_tokens / train_seconds, 'train_tokens': trained_tokens,
-        'train_seconds': train_seconds, 'first_loss': losses[0], 'last_loss': float(np.mean(losses[-50:])),
-        'valid_ppl': math.exp(nats / count), 'valid_tokens': count,
+        'train_seconds': train_seconds, 'first_loss': losses[0], 'last_loss': float(np.mean(losses[-50:])), 'epochs': epochs,
         'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 

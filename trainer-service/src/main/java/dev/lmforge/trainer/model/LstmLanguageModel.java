@@ -11,6 +11,8 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GPUOptions;
+import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.RewriterConfig;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
@@ -498,7 +500,7 @@ public final class LstmLanguageModel implements AutoCloseable {
         }
     }
 
-    private static ConfigProto sessionConfig(LstmConfig config, RuntimeOptions options) {
+    static ConfigProto sessionConfig(LstmConfig config, RuntimeOptions options) {
         ConfigProto.Builder proto = ConfigProto.newBuilder()
                 .setIntraOpParallelismThreads(options.effectiveIntraOpThreads())
                 .setInterOpParallelismThreads(options.effectiveInterOpThreads())
@@ -506,11 +508,28 @@ public final class LstmLanguageModel implements AutoCloseable {
         if (config.device() == LstmConfig.Device.GPU) {
             proto.setAllowSoftPlacement(true)
                     .setLogDevicePlacement(true)
-                    .setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true));
+                    .setGpuOptions(GPU_OPTIONS);
         } else if (options.logDevicePlacement()) {
             proto.setLogDevicePlacement(true);
         }
+        if (options.bfloat16()) {
+            proto.setGraphOptions(GraphOptions.newBuilder().setRewriteOptions(
+                    RewriterConfig.newBuilder().setAutoMixedPrecisionOnednnBfloat16(RewriterConfig.Toggle.ON)));
+        }
         return proto.build();
+    }
+
+    /**
+     * Memory on demand instead of all of the GPU's at once. TensorFlow sets up a GPU's allocator for
+     * the whole process with the options of the first session that touches the GPU and ignores
+     * those of later ones, so every session this class opens on a GPU carries them, the probe of
+     * {@link #requireGpu} first of all.
+     */
+    static final GPUOptions GPU_OPTIONS = GPUOptions.newBuilder().setAllowGrowth(true).build();
+
+    /** The configuration of {@link #requireGpu}'s probe, the first session a GPU trainer opens. */
+    static ConfigProto gpuProbeConfig() {
+        return ConfigProto.newBuilder().setAllowSoftPlacement(false).setGpuOptions(GPU_OPTIONS).build();
     }
 
     /** Fails clearly when {@link LstmConfig.Device#GPU} is asked for and TensorFlow sees no GPU. */
@@ -519,7 +538,7 @@ public final class LstmLanguageModel implements AutoCloseable {
             Ops tf = Ops.create(g).withDevice(org.tensorflow.DeviceSpec.newBuilder().deviceType(org.tensorflow.DeviceSpec.DeviceType.GPU)
                     .deviceIndex(0).build());
             var probe = tf.math.add(tf.constant(1f), tf.constant(1f));
-            try (Session s = new Session(g, ConfigProto.newBuilder().setAllowSoftPlacement(false).build());
+            try (Session s = new Session(g, gpuProbeConfig());
                     Result r = s.runner().fetch(probe).run()) {
                 r.get(0);
             }
@@ -527,7 +546,7 @@ public final class LstmLanguageModel implements AutoCloseable {
             throw new IllegalStateException("LstmConfig.Device.GPU was requested but TensorFlow " + TensorFlow.version()
                     + " cannot place kernels on /device:GPU:0 (" + e.getMessage().lines().findFirst().orElse("") + "). "
                     + "A GPU needs the org.tensorflow:tensorflow-core-native:linux-x86_64-gpu natives (Maven profile -Pgpu) "
-                    + "and CUDA 12 / cuDNN 9 on the machine; use Device.CPU otherwise.", e);
+                    + "and CUDA 12.3 / cuDNN 8.9 on the machine (trainer-service/src/main/docker/Dockerfile.gpu); use Device.CPU otherwise.", e);
         }
     }
 

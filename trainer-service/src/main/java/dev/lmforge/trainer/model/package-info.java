@@ -43,7 +43,7 @@
  *       back into a class loader.</li>
  *   <li><b>GPU.</b> {@code LstmConfig.Device.GPU} places every kernel on {@code /device:GPU:0} with
  *       soft placement (kernels without a GPU implementation fall back to the CPU) and logs the placement;
- *       it needs the {@code -Pgpu} build (natives {@code linux-x86_64-gpu}, CUDA 12, cuDNN 9). Without a
+ *       it needs the {@code -Pgpu} build (natives {@code linux-x86_64-gpu}, CUDA 12.3, cuDNN 8.9). Without a
  *       usable GPU, {@code create} throws {@link java.lang.IllegalStateException} saying so. On GPU the
  *       LSTM backward uses the fused BlockLSTMGrad kernel ({@code RuntimeOptions.LstmBackward.AUTO}).
  *       Checkpoints move freely between CPU and GPU ({@code restore} ignores the device field).</li>

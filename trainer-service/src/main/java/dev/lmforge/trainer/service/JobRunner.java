@@ -75,11 +75,18 @@ public class JobRunner {
 
     /**
      * Runs the job in the principal's tenant (recording it first if it came straight from Kafka, as the
-     * principal's); returns when it ends or moves on (or was not this trainer's to run).
+     * principal's); returns when it ends or moves on (or was not this trainer's to run: another trainer
+     * holds it, or it asks for another device class).
      */
     public void run(TrainingJobSpec spec, Principal requestedBy) throws InterruptedException {
         String name = ResourceNames.requireValid("training job name", spec.getTrainingJobName());
         String tenant = requestedBy.getTenant();
+        String deviceClass = jobs.deviceClass(spec);
+        if (!deviceClass.equals(config.deviceClass())) {
+            LOG.debugf("training job %s runs on a %s trainer, this one takes %s jobs: left to the %s trainers' consumer group",
+                    TenantKey.encode(tenant, name), deviceClass, config.deviceClass(), deviceClass);
+            return;
+        }
         TrainingJob job = store.find(tenant, name).orElseGet(() -> recordRequestedJob(tenant, spec, requestedBy));
         if (JobStates.terminal(job.getStatus())) {
             LOG.infof("training job %s is %s already; nothing to do", TenantKey.encode(tenant, name), JobStates.name(job.getStatus()));

@@ -5,7 +5,10 @@ import java.nio.file.Path;
 /** The model as the training loop sees it; TensorFlow's LSTM in the service, a fake in unit tests. */
 public interface LanguageModel extends AutoCloseable {
 
-    /** One truncated-BPTT step on [batch × bptt] windows; returns the mean cross-entropy in nats per token. */
+    /**
+     * One truncated-BPTT step on a [batch × bptt] window; targets equal to {@link dev.lmforge.trainer.model.TokenWindows#IGNORE}
+     * (the padding of a stream's last window) are left out. Returns the mean cross-entropy in nats per token.
+     */
     float trainStep(int[] inputs, int[] targets, float learningRate);
 
     /** Starts the carried LSTM state afresh (at each epoch's start). */

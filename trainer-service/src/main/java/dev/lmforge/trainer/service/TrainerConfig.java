@@ -44,6 +44,20 @@ public interface TrainerConfig {
     @WithDefault("cpu")
     String device();
 
+    /**
+     * cpu or gpu: the jobs this trainer takes, by their {@code resource} (see {@link TrainingJobs#deviceClass});
+     * its device unless configured apart. Each class is a consumer group of its own on
+     * train.requested (application.properties), which sees every request and runs its own class's only.
+     */
+    String deviceClass();
+
+    /**
+     * The class of a job whose resource is unspecified: cpu, or gpu where every trainer is a GPU one
+     * (the gpu overlay). All trainers of a platform must agree on it, or such a job runs in two classes.
+     */
+    @WithDefault("cpu")
+    String defaultDeviceClass();
+
     /** How long a job waits for Kafka to acknowledge its events. */
     @WithDefault("30s")
     Duration eventAckTimeout();

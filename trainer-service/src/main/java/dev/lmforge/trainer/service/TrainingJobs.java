@@ -92,8 +92,17 @@ public class TrainingJobs {
         return TrainingJob.newBuilder().setSpec(spec).setStatus(JobStatus.JOB_STATUS_IN_PROGRESS)
                 .setSecondaryStatus(SecondaryStatus.SECONDARY_STATUS_STARTING)
                 .addSecondaryStatusTransitions(SecondaryStatusTransition.newBuilder().setStatus(SecondaryStatus.SECONDARY_STATUS_STARTING)
-                        .setStartTime(ts).setMessage("waiting for a trainer"))
+                        .setStartTime(ts).setMessage("waiting for a " + deviceClass(spec) + " trainer"))
                 .setCreationTime(ts).putAllResolvedHyperparameters(h.resolved()).build();
+    }
+
+    /** The class of trainer a job runs on: what its resource asks for, else the platform's default class. */
+    public String deviceClass(TrainingJobSpec spec) {
+        return switch (spec.getResource()) {
+            case COMPUTE_RESOURCE_GPU -> "gpu";
+            case COMPUTE_RESOURCE_CPU -> "cpu";
+            default -> config.defaultDeviceClass();
+        };
     }
 
     public TrainingJob describe(String tenant, String name) {

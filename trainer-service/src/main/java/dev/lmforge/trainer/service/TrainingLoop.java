@@ -3,6 +3,7 @@ package dev.lmforge.trainer.service;
 import dev.lmforge.api.v1.EpochMetrics;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.trainer.internal.TrainingState;
+import dev.lmforge.trainer.model.TokenWindows;
 
 /**
  * The epochs of one job: truncated BPTT over the train split, the learning-rate schedule, an
@@ -51,9 +52,11 @@ final class TrainingLoop {
     }
 
     static Result run(LanguageModel model, Hyperparameters h, TokenData data, TrainingState start, Hooks hooks) {
-        TokenBatches batches = new TokenBatches(data.train(), h.batchSize(), h.bptt());
-        long steps = batches.steps();
-        if (steps == 0) {
+        // The same windows as the benchmark's PyTorch peer: a stream's last partial window is trained too,
+        // its padding left out of loss and gradient.
+        TokenWindows windows = TokenWindows.of(data.train(), h.batchSize(), h.bptt());
+        long steps = windows.windowCount();
+        if ((data.train().length - 1) / h.batchSize() < h.bptt()) {
             throw LmForgeException.failedPrecondition(
                     "the train split has %d tokens: too few for one batch of batch_size %d × bptt %d; use a smaller batch_size or bptt",
                     data.train().length, h.batchSize(), h.bptt());
@@ -70,7 +73,7 @@ final class TrainingLoop {
             double epochTrainingSeconds = 0;
             for (long step = state.getStepInEpoch(); step < steps; step++) {
                 long t0 = System.nanoTime();
-                batches.fill(step, inputs, targets);
+                int tokens = windows.window((int) step, inputs, targets).validTokens();
                 float loss = model.trainStep(inputs, targets, (float) lr);
                 if (!Float.isFinite(loss)) {
                     throw LmForgeException.failedPrecondition(
@@ -78,10 +81,10 @@ final class TrainingLoop {
                             loss, epoch, step);
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                epochTokens += batches.tokensPerStep();
+                epochTokens += tokens;
                 epochTrainingSeconds += seconds;
                 state.setStepInEpoch(step + 1).setGlobalStep(state.getGlobalStep() + 1)
-                        .setTokensTrained(state.getTokensTrained() + batches.tokensPerStep())
+                        .setTokensTrained(state.getTokensTrained() + tokens)
                         .setTrainingSeconds(state.getTrainingSeconds() + seconds)
                         .setEpochLossSum(state.getEpochLossSum() + loss).setEpochLossSteps(state.getEpochLossSteps() + 1);
                 hooks.onStep(state.build(), steps, loss, state.getTokensTrained() / Math.max(1e-9, state.getTrainingSeconds()));

@@ -3,6 +3,7 @@ package dev.lmforge.trainer.grpc;
 import dev.lmforge.common.security.Role;
 import dev.lmforge.common.testing.TestPrincipals;
 import dev.lmforge.common.testing.TestTokens;
+import dev.lmforge.api.v1.ComputeResource;
 import dev.lmforge.api.v1.CreateTrainingJobRequest;
 import dev.lmforge.api.v1.DescribeTrainingJobRequest;
 import dev.lmforge.api.v1.EpochMetrics;
@@ -19,7 +20,6 @@ import dev.lmforge.api.v1.TrainingJobSpec;
 import dev.lmforge.api.v1.TrainingProgress;
 import dev.lmforge.api.v1.TrainingServiceGrpc;
 import dev.lmforge.api.v1.WatchTrainingJobRequest;
-import dev.lmforge.common.events.ProtoEventSerializer;
 import dev.lmforge.common.events.Topics;
 import dev.lmforge.common.metrics.MetricNames;
 import dev.lmforge.common.store.ArtifactLayout;
@@ -34,9 +34,6 @@ import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -289,17 +286,24 @@ class TrainingJobApiTest {
     }
 
     @Test
+    void aCpuTrainerLeavesJobsThatAskForAGpuToTheGpuTrainers() throws Exception {
+        TrainingJobSpec gpu = TrainingJobSpec.newBuilder().setTrainingJobName(unique("on-gpu")).setDatasetId(dataset)
+                .setResource(ComputeResource.COMPUTE_RESOURCE_GPU).putHyperparameters("model", "kneser_ney").build();
+        TrainingJobSpec cpu = gpu.toBuilder().setTrainingJobName(unique("on-cpu")).setResource(ComputeResource.COMPUTE_RESOURCE_CPU).build();
+        TrainRequests.send(0, gpu, cpu); // one partition: this trainer sees the GPU job first
+        assertEquals(JobStatus.JOB_STATUS_COMPLETED, awaitEnd(cpu.getTrainingJobName()).getStatus());
+        expect(Status.Code.NOT_FOUND, "does not exist",
+                () -> training.describeTrainingJob(DescribeTrainingJobRequest.newBuilder().setTrainingJobName(gpu.getTrainingJobName()).build()));
+    }
+
+    @Test
     void aCorruptCheckpointFailsTheJobWithAReason() throws Exception {
         String name = unique("corrupt");
         String checkpoint = ArtifactLayout.shared().checkpointPrefix(name, 7);
         store.put(checkpoint + "variables.data-00000-of-00001", "garbage".getBytes(StandardCharsets.UTF_8), "application/octet-stream");
         store.put(ArtifactLayout.shared().latestCheckpoint(name), ("{\"prefix\": \"" + checkpoint + "\", \"globalStep\": 7, \"state\": {\"globalStep\": 7}}")
                 .getBytes(StandardCharsets.UTF_8), "application/json");
-        try (KafkaProducer<String, TrainRequested> producer = new KafkaProducer<>(EventProbe.client(),
-                new StringSerializer(), (org.apache.kafka.common.serialization.Serializer) new ProtoEventSerializer())) {
-            producer.send(new ProducerRecord<>(Topics.TRAIN_REQUESTED, name, TestPrincipals.byEditor(TrainRequested.newBuilder().setSchemaVersion(1)
-                    .setSpec(TrainingJobSpec.newBuilder().setTrainingJobName(name).setDatasetId(dataset).putAllHyperparameters(SMALL)).build()))).get();
-        }
+        TrainRequests.send(null, TrainingJobSpec.newBuilder().setTrainingJobName(name).setDatasetId(dataset).putAllHyperparameters(SMALL).build());
         TrainingJob job = null;
         for (int i = 0; i < 240 && (job == null || job.getStatus() == JobStatus.JOB_STATUS_IN_PROGRESS); i++) {
             Thread.sleep(250);

@@ -57,6 +57,14 @@ class LstmLanguageModelTest {
     }
 
     @Test
+    void everySessionOnAGpuGrowsItsMemoryOnDemandTheProbeFirst() {
+        // TensorFlow keeps the GPU options of the first session that touches the GPU: requireGpu's probe
+        assertTrue(LstmLanguageModel.gpuProbeConfig().getGpuOptions().getAllowGrowth());
+        LstmConfig gpu = LstmConfig.zarembaSmall(100, 1).withDevice(Device.GPU);
+        assertTrue(LstmLanguageModel.sessionConfig(gpu, RuntimeOptions.defaults()).getGpuOptions().getAllowGrowth());
+    }
+
+    @Test
     void checkpointRestoreContinuesExactly(@TempDir Path dir) {
         for (Optimizer optimizer : Optimizer.values()) {
             LstmConfig config = new LstmConfig(60, 10, 14, 2, 0.25f, false, 0.1f, 3, 6, optimizer, 2f, 7, Device.CPU);

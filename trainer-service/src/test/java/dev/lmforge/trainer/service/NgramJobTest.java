@@ -4,6 +4,7 @@ import dev.lmforge.common.testing.TenantAssertions;
 import dev.lmforge.api.v1.Principal;
 import dev.lmforge.api.v1.Dataset;
 import dev.lmforge.api.v1.DatasetSplit;
+import dev.lmforge.api.v1.ComputeResource;
 import dev.lmforge.api.v1.EpochMetrics;
 import dev.lmforge.api.v1.JobStatus;
 import dev.lmforge.api.v1.Metric;
@@ -169,6 +170,14 @@ class NgramJobTest {
             return "cpu";
         }
 
+        public String deviceClass() {
+            return "cpu";
+        }
+
+        public String defaultDeviceClass() {
+            return "cpu";
+        }
+
         public Duration eventAckTimeout() {
             return Duration.ofSeconds(1);
         }
@@ -203,6 +212,22 @@ class NgramJobTest {
         assertEquals(List.of(NgramBaseline.ARPA_FILE, "tokenizer.vocab"), List.copyOf(new TreeMap<>(store.modelFiles).keySet()));
         assertTrue(store.modelFiles.get(NgramBaseline.ARPA_FILE).startsWith("\\data\\\nngram 1=12\n"));
         assertTrue(store.checkpoints.isEmpty(), "no checkpoints");
+    }
+
+    @Test
+    void aJobThatAsksForAGpuIsNeverRunOnACpuTrainer() throws Exception {
+        TrainingJobSpec gpu = TrainingJobSpec.newBuilder().setTrainingJobName("kn-gpu").setDatasetId("d").setResource(ComputeResource.COMPUTE_RESOURCE_GPU)
+                .putHyperparameters("model", "kneser_ney").build();
+        runner.run(gpu, OWNER);
+        assertTrue(store.find(Tenants.DEFAULT, "kn-gpu").isEmpty(), "left to the GPU trainers: not even recorded here");
+        assertTrue(ready.isEmpty());
+        assertEquals("waiting for a gpu trainer", jobs.validate(Tenants.DEFAULT, gpu).getSecondaryStatusTransitions(0).getMessage());
+
+        runner.run(gpu.toBuilder().setTrainingJobName("kn-cpu").setResource(ComputeResource.COMPUTE_RESOURCE_CPU).build(), OWNER);
+        assertEquals(JobStatus.JOB_STATUS_COMPLETED, store.find(Tenants.DEFAULT, "kn-cpu").orElseThrow().getStatus());
+        runner.run(gpu.toBuilder().setTrainingJobName("kn-default").clearResource().build(), OWNER);
+        assertEquals(JobStatus.JOB_STATUS_COMPLETED, store.find(Tenants.DEFAULT, "kn-default").orElseThrow().getStatus(),
+                "an unspecified resource is the default class's");
     }
 
     @Test
