@@ -4,7 +4,6 @@ import dev.lmforge.trainer.model.Evaluation;
 import dev.lmforge.trainer.model.LstmConfig;
 import dev.lmforge.trainer.model.LstmLanguageModel;
 import dev.lmforge.trainer.model.RuntimeOptions;
-import dev.lmforge.trainer.model.TokenSource;
 import dev.lmforge.trainer.model.TokenWindows;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
@@ -337,7 +336,7 @@ public final class TrainerBench {
         List<String> stepLog = new ArrayList<>();
         List<String> epochRows = new ArrayList<>();
         try (LstmLanguageModel model = LstmLanguageModel.create(config, options)) {
-            TokenWindows windows = new TokenWindows(TokenSource.of(train), config.batchSize(), config.bptt());
+            TokenWindows windows = TokenWindows.of(train, config.batchSize(), config.bptt());
             if (maxSteps == 0) {
                 epochRows.add(heldOut(model, valid, test, testChars, 0)); // the initial weights: both frameworks score them alike
             }
@@ -401,7 +400,7 @@ public final class TrainerBench {
 
     static void deviceCheck(Path data, int vocab, int steps, LstmConfig.Device second) throws IOException {
         LstmConfig config = config(vocab);
-        TokenWindows windows = new TokenWindows(TokenSource.of(readTokens(data.resolve("train.bin"))), config.batchSize(), config.bptt());
+        TokenWindows windows = TokenWindows.of(readTokens(data.resolve("train.bin")), config.batchSize(), config.bptt());
         Path init = Files.createTempDirectory("lmforge-device-check-");
         float[] cpu;
         float[] other;

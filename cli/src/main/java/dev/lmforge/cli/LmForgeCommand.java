@@ -22,6 +22,6 @@ import picocli.CommandLine.Command;
         description = "Train, tune and serve LSTM language models: a client of the LM Forge services.",
         subcommands = {CorpusCommand.class, DatasetCommand.class, TokenizeCommand.class, TrainCommand.class, JobsCommand.class, TuneCommand.class,
                 PredictCommand.class, ScoreCommand.class, GenerateCommand.class, EndpointsCommand.class, ModelsCommand.class, StudyCommand.class,
-                DlqCommand.class, TokenCommand.class, AuthCommand.class})
+                DlqCommand.class, TokenCommand.class, AuthCommand.class, CompletionCommand.class})
 public class LmForgeCommand {
 }

@@ -1,10 +1,11 @@
 package dev.lmforge.cli.corpus;
 
+import picocli.CommandLine.Mixin;
+import dev.lmforge.cli.support.Output;
 import dev.lmforge.api.v1.CorpusServiceGrpc;
 import dev.lmforge.api.v1.GetCorpusRequest;
 import io.quarkus.grpc.GrpcClient;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a corpus and its statistics.")
@@ -16,11 +17,11 @@ public class CorpusGetCommand implements Runnable {
     @Parameters(paramLabel = "ID", description = "The corpus id.")
     String corpusId;
 
-    @Option(names = "--json", description = "Print the corpus as JSON.")
-    boolean json;
+    @Mixin
+    Output output;
 
     @Override
     public void run() {
-        CorpusPrinter.print(corpora.getCorpus(GetCorpusRequest.newBuilder().setCorpusId(corpusId).build()), json);
+        CorpusPrinter.print(corpora.getCorpus(GetCorpusRequest.newBuilder().setCorpusId(corpusId).build()), output.json());
     }
 }

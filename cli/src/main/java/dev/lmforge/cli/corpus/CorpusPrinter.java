@@ -1,13 +1,12 @@
 package dev.lmforge.cli.corpus;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import dev.lmforge.api.v1.Corpus;
 import dev.lmforge.api.v1.CorpusStats;
 import dev.lmforge.api.v1.SplitStats;
 import dev.lmforge.api.v1.WordCount;
 import dev.lmforge.cli.support.Format;
 
+import dev.lmforge.cli.support.Output;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,11 +22,7 @@ final class CorpusPrinter {
     static void print(Corpus c, boolean json) {
         PrintStream out = System.out;
         if (json) {
-            try {
-                out.println(JsonFormat.printer().print(c));
-            } catch (InvalidProtocolBufferException e) {
-                throw new IllegalStateException(e);
-            }
+            Output.printJson(c);
             return;
         }
         CorpusStats s = c.getStats();

@@ -11,8 +11,10 @@ import dev.lmforge.api.v1.SplitOptions;
 import dev.lmforge.api.v1.TokenizerSpec;
 import dev.lmforge.cli.dataset.TokenizerKinds;
 import dev.lmforge.cli.support.Format;
+import dev.lmforge.cli.support.Output;
 import dev.lmforge.cli.support.ProgressBar;
 import io.quarkus.grpc.GrpcClient;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -104,8 +106,8 @@ public class IngestCommand implements Runnable {
     @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "Tags kept with the corpus.")
     Map<String, String> tags = Map.of();
 
-    @Option(names = "--json", description = "Print the corpus as JSON.")
-    boolean json;
+    @Mixin
+    Output output;
 
     @Override
     public void run() {
@@ -127,7 +129,7 @@ public class IngestCommand implements Runnable {
         } else {
             throw new CommandLine.ParameterException(command.commandLine(), "local files and s3:// prefixes cannot be mixed");
         }
-        CorpusPrinter.print(corpus, json);
+        CorpusPrinter.print(corpus, output.json());
     }
 
     private CorpusSpec spec() {

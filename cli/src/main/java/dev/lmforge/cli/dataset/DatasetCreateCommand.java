@@ -9,8 +9,10 @@ import dev.lmforge.api.v1.JobStatus;
 import dev.lmforge.api.v1.TokenizerKind;
 import dev.lmforge.api.v1.TokenizerSpec;
 import dev.lmforge.cli.support.CliErrors;
+import dev.lmforge.cli.support.Output;
 import dev.lmforge.cli.support.ProgressBar;
 import io.quarkus.grpc.GrpcClient;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -59,8 +61,8 @@ public class DatasetCreateCommand implements Callable<Integer> {
     @Option(names = "--no-wait", description = "Return as soon as the build is queued.")
     boolean noWait;
 
-    @Option(names = "--json", description = "Print the dataset as JSON.")
-    boolean json;
+    @Mixin
+    Output output;
 
     /** The vocabulary size to ask for: "max" is the word tokenizer's 0 (every word); a size is required otherwise. */
     private int vocabSize(TokenizerKind kind) {
@@ -104,7 +106,7 @@ public class DatasetCreateCommand implements Callable<Integer> {
         if (!noWait) {
             d = follow(d);
         }
-        DatasetPrinter.print(d, json);
+        DatasetPrinter.print(d, output.json());
         return d.getStatus() == JobStatus.JOB_STATUS_FAILED ? CliErrors.FAILED : 0;
     }
 

@@ -1,10 +1,11 @@
 package dev.lmforge.cli.dataset;
 
+import picocli.CommandLine.Mixin;
+import dev.lmforge.cli.support.Output;
 import dev.lmforge.api.v1.DatasetServiceGrpc;
 import dev.lmforge.api.v1.GetDatasetRequest;
 import io.quarkus.grpc.GrpcClient;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a dataset: status, vocabulary, tokens per split.")
@@ -16,11 +17,11 @@ public class DatasetGetCommand implements Runnable {
     @Parameters(paramLabel = "ID")
     String datasetId;
 
-    @Option(names = "--json", description = "Print the dataset as JSON.")
-    boolean json;
+    @Mixin
+    Output output;
 
     @Override
     public void run() {
-        DatasetPrinter.print(datasets.getDataset(GetDatasetRequest.newBuilder().setDatasetId(datasetId).build()), json);
+        DatasetPrinter.print(datasets.getDataset(GetDatasetRequest.newBuilder().setDatasetId(datasetId).build()), output.json());
     }
 }

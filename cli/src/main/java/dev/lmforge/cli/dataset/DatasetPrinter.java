@@ -1,11 +1,10 @@
 package dev.lmforge.cli.dataset;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import dev.lmforge.api.v1.Dataset;
 import dev.lmforge.api.v1.DatasetSplit;
 import dev.lmforge.cli.support.Format;
 
+import dev.lmforge.cli.support.Output;
 import java.util.List;
 
 /** A dataset as a person reads it (or as JSON). */
@@ -16,11 +15,7 @@ final class DatasetPrinter {
 
     static void print(Dataset d, boolean json) {
         if (json) {
-            try {
-                System.out.println(JsonFormat.printer().print(d.toBuilder().setTokenizer(d.getTokenizer().toBuilder().clearModel())));
-            } catch (InvalidProtocolBufferException e) {
-                throw new IllegalStateException(e);
-            }
+            Output.printJson(d.toBuilder().setTokenizer(d.getTokenizer().toBuilder().clearModel()));
             return;
         }
         row("dataset", d.getDatasetId());

@@ -5,10 +5,12 @@ import dev.lmforge.api.v1.InferenceServiceGrpc;
 import dev.lmforge.api.v1.ListModelsRequest;
 import dev.lmforge.api.v1.ListModelsResponse;
 import dev.lmforge.api.v1.Model;
+import dev.lmforge.cli.support.Output;
 import io.quarkus.grpc.GrpcClient;
 import picocli.CommandLine.Command;
 
 import java.util.stream.Collectors;
+import picocli.CommandLine.Mixin;
 
 @Command(name = "list", mixinStandardHelpOptions = true, description = "Endpoints, then every model version the service knows with its state.")
 public class EndpointsListCommand implements Runnable {
@@ -16,9 +18,16 @@ public class EndpointsListCommand implements Runnable {
     @GrpcClient("inference")
     InferenceServiceGrpc.InferenceServiceBlockingStub inference;
 
+    @Mixin
+    Output output;
+
     @Override
     public void run() {
         ListModelsResponse r = inference.listModels(ListModelsRequest.getDefaultInstance());
+        if (output.json()) {
+            Output.printJson(r);
+            return;
+        }
         System.out.printf("%-24s %-36s %s%n", "ENDPOINT", "MODEL", "CANARY");
         for (Endpoint e : r.getEndpointsList()) {
             System.out.printf("%-24s %-36s %s%n", e.getName(), e.getModelVersion(),

@@ -1,9 +1,12 @@
 package dev.lmforge.cli.training;
 
 import dev.lmforge.api.v1.DescribeTrainingJobRequest;
+import dev.lmforge.api.v1.TrainingJob;
 import dev.lmforge.api.v1.TrainingServiceGrpc;
+import dev.lmforge.cli.support.Output;
 import io.quarkus.grpc.GrpcClient;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "describe", mixinStandardHelpOptions = true, description = "Status, history, metrics and model of a training job.")
@@ -15,8 +18,16 @@ public class JobsDescribeCommand implements Runnable {
     @Parameters(paramLabel = "NAME")
     String name;
 
+    @Mixin
+    Output output;
+
     @Override
     public void run() {
-        JobPrinter.print(training.describeTrainingJob(DescribeTrainingJobRequest.newBuilder().setTrainingJobName(name).build()));
+        TrainingJob job = training.describeTrainingJob(DescribeTrainingJobRequest.newBuilder().setTrainingJobName(name).build());
+        if (output.json()) {
+            Output.printJson(job);
+        } else {
+            JobPrinter.print(job);
+        }
     }
 }

@@ -1,9 +1,12 @@
 package dev.lmforge.cli.tuning;
 
 import dev.lmforge.api.v1.DescribeTuningJobRequest;
+import dev.lmforge.api.v1.TuningJob;
 import dev.lmforge.api.v1.TuningServiceGrpc;
+import dev.lmforge.cli.support.Output;
 import io.quarkus.grpc.GrpcClient;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "describe", mixinStandardHelpOptions = true, description = "A tuning job: trials, best trial, parameter importance.")
@@ -15,8 +18,16 @@ public class TuneDescribeCommand implements Runnable {
     @Parameters(paramLabel = "NAME")
     String name;
 
+    @Mixin
+    Output output;
+
     @Override
     public void run() {
-        TuningPrinter.print(tuning.describeTuningJob(DescribeTuningJobRequest.newBuilder().setTuningJobName(name).build()), System.out);
+        TuningJob job = tuning.describeTuningJob(DescribeTuningJobRequest.newBuilder().setTuningJobName(name).build());
+        if (output.json()) {
+            Output.printJson(job);
+        } else {
+            TuningPrinter.print(job, System.out);
+        }
     }
 }

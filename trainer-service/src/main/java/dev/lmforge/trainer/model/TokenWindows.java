@@ -13,15 +13,14 @@ import java.util.NoSuchElementException;
  * a stream is shorter than the last window, the input is 0 and the target is {@link #IGNORE}, which
  * the model leaves out of losses and gradients.
  *
- * <p>Memory: the windows are read from the {@link TokenSource} on demand, {@code batchSize × (bptt + 1)}
- * tokens per window; with {@link TokenSource#ofShards} nothing else is held.
+ * <p>Memory: the token array (4 bytes a token) and one window's arrays, filled on demand.
  */
 public final class TokenWindows implements Iterable<TokenWindows.Window> {
 
     /** Target of a padded position: ignored by training and evaluation. */
     public static final int IGNORE = -1;
 
-    private final TokenSource source;
+    private final int[] tokens;
     private final int batchSize;
     private final int bptt;
     private final long[] starts;
@@ -33,14 +32,14 @@ public final class TokenWindows implements Iterable<TokenWindows.Window> {
     public record Window(int index, int[] inputs, int[] targets, int validTokens) {
     }
 
-    public TokenWindows(TokenSource source, int batchSize, int bptt) {
+    public TokenWindows(int[] tokens, int batchSize, int bptt) {
         if (batchSize < 1 || bptt < 1) {
             throw new IllegalArgumentException("batchSize and bptt must be positive, got " + batchSize + " and " + bptt);
         }
-        this.source = source;
+        this.tokens = tokens;
         this.batchSize = batchSize;
         this.bptt = bptt;
-        predictions = Math.max(0, source.length() - 1);
+        predictions = Math.max(0, tokens.length - 1);
         long q = predictions / batchSize;
         long r = predictions % batchSize;
         starts = new long[batchSize];
@@ -57,7 +56,7 @@ public final class TokenWindows implements Iterable<TokenWindows.Window> {
     }
 
     public static TokenWindows of(int[] tokens, int batchSize, int bptt) {
-        return new TokenWindows(TokenSource.of(tokens), batchSize, bptt);
+        return new TokenWindows(tokens, batchSize, bptt);
     }
 
     public int batchSize() {
@@ -77,10 +76,6 @@ public final class TokenWindows implements Iterable<TokenWindows.Window> {
         return predictions;
     }
 
-    public TokenSource source() {
-        return source;
-    }
-
     /** Reads window {@code index} into fresh arrays. */
     public Window window(int index) {
         return window(index, new int[batchSize * bptt], new int[batchSize * bptt]);
@@ -96,14 +91,13 @@ public final class TokenWindows implements Iterable<TokenWindows.Window> {
         }
         long t0 = (long) index * bptt;
         int valid = 0;
-        int[] segment = new int[bptt + 1];
         for (int b = 0; b < batchSize; b++) {
             int m = (int) Math.max(0, Math.min(bptt, lengths[b] - t0));
             int row = b * bptt;
             if (m > 0) {
-                source.read(starts[b] + t0, segment, 0, m + 1);
-                System.arraycopy(segment, 0, inputs, row, m);
-                System.arraycopy(segment, 1, targets, row, m);
+                int start = Math.toIntExact(starts[b] + t0);
+                System.arraycopy(tokens, start, inputs, row, m);
+                System.arraycopy(tokens, start + 1, targets, row, m);
             }
             for (int t = m; t < bptt; t++) {
                 inputs[row + t] = 0;

@@ -6,15 +6,14 @@
  * <pre>{@code
  * LstmConfig config = LstmConfig.zarembaSmall(vocabSize, seed);          // or new LstmConfig(...)
  * if (LstmLanguageModel.estimateBytes(config) > limit) { refuse }
- * try (TokenSource train = TokenSource.ofShards(trainShards);            // int32 LE files, read on demand
- *      LstmLanguageModel model = LstmLanguageModel.create(config)) {     // or restore(config, checkpointDir)
- *     TokenWindows windows = new TokenWindows(train, config.batchSize(), config.bptt());
+ * try (LstmLanguageModel model = LstmLanguageModel.create(config)) {     // or restore(config, checkpointDir)
+ *     TokenWindows windows = TokenWindows.of(trainTokens, config.batchSize(), config.bptt());
  *     for (int epoch = 0; epoch < epochs; epoch++) {
  *         model.resetTrainingState();
  *         for (int w = 0; w < windows.windowCount(); w++) {              // resume mid-epoch: start at w
  *             float loss = model.trainStep(windows.window(w), lr);      // nats/token; NaN = diverged
  *         }
- *         Evaluation valid = model.evaluate(new TokenWindows(validSource, 10, 35));
+ *         Evaluation valid = model.evaluate(TokenWindows.of(validTokens, 10, 35));
  *         model.saveCheckpoint(tmpDir);                                 // then rename / upload
  *     }
  *     model.exportSavedModel(modelDir);                                 // serving_default + stateful
@@ -32,9 +31,8 @@
  *       Kafka or gRPC event loop). Kernels run in native threads; the JVM heap stays small.</li>
  *   <li><b>Memory.</b> {@link dev.lmforge.trainer.model.LstmLanguageModel#estimateBytes} estimates the
  *       TensorFlow tensors of a step (Zaremba small: ~100 MB); add ~300–400 MB resident for the JVM and
- *       TensorFlow's native code. Token data: {@code TokenSource.of(int[])} holds 4 bytes per token
- *       (100M tokens = 400 MB of heap); {@code TokenSource.ofShards} reads windows from local files and
- *       holds nothing. Optional: {@code TF_CPU_ALLOCATOR_USE_BFC=true} in the environment makes TF pool
+ *       TensorFlow's native code. Token data: {@code TokenWindows} holds 4 bytes per token
+ *       (100M tokens = 400 MB of heap). Optional: {@code TF_CPU_ALLOCATOR_USE_BFC=true} in the environment makes TF pool
  *       its CPU buffers instead of allocating and freeing them every step.</li>
  *   <li><b>Native loading.</b> The first model of a JVM loads TensorFlow (~600 MB of natives unpacked
  *       by JavaCPP into {@code ~/.javacpp/cache} or {@code -Dorg.bytedeco.javacpp.cachedir}; 1.5–6 s);

@@ -1,14 +1,7 @@
 package dev.lmforge.trainer.model;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -62,40 +55,5 @@ class TokenWindowsTest {
         assertArrayEquals(new int[] {9, 0, 0, 19, 0, 0, 29, 0, 0, 39, 0, 0}, last.inputs());
         assertArrayEquals(new int[] {10, -1, -1, 20, -1, -1, 30, -1, -1, 40, -1, -1}, last.targets());
         assertThrows(IndexOutOfBoundsException.class, () -> windows.window(4));
-    }
-
-    @Test
-    void shardFilesGiveTheSameWindowsAsAnArray(@TempDir Path dir) throws Exception {
-        int[] tokens = IntStream.range(0, 5000).map(i -> (i * 31) % 977).toArray();
-        List<Path> shards = new ArrayList<>();
-        int[] cuts = {0, 1, 1200, 1201, 3999, 5000}; // includes an empty shard
-        for (int s = 0; s + 1 < cuts.length; s++) {
-            ByteBuffer buffer = ByteBuffer.allocate((cuts[s + 1] - cuts[s]) * 4).order(ByteOrder.LITTLE_ENDIAN);
-            for (int i = cuts[s]; i < cuts[s + 1]; i++) {
-                buffer.putInt(tokens[i]);
-            }
-            Path shard = dir.resolve("train-" + s + ".bin");
-            Files.write(shard, buffer.array());
-            shards.add(shard);
-        }
-        Files.write(dir.resolve("empty.bin"), new byte[0]);
-        shards.add(3, dir.resolve("empty.bin"));
-        try (TokenSource source = TokenSource.ofShards(shards)) {
-            assertEquals(tokens.length, source.length());
-            TokenWindows fromFiles = new TokenWindows(source, 6, 35);
-            TokenWindows fromArray = TokenWindows.of(tokens, 6, 35);
-            assertEquals(fromArray.windowCount(), fromFiles.windowCount());
-            for (int w = fromArray.windowCount() - 1; w >= 0; w--) { // any order
-                assertArrayEquals(fromArray.window(w).inputs(), fromFiles.window(w).inputs());
-                assertArrayEquals(fromArray.window(w).targets(), fromFiles.window(w).targets());
-            }
-        }
-    }
-
-    @Test
-    void rejectsTruncatedShards(@TempDir Path dir) throws Exception {
-        Path bad = dir.resolve("bad.bin");
-        Files.write(bad, new byte[] {1, 2, 3});
-        assertThrows(IllegalArgumentException.class, () -> TokenSource.ofShards(List.of(bad)));
     }
 }
