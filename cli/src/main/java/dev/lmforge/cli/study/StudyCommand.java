@@ -5,6 +5,7 @@ import dev.lmforge.api.v1.DescribeStudyRequest;
 import dev.lmforge.api.v1.GetStudyReportRequest;
 import dev.lmforge.api.v1.JobStatus;
 import dev.lmforge.api.v1.ListStudiesRequest;
+import dev.lmforge.api.v1.ListStudiesResponse;
 import dev.lmforge.api.v1.ReportFile;
 import dev.lmforge.api.v1.Study;
 import dev.lmforge.api.v1.StudyBudget;
@@ -12,8 +13,13 @@ import dev.lmforge.api.v1.StudyRun;
 import dev.lmforge.api.v1.StudyServiceGrpc;
 import dev.lmforge.api.v1.StudySpec;
 import dev.lmforge.cli.support.CliErrors;
+import dev.lmforge.cli.support.Output;
+import dev.lmforge.cli.support.ProgressBar;
 import io.quarkus.grpc.GrpcClient;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -90,26 +96,45 @@ public class StudyCommand {
         }
     }
 
-    /** Prints each change of the study's phase and runs until it ends. */
+    /**
+     * Follows a study until it ends: a progress bar of its runs (done of all) with the current
+     * phase, and a line for each new phase and each failed run.
+     */
     static Study follow(StudyServiceGrpc.StudyServiceBlockingStub studies, String name) throws InterruptedException {
-        String last = "";
+        String lastPhase = "";
         Set<String> reportedFailures = new HashSet<>();
         long started = System.nanoTime();
+        ProgressBar bar = null;
         while (true) {
             Study s = studies.describeStudy(DescribeStudyRequest.newBuilder().setStudyName(name).build());
             long done = s.getRunsList().stream().filter(r -> r.getStatus() == JobStatus.JOB_STATUS_COMPLETED).count();
-            String line = String.format(Locale.ROOT, "%d of %d runs done; %s", done, s.getRunsCount(), s.getPhase().isEmpty() ? status(s.getStatus()) : s.getPhase());
-            if (!line.equals(last)) {
-                System.out.printf("[%4.0fs] %s%n", (System.nanoTime() - started) / 1e9, line);
-                for (StudyRun r : s.getRunsList()) {
-                    if (r.getStatus() == JobStatus.JOB_STATUS_FAILED && reportedFailures.add(r.getId())) {
-                        System.out.printf("        %s (%s) failed: %s%n", r.getId(), r.getResource(), r.getFailureReason());
-                    }
-                }
-                last = line;
+            String phase = s.getPhase().isEmpty() ? status(s.getStatus()) : s.getPhase();
+            List<String> news = new ArrayList<>();
+            if (!phase.equals(lastPhase)) {
+                news.add(String.format(Locale.ROOT, "[%4.0fs] %s", (System.nanoTime() - started) / 1e9, phase));
+                lastPhase = phase;
             }
+            for (StudyRun r : s.getRunsList()) {
+                if (r.getStatus() == JobStatus.JOB_STATUS_FAILED && reportedFailures.add(r.getId())) {
+                    news.add(String.format("        %s (%s) failed: %s", r.getId(), r.getResource(), r.getFailureReason()));
+                }
+            }
+            if (!news.isEmpty() && bar != null) {
+                bar.finish("");
+                bar = null;
+            }
+            news.forEach(System.err::println);
             if (s.getStatus() != JobStatus.JOB_STATUS_IN_PROGRESS) {
+                if (bar != null) {
+                    bar.finish("");
+                }
                 return s;
+            }
+            if (s.getRunsCount() > 0) {
+                if (bar == null) {
+                    bar = new ProgressBar("study", s.getRunsCount(), "runs");
+                }
+                bar.update(done, phase);
             }
             Thread.sleep(3000);
         }
@@ -139,9 +164,16 @@ public class StudyCommand {
         @Parameters(paramLabel = "NAME")
         String name;
 
+        @Mixin
+        Output output;
+
         @Override
         public void run() {
             Study s = studies.describeStudy(DescribeStudyRequest.newBuilder().setStudyName(name).build());
+            if (output.json()) {
+                Output.printJson(s);
+                return;
+            }
             System.out.printf("study %s on corpus %s, budget %s: %s%s%n", name, s.getSpec().getCorpusId(),
                     s.getSpec().getBudget().name().replace("STUDY_BUDGET_", "").toLowerCase(Locale.ROOT), status(s.getStatus()),
                     s.getPhase().isEmpty() ? "" : " (" + s.getPhase() + ")");
@@ -166,10 +198,18 @@ public class StudyCommand {
         @GrpcClient("tuner")
         StudyServiceGrpc.StudyServiceBlockingStub studies;
 
+        @Mixin
+        Output output;
+
         @Override
         public void run() {
+            ListStudiesResponse all = studies.listStudies(ListStudiesRequest.getDefaultInstance());
+            if (output.json()) {
+                Output.printJson(all);
+                return;
+            }
             System.out.printf("%-40s %-24s %-8s %s%n", "NAME", "CORPUS", "BUDGET", "STATUS");
-            for (Study s : studies.listStudies(ListStudiesRequest.getDefaultInstance()).getStudiesList()) {
+            for (Study s : all.getStudiesList()) {
                 System.out.printf("%-40s %-24s %-8s %s%n", s.getSpec().getStudyName(), s.getSpec().getCorpusId(),
                         s.getSpec().getBudget().name().replace("STUDY_BUDGET_", "").toLowerCase(Locale.ROOT), status(s.getStatus()));
             }
