@@ -255,14 +255,14 @@ public class JobRunner {
                 }
                 default -> {
                     int kept = StandaloneTraining.keptEpoch(h, result.state());
-                    if (kept != result.state().getEpochsCompleted()) {
-                        transition(SecondaryStatus.SECONDARY_STATUS_UPLOADING, "keep_best_epoch: restoring the weights of epoch " + kept
-                                + " of " + result.state().getEpochsCompleted());
+                    boolean best = kept != result.state().getEpochsCompleted();
+                    transition(SecondaryStatus.SECONDARY_STATUS_UPLOADING, "evaluating on the test split and exporting the model of epoch " + kept
+                            + (best ? " (keep_best_epoch: of " + result.state().getEpochsCompleted() + ", the lowest validation loss)" : ""));
+                    if (best) {
                         model.close();
                         model = null;
                         model = restore(h, data, result.state().getBestGlobalStep());
                     }
-                    transition(SecondaryStatus.SECONDARY_STATUS_UPLOADING, "evaluating on the test split and exporting the model of epoch " + kept);
                     List<Metric> finalMetrics = StandaloneTraining.finalMetrics(model, h, result.state(), data);
                     Path modelDir = work.resolve("model");
                     model.exportSavedModel(modelDir);
