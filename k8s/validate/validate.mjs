@@ -7,7 +7,9 @@
 // is configuration some service reads; the NetworkPolicies deny by default and allow exactly the calls
 // the services make (simulated); health and metrics are on each service's plain management port,
 // and TLS is on exactly where a certificate is mounted (the TLS component's, issued, and mounted by
-// their services). A self-test breaks copies of the manifests and makes sure those semantic checks notice.
+// their services); with the monitoring component, a ServiceMonitor scrapes every service's management
+// port and the Grafana dashboard queries only metrics the services export. A self-test breaks copies of
+// the manifests and makes sure those semantic checks notice.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -34,6 +36,7 @@ const overlays = {
   gpu: render(join(root, "k8s/overlays/gpu")),
   "production+keda": render(join(root, "k8s/validate/with-keda")),
   "production+tls": render(join(root, "k8s/validate/with-tls")),
+  "production+monitoring": render(join(root, "k8s/validate/with-monitoring")),
 };
 
 async function schemaCheck(where, obj) {
@@ -43,6 +46,8 @@ async function schemaCheck(where, obj) {
     module = await import(`@kubernetes-models/keda/${apiVersion}`);
   } else if (apiVersion.startsWith("cert-manager.io/")) {
     module = await import(`@kubernetes-models/cert-manager/${apiVersion}`);
+  } else if (apiVersion.startsWith("monitoring.coreos.com/")) {
+    module = await import(`@kubernetes-models/prometheus-operator/${apiVersion}`);
   } else if (apiVersion.startsWith("kafka.strimzi.io/")) {
     return strimziCheck(where, obj);
   } else {
@@ -427,6 +432,56 @@ function tlsChecks(overlay, objects, check) {
   }
 }
 
+// Monitoring (the optional component): Prometheus scrapes every service's /q/metrics on its management
+// port through a ServiceMonitor, and the Grafana dashboard asks only for metrics the services export
+// (the meter names in their sources, as Prometheus spells them, and the gRPC server timer of Micrometer).
+const exportedMetrics = (() => {
+  const names = new Set(["grpc_server_processing_duration_seconds"]);
+  const sources = execFileSync("grep", ["-rhoE", '"lmforge(\\.[a-z]+)+"', "--include=*.java",
+    ...["common", "preprocess-service", "tokenizer-service", "trainer-service", "tuner-service", "inference-service"].map((m) => join(root, m, "src/main"))],
+    { encoding: "utf8" });
+  for (const quoted of sources.split("\n").filter(Boolean)) names.add(quoted.slice(1, -1).replaceAll(".", "_"));
+  return names;
+})();
+
+function monitoringChecks(overlay, objects, check) {
+  const monitors = objects.filter((o) => o.kind === "ServiceMonitor");
+  const dashboards = objects.filter((o) => o.kind === "ConfigMap" && o.metadata.labels?.grafana_dashboard);
+  if (!monitors.length && !dashboards.length) return;
+  const services = objects.filter((o) => o.kind === "Service");
+  for (const d of objects.filter((o) => o.kind === "Deployment")) {
+    const at = `${overlay}: Deployment ${d.metadata.name}`;
+    const pod = d.spec.template.metadata.labels;
+    const management = d.spec.template.spec.containers[0].ports?.find((p) => p.name === "management");
+    if (!management) continue;
+    const scraped = monitors.some((m) => m.spec.endpoints.some((e) => e.path === "/q/metrics" && services.some((svc) =>
+      selects(m.spec.selector, svc.metadata.labels) && selects({ matchLabels: svc.spec.selector }, pod)
+      && svc.spec.ports.some((p) => p.name === e.port && (p.targetPort === "management" || p.targetPort === management.containerPort)))));
+    check(scraped, at, "no ServiceMonitor scrapes /q/metrics on its management port");
+  }
+  for (const cm of dashboards) {
+    for (const [file, text] of Object.entries(cm.data ?? {})) {
+      const at = `${overlay}: ConfigMap ${cm.metadata.name} ${file}`;
+      let dashboard;
+      try {
+        dashboard = JSON.parse(text);
+      } catch (e) {
+        check(false, at, `is not JSON: ${e.message}`);
+        continue;
+      }
+      const exprs = (dashboard.panels ?? []).flatMap((p) => (p.targets ?? []).map((t) => t.expr));
+      check(exprs.length > 0 && exprs.every(Boolean), at, "every panel needs a query");
+      for (const expr of exprs) {
+        // Prometheus adds _total to counters, _seconds to timers and _count/_sum/_bucket/_max to series of distributions
+        const base = (name) => name.replace(/_(total|count|sum|bucket|max)$/, "").replace(/_seconds$/, "");
+        for (const metric of expr.match(/\b(lmforge|grpc)_[a-z_]+/g) ?? []) {
+          check([...exportedMetrics].some((m) => base(m) === base(metric)), at, `${metric} is no metric the services export`);
+        }
+      }
+    }
+  }
+}
+
 // The checks above must notice a broken manifest: break copies in memory, expect a failure each.
 function selfTest() {
   const find = (objects, kind, name) => objects.find((o) => o.kind === kind && o.metadata.name === name);
@@ -451,6 +506,13 @@ function selfTest() {
       (o) => { delete find(o, "ConfigMap", "lmforge-config").data.LMFORGE_TLS_ENABLED; }],
     ["local", "Prometheus let into the API port", /Prometheus in the namespace monitoring → tuner's API port/,
       (o) => { find(o, "NetworkPolicy", "clients-ingress").spec.ingress[1].ports.push({ port: 8080, protocol: "TCP" }); }],
+    ["production+monitoring", "a ServiceMonitor on the API port", /Deployment trainer: no ServiceMonitor scrapes/,
+      (o) => { find(o, "ServiceMonitor", "trainer").spec.endpoints[0].port = "http"; }],
+    ["production+monitoring", "a dashboard asking for a metric nobody exports", /lmforge_no_such_metric is no metric/,
+      (o) => {
+        const cm = find(o, "ConfigMap", "lmforge-dashboard");
+        cm.data["lmforge-dashboard.json"] = cm.data["lmforge-dashboard.json"].replace("lmforge_training_job_loss", "lmforge_no_such_metric");
+      }],
   ];
   for (const [overlay, what, expected, breakIt] of broken) {
     const objects = structuredClone(overlays[overlay]);
@@ -460,6 +522,7 @@ function selfTest() {
     networkChecks(overlay, objects, record);
     managementChecks(overlay, objects, record);
     tlsChecks(overlay, objects, record);
+    monitoringChecks(overlay, objects, record);
     check(found.some((f) => expected.test(f)), "self-test", `the checks miss a broken manifest: ${what} (${overlay})`);
   }
 }
@@ -469,11 +532,12 @@ for (const [overlay, objects] of Object.entries(overlays)) {
     const where = `${overlay}: ${obj.kind} ${obj.metadata?.name}`;
     await schemaCheck(where, obj);
     if (obj.kind === "Deployment") podChecks(where, obj.spec.template.spec);
-    if (obj.kind === "ConfigMap") configChecks(where, obj);
+    if (obj.kind === "ConfigMap" && !obj.metadata.labels?.grafana_dashboard) configChecks(where, obj);
   }
   networkChecks(overlay, objects, check);
   managementChecks(overlay, objects, check);
   tlsChecks(overlay, objects, check);
+  monitoringChecks(overlay, objects, check);
 }
 topicChecks(overlays.local);
 accessChecks(overlays.local);

@@ -191,12 +191,15 @@ public class JobRunner {
         private boolean stopRequested;
         private LanguageModel model;
         private Path work;
+        private final JobGauges gauges;
+        private int totalEpochs;
 
         Attempt(String tenant, TrainingJob job) {
             this.tenant = tenant;
             this.name = job.getSpec().getTrainingJobName();
             this.logName = TenantKey.encode(tenant, name);
             this.job = job.toBuilder().setAttempt(job.getAttempt() + 1).setTrainerId(trainerId).clearFailureReason();
+            this.gauges = new JobGauges(metrics, tenant, name);
         }
 
         void run() {
@@ -207,6 +210,7 @@ public class JobRunner {
             } catch (Throwable t) {
                 fail(t);
             } finally {
+                gauges.close();
                 if (model != null) {
                     model.close();
                 }
@@ -224,6 +228,7 @@ public class JobRunner {
                 job.setTrainingStartTime(started);
             }
             Hyperparameters h = Hyperparameters.parse(job.getSpec().getHyperparametersMap());
+            totalEpochs = h.epochs();
 
             transition(SecondaryStatus.SECONDARY_STATUS_DOWNLOADING, "reading dataset " + job.getSpec().getDatasetId());
             Dataset dataset = datasets.dataset(tenant, job.getSpec().getDatasetId());
@@ -426,6 +431,10 @@ public class JobRunner {
         @Override
         public void onStep(TrainingState state, long stepsPerEpoch, double loss, double tokensPerSecond) {
             long now = System.nanoTime();
+            long totalSteps = stepsPerEpoch * totalEpochs;
+            long done = (long) state.getEpochsCompleted() * stepsPerEpoch + state.getStepInEpoch();
+            double eta = (totalSteps - done) * state.getTrainingSeconds() / Math.max(1, state.getGlobalStep());
+            gauges.step(loss, tokensPerSecond, state.getEpochsCompleted() + 1, eta);
             if (now - lastLease > config.leaseRenewal().toNanos()) {
                 lastLease = now;
                 requireLease();
@@ -434,14 +443,10 @@ public class JobRunner {
             }
             if (now - lastStatus > config.statusInterval().toNanos()) {
                 lastStatus = now;
-                Hyperparameters h = Hyperparameters.parse(job.getSpec().getHyperparametersMap());
-                long totalSteps = stepsPerEpoch * h.epochs();
-                long done = (long) state.getEpochsCompleted() * stepsPerEpoch + state.getStepInEpoch();
-                double stepsPerSecond = state.getGlobalStep() / Math.max(1e-9, state.getTrainingSeconds());
                 TrainingProgress p = TrainingProgress.newBuilder().setTrainingJobName(name).setStatus(job.getStatus())
-                        .setSecondaryStatus(job.getSecondaryStatus()).setEpoch(state.getEpochsCompleted() + 1).setTotalEpochs(h.epochs())
+                        .setSecondaryStatus(job.getSecondaryStatus()).setEpoch(state.getEpochsCompleted() + 1).setTotalEpochs(totalEpochs)
                         .setStep(done).setTotalSteps(totalSteps).setLoss(loss).setTokensPerSecond(tokensPerSecond)
-                        .setEtaSeconds((totalSteps - done) / Math.max(1e-9, stepsPerSecond))
+                        .setEtaSeconds(eta)
                         .setTimestamp(Timestamps.now()).build();
                 job.setProgress(p).setTokensPerSecond(tokensPerSecond);
                 save();
@@ -450,6 +455,7 @@ public class JobRunner {
 
         @Override
         public void onEpoch(TrainingState state, EpochMetrics m) {
+            gauges.epochEnded(m.getValidationBpc());
             job.clearEpochs().addAllEpochs(state.getEpochsList()).setEpochsCompleted(state.getEpochsCompleted());
             requireLease();
             store.writeMetrics(tenant, name, state.getEpochsList());

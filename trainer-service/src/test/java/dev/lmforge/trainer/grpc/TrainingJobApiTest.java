@@ -251,11 +251,25 @@ class TrainingJobApiTest {
             }
             Thread.sleep(250);
         }
+        String loss = null;
+        for (int i = 0; i < 100 && loss == null; i++) {
+            loss = jobSeries("lmforge_training_job_loss", name);
+            Thread.sleep(100);
+        }
+        assertTrue(loss != null && Double.parseDouble(loss) > 0, "the running job's loss on /q/metrics: " + loss);
+        assertTrue(Double.parseDouble(jobSeries("lmforge_training_job_epoch", name)) >= 1, "the epoch being trained");
+        assertTrue(Double.parseDouble(jobSeries("lmforge_training_job_tokens_per_second", name)) > 0);
+        assertTrue(scrape().lines().anyMatch(l -> l.startsWith("grpc_server_processing_duration_seconds_bucket{") && l.contains("le=\"0.001\"")),
+                "served methods have the fixed latency buckets (GrpcLatencyBuckets)");
         TrainingJob stopping = training.stopTrainingJob(StopTrainingJobRequest.newBuilder().setTrainingJobName(name).build());
         assertEquals(JobStatus.JOB_STATUS_STOPPING, stopping.getStatus());
         TrainingJob stopped = awaitEnd(name);
         assertEquals(JobStatus.JOB_STATUS_STOPPED, stopped.getStatus());
         assertTrue(store.exists(ArtifactLayout.shared().latestCheckpoint(name)), "a stopped job keeps a checkpoint");
+        for (int i = 0; i < 50 && jobSeries("lmforge_training_job_loss", name) != null; i++) {
+            Thread.sleep(100); // the attempt removes them as it returns, just after recording Stopped
+        }
+        assertEquals(null, jobSeries("lmforge_training_job_loss", name), "a job's gauges go when its attempt ends");
         assertTrue(EventProbe.records(Topics.MODEL_READY, name, new ModelReadyDeserializer(), Duration.ofSeconds(2)).isEmpty());
     }
 
@@ -294,6 +308,16 @@ class TrainingJobApiTest {
         assertEquals(JobStatus.JOB_STATUS_COMPLETED, awaitEnd(cpu.getTrainingJobName()).getStatus());
         expect(Status.Code.NOT_FOUND, "does not exist",
                 () -> training.describeTrainingJob(DescribeTrainingJobRequest.newBuilder().setTrainingJobName(gpu.getTrainingJobName()).build()));
+    }
+
+    String scrape() {
+        return given().get(management + "metrics").then().statusCode(200).extract().asString();
+    }
+
+    /** The value of a job's series in the Prometheus scrape of the management port, null when there is none. */
+    String jobSeries(String metric, String job) {
+        return scrape().lines().filter(l -> l.startsWith(metric + "{") && l.contains("training_job=\"" + job + "\""))
+                .map(l -> l.substring(l.lastIndexOf(' ') + 1)).findFirst().orElse(null);
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.lmforge.common.events.EventConsumer;
 import dev.lmforge.common.events.ProtoEventDeserializer;
 import dev.lmforge.common.naming.ResourceNames;
 import dev.lmforge.tuner.service.TuningEngine;
+import dev.lmforge.tuner.service.TuningJobGauges;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -31,10 +32,12 @@ public class TrialEvents {
 
     private final TuningEngine engine;
     private final EventConsumer consumer;
+    private final TuningJobGauges gauges;
 
-    public TrialEvents(TuningEngine engine, EventConsumer consumer) {
+    public TrialEvents(TuningEngine engine, EventConsumer consumer, TuningJobGauges gauges) {
         this.engine = engine;
         this.consumer = consumer;
+        this.gauges = gauges;
     }
 
     void restore(@Observes StartupEvent start) {
@@ -48,6 +51,7 @@ public class TrialEvents {
     @Scheduled(every = "${lmforge.tuner.tick-interval:2s}", delayed = "3s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         engine.advanceAll();
+        gauges.refresh(engine.running());
     }
 
     @Incoming("model-ready")

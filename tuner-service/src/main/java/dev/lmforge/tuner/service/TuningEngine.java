@@ -104,6 +104,11 @@ public class TuningEngine {
         return active.getOrDefault(key, stopping);
     }
 
+    /** The running jobs of every tenant, as they stand. */
+    public Map<TenantKey, TuningJob> running() {
+        return Map.copyOf(active);
+    }
+
     /** Every running job of every tenant, once (the scheduler calls this). */
     public void advanceAll() {
         for (TenantKey job : List.copyOf(active.keySet())) {
