@@ -13,6 +13,7 @@ import dev.lmforge.api.v1.StudyRun;
 import dev.lmforge.api.v1.StudyServiceGrpc;
 import dev.lmforge.api.v1.StudySpec;
 import dev.lmforge.cli.support.CliErrors;
+import dev.lmforge.cli.support.Format;
 import dev.lmforge.cli.support.Output;
 import dev.lmforge.cli.support.ProgressBar;
 import io.quarkus.grpc.GrpcClient;
@@ -108,7 +109,7 @@ public class StudyCommand {
         while (true) {
             Study s = studies.describeStudy(DescribeStudyRequest.newBuilder().setStudyName(name).build());
             long done = s.getRunsList().stream().filter(r -> r.getStatus() == JobStatus.JOB_STATUS_COMPLETED).count();
-            String phase = s.getPhase().isEmpty() ? status(s.getStatus()) : s.getPhase();
+            String phase = s.getPhase().isEmpty() ? Format.status(s.getStatus()) : s.getPhase();
             List<String> news = new ArrayList<>();
             if (!phase.equals(lastPhase)) {
                 news.add(String.format(Locale.ROOT, "[%4.0fs] %s", (System.nanoTime() - started) / 1e9, phase));
@@ -151,10 +152,6 @@ public class StudyCommand {
         return dir;
     }
 
-    private static String status(JobStatus s) {
-        return s == JobStatus.JOB_STATUS_UNSPECIFIED ? "pending" : s.name().replace("JOB_STATUS_", "").toLowerCase(Locale.ROOT);
-    }
-
     @Command(name = "describe", mixinStandardHelpOptions = true, description = "A study's runs, their states and its summary.")
     static class Describe implements Runnable {
 
@@ -175,11 +172,11 @@ public class StudyCommand {
                 return;
             }
             System.out.printf("study %s on corpus %s, budget %s: %s%s%n", name, s.getSpec().getCorpusId(),
-                    s.getSpec().getBudget().name().replace("STUDY_BUDGET_", "").toLowerCase(Locale.ROOT), status(s.getStatus()),
+                    s.getSpec().getBudget().name().replace("STUDY_BUDGET_", "").toLowerCase(Locale.ROOT), Format.status(s.getStatus()),
                     s.getPhase().isEmpty() ? "" : " (" + s.getPhase() + ")");
             System.out.printf("%-16s %-12s %-44s %-12s %s%n", "RUN", "KIND", "RESOURCE", "STATUS", "QUESTIONS");
             for (StudyRun r : s.getRunsList()) {
-                System.out.printf("%-16s %-12s %-44s %-12s %s%s%n", r.getId(), r.getKind(), r.getResource(), status(r.getStatus()),
+                System.out.printf("%-16s %-12s %-44s %-12s %s%s%n", r.getId(), r.getKind(), r.getResource(), Format.status(r.getStatus()),
                         String.join(",", r.getQuestionsList()), r.getFailureReason().isEmpty() ? "" : "  " + r.getFailureReason());
             }
             if (!s.getFailureReason().isEmpty()) {
@@ -211,7 +208,7 @@ public class StudyCommand {
             System.out.printf("%-40s %-24s %-8s %s%n", "NAME", "CORPUS", "BUDGET", "STATUS");
             for (Study s : all.getStudiesList()) {
                 System.out.printf("%-40s %-24s %-8s %s%n", s.getSpec().getStudyName(), s.getSpec().getCorpusId(),
-                        s.getSpec().getBudget().name().replace("STUDY_BUDGET_", "").toLowerCase(Locale.ROOT), status(s.getStatus()));
+                        s.getSpec().getBudget().name().replace("STUDY_BUDGET_", "").toLowerCase(Locale.ROOT), Format.status(s.getStatus()));
             }
         }
     }

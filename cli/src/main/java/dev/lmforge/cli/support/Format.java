@@ -2,6 +2,7 @@ package dev.lmforge.cli.support;
 
 import com.google.protobuf.Timestamp;
 
+import dev.lmforge.api.v1.JobStatus;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -33,15 +34,26 @@ public final class Format {
     }
 
     /** SageMaker's names: InProgress, Completed, Failed, Stopping, Stopped. */
-    public static String status(dev.lmforge.api.v1.JobStatus status) {
+    /** A job's status as SageMaker writes it: InProgress, Completed, Failed, Stopping, Stopped (Pending before it has one). */
+    public static String status(JobStatus status) {
         return switch (status) {
             case JOB_STATUS_IN_PROGRESS -> "InProgress";
             case JOB_STATUS_COMPLETED -> "Completed";
             case JOB_STATUS_FAILED -> "Failed";
             case JOB_STATUS_STOPPING -> "Stopping";
             case JOB_STATUS_STOPPED -> "Stopped";
-            default -> "-";
+            default -> "Pending";
         };
+    }
+
+    /** The status a name of {@link #status} stands for (any case), for filters such as {@code --status Completed}. */
+    public static JobStatus parseStatus(String name) {
+        for (JobStatus s : JobStatus.values()) {
+            if (s != JobStatus.UNRECOGNIZED && s != JobStatus.JOB_STATUS_UNSPECIFIED && status(s).equalsIgnoreCase(name)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("--status must be InProgress, Completed, Failed, Stopping or Stopped, not " + name);
     }
 
     public static String time(Timestamp t) {

@@ -1,6 +1,5 @@
 package dev.lmforge.cli.training;
 
-import dev.lmforge.api.v1.JobStatus;
 import dev.lmforge.api.v1.ListTrainingJobsRequest;
 import dev.lmforge.api.v1.ListTrainingJobsResponse;
 import dev.lmforge.api.v1.Metric;
@@ -32,7 +31,7 @@ public class JobsListCommand implements Runnable {
     public void run() {
         ListTrainingJobsRequest.Builder request = ListTrainingJobsRequest.newBuilder().setPageSize(100).setNameContains(nameContains);
         if (status != null) {
-            request.setStatusEquals(JobStatus.valueOf("JOB_STATUS_" + status.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase()));
+            request.setStatusEquals(Format.parseStatus(status));
         }
         ListTrainingJobsResponse.Builder all = ListTrainingJobsResponse.newBuilder();
         String token = "";

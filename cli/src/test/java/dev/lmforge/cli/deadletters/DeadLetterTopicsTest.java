@@ -65,6 +65,9 @@ class DeadLetterTopicsTest {
         DeadLetterTopics.DeadLetter d = deadLetters.get(id);
         assertEquals("invalid", d.header(DeadLetterTopics.REASON));
         assertTrue(d.readableValue().contains("\"trainingJobName\": \"" + key + "\""), d.readableValue());
+        String json = com.google.protobuf.util.JsonFormat.printer().print(DlqListCommand.json(java.util.List.of(d)));
+        assertTrue(json.contains("\"reason\": \"invalid\"") && json.contains("\"topic\": \"lmforge.model.ready\"")
+                && json.contains("\"id\": \"" + id + "\""), "dlq list -o json: " + json);
         assertThrows(IllegalArgumentException.class, () -> deadLetters.get(SERVICE + "/x"));
         assertThrows(IllegalArgumentException.class, () -> deadLetters.get(SERVICE + "/" + (sent.offset() + 1_000_000)));
 
