@@ -333,7 +333,8 @@ public final class TrainerBench {
         double seconds = 0;
         float firstLoss = Float.NaN;
         double lastLoss = 0;
-        List<String> stepLog = new ArrayList<>();
+        Path lossFile = System.getProperty("losses") == null ? null : Path.of(System.getProperty("losses"));
+        List<String> stepLog = lossFile == null ? null : new ArrayList<>();
         List<String> epochRows = new ArrayList<>();
         try (LstmLanguageModel model = LstmLanguageModel.create(config, options)) {
             TokenWindows windows = TokenWindows.of(train, config.batchSize(), config.bptt());
@@ -350,7 +351,9 @@ public final class TrainerBench {
                 for (int w = 0; w < limit; w++) {
                     TokenWindows.Window window = windows.window(w);
                     float loss = model.trainStep(window, lr);
-                    stepLog.add(String.format(Locale.ROOT, "%.6f %.6f", loss, model.lastGradNorm()));
+                    if (stepLog != null) {
+                        stepLog.add(String.format(Locale.ROOT, "%.6f %.6f", loss, model.lastGradNorm()));
+                    }
                     if (Float.isNaN(firstLoss)) {
                         firstLoss = loss;
                     }
@@ -369,8 +372,8 @@ public final class TrainerBench {
                     epochRows.add(heldOut(model, valid, test, testChars, epoch));
                 }
             }
-            if (System.getProperty("losses") != null) {
-                Files.write(Path.of(System.getProperty("losses")), stepLog);
+            if (lossFile != null) {
+                Files.write(lossFile, stepLog);
             }
             double gflops = flopsPerStep(config) * steps / seconds / 1e9;
             System.out.printf(Locale.ROOT,

@@ -4,6 +4,7 @@ import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.Endpoint;
 import dev.lmforge.api.v1.Model;
 import dev.lmforge.api.v1.ModelCard;
+import dev.lmforge.common.store.LocalFiles;
 import dev.lmforge.common.text.Tokenizer;
 import dev.lmforge.api.v1.ModelState;
 import dev.lmforge.common.errors.LmForgeException;
@@ -100,7 +101,7 @@ public class ModelRegistry {
             requireSignatures(version, card);
             // A folder per tenant: no version of one tenant shares a path with another's (TensorFlow gets no ':' in its path).
             Path dir = Path.of(config.modelCache(), tenant, version);
-            deleteRecursively(dir);
+            LocalFiles.deleteTree(dir);
             Files.createDirectories(dir);
             store.download(tenant, version, dir);
             LanguageModelRuntime runtime = runtimes.open(dir, card);
@@ -291,14 +292,6 @@ public class ModelRegistry {
                 if (!e.getCanaryModelVersion().isEmpty()) {
                     load(tenant, e.getCanaryModelVersion());
                 }
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws java.io.IOException {
-        if (Files.exists(dir)) {
-            try (var walk = Files.walk(dir)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }

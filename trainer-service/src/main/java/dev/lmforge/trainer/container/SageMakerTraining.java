@@ -8,11 +8,11 @@ import dev.lmforge.api.v1.Dataset;
 import dev.lmforge.api.v1.EpochMetrics;
 import dev.lmforge.api.v1.Metric;
 import dev.lmforge.api.v1.ModelCard;
+import dev.lmforge.common.store.LocalFiles;
 import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.trainer.internal.TrainingState;
 import dev.lmforge.trainer.service.Hyperparameters;
 import dev.lmforge.trainer.service.LanguageModel;
-import dev.lmforge.trainer.service.TrainerConfig;
 import dev.lmforge.trainer.service.StandaloneTraining;
 import dev.lmforge.trainer.service.TokenData;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,7 +25,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,11 +123,7 @@ public class SageMakerTraining {
     private static void removeStaleBest(Path checkpoints, TrainingState state) throws IOException {
         Path keep = bestCheckpoint(checkpoints, state);
         try (Stream<Path> dirs = Files.list(checkpoints)) {
-            for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith("best-") && !d.equals(keep)).toList()) {
-                try (Stream<Path> walk = Files.walk(dir)) {
-                    walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
+            dirs.filter(d -> d.getFileName().toString().startsWith("best-") && !d.equals(keep)).toList().forEach(LocalFiles::deleteTree);
         }
     }
 

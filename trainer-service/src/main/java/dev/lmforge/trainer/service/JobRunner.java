@@ -18,6 +18,7 @@ import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.metrics.MetricNames;
 import dev.lmforge.common.naming.ResourceNames;
 import dev.lmforge.common.security.TenantKey;
+import dev.lmforge.common.store.LocalFiles;
 import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.trainer.internal.LatestCheckpoint;
 import dev.lmforge.trainer.internal.TrainingState;
@@ -26,15 +27,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Runs the jobs that arrive on train.requested, one at a time. A job is run by one trainer at a time
@@ -214,7 +212,7 @@ public class JobRunner {
                 if (model != null) {
                     model.close();
                 }
-                deleteQuietly(work);
+                LocalFiles.deleteTree(work);
                 metrics.counter("lmforge.training.jobs", "outcome", outcome).increment();
             }
         }
@@ -290,7 +288,7 @@ public class JobRunner {
             } catch (RuntimeException e) {
                 throw LmForgeException.failedPrecondition("the checkpoint at step %d cannot be restored: %s", globalStep, e.getMessage());
             } finally {
-                deleteQuietly(dir);
+                LocalFiles.deleteTree(dir);
             }
         }
 
@@ -499,7 +497,7 @@ public class JobRunner {
             model.saveCheckpoint(dir);
             requireLease();
             store.saveCheckpoint(tenant, name, dir, state);
-            deleteQuietly(dir);
+            LocalFiles.deleteTree(dir);
             lastCheckpoint = System.nanoTime();
         }
 
@@ -507,17 +505,6 @@ public class JobRunner {
             events.progress(tenant, TrainingProgress.newBuilder().setTrainingJobName(name).setStatus(b.getStatus())
                     .setSecondaryStatus(b.getSecondaryStatus()).setEpoch(b.getEpochsCompleted()).setTuningJobName(b.getSpec().getTuningJobName())
                     .addAllMetrics(b.getFinalMetricsList()).setMessage(message).setTimestamp(Timestamps.now()).setCausedBy(b.getCreatedBy()).build());
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
