@@ -6,9 +6,13 @@ import dev.lmforge.common.security.AuditLog;
 import dev.lmforge.common.security.Caller;
 import dev.lmforge.common.security.EventPrincipals;
 import dev.lmforge.common.security.TokenVerifier;
+import dev.lmforge.common.tracing.TracedWork;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.core.Context;
@@ -24,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -34,6 +39,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * exponential backoff, and a record that can never be handled, or still fails after the retries, is
  * nacked with its reason: the channel's {@code dead-letter-queue} failure strategy writes it to the
  * service's dead-letter topic and the channel goes on with the next record.
+ *
+ * <p>Handling a record is a span ({@code <topic> process}) in the producer's trace: the connector
+ * reads the W3C context from the record's headers (a header that does not parse starts a new trace),
+ * and the handler's work is that span's child, with the ids of the resources the event names on
+ * the span and in every log line ({@link dev.lmforge.common.tracing.ResourceIds}).
  *
  * <p>Listeners return {@link #consume}'s Uni from an {@code @Incoming} method that takes a
  * {@code Message<byte[]>}; the connector runs those one record at a time, in order.
@@ -46,13 +56,15 @@ public class EventConsumer {
     private final MeterRegistry meters;
     private final String service;
     private final Guard transientRetries;
+    private final Tracer tracer;
 
-    EventConsumer(MeterRegistry meters,
+    EventConsumer(MeterRegistry meters, Tracer tracer,
             @ConfigProperty(name = "quarkus.application.name") String service,
             @ConfigProperty(name = "lmforge.events.max-retries", defaultValue = "5") int maxRetries,
             @ConfigProperty(name = "lmforge.events.retry-delay", defaultValue = "1s") Duration retryDelay,
             @ConfigProperty(name = "lmforge.events.max-retry-delay", defaultValue = "30s") Duration maxRetryDelay) {
         this.meters = meters;
+        this.tracer = tracer;
         this.service = service;
         this.transientRetries = Guard.create()
                 .withRetry()
@@ -82,6 +94,24 @@ public class EventConsumer {
             ProtoEventDeserializer<T> decoder, EventHandler<T> handler) {
         var metadata = record.getMetadata(IncomingKafkaRecordMetadata.class);
         String topic = metadata.map(IncomingKafkaRecordMetadata::getTopic).orElse("?");
+        // The connector's receive span, a child of the context in the record's headers.
+        io.opentelemetry.context.Context parent = TracingMetadata.fromMessage(record).map(TracingMetadata::getCurrentContext)
+                .orElse(io.opentelemetry.context.Context.current());
+        TracedWork work = TracedWork.start(tracer, topic + " process", SpanKind.CONSUMER, parent);
+        try (work) {
+            work.span().setAttribute("messaging.system", "kafka");
+            work.span().setAttribute("messaging.destination.name", topic);
+            GivenUp outcome = handle(record, metadata, topic, decoder, handler, work);
+            if (outcome != null) {
+                work.failed(outcome.cause());
+            }
+            return outcome;
+        }
+    }
+
+    private <T extends Message> GivenUp handle(org.eclipse.microprofile.reactive.messaging.Message<byte[]> record,
+            Optional<IncomingKafkaRecordMetadata> metadata, String topic, ProtoEventDeserializer<T> decoder,
+            EventHandler<T> handler, TracedWork work) {
         Headers headers = metadata.map(IncomingKafkaRecordMetadata::getHeaders).orElse(null);
         T event;
         try {
@@ -93,6 +123,7 @@ public class EventConsumer {
         } catch (RuntimeException e) {
             return giveUp(topic, DeadLetters.Reason.UNDECODABLE, 0, e);
         }
+        work.ids(event);
         String key = metadata.map(m -> String.valueOf(m.getKey())).orElse("");
         Caller causedBy;
         try {

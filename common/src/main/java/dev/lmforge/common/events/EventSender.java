@@ -2,6 +2,8 @@ package dev.lmforge.common.events;
 
 import com.google.protobuf.Message;
 import dev.lmforge.common.errors.LmForgeException;
+import io.opentelemetry.context.Context;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -16,7 +18,8 @@ import java.util.concurrent.TimeoutException;
  * Sends one event keyed by the id of what it is about, and returns only once the broker has
  * acknowledged it: a caller that records "announced" after {@link #send} never records an event
  * that was lost. Failures are UNAVAILABLE with the reason, except a record too large for Kafka, which
- * no retry can send: RESOURCE_EXHAUSTED.
+ * no retry can send: RESOURCE_EXHAUSTED. The record's publish span is a child of the caller's trace
+ * context (the connector writes it into the record's headers), whichever thread the connector sends on.
  */
 public final class EventSender<T extends Message> {
 
@@ -32,6 +35,7 @@ public final class EventSender<T extends Message> {
         CompletableFuture<Void> acked = new CompletableFuture<>();
         org.eclipse.microprofile.reactive.messaging.Message<T> message = org.eclipse.microprofile.reactive.messaging.Message.of(event)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build())
+                .addMetadata(TracingMetadata.withCurrent(Context.current()))
                 .withAck(() -> {
                     acked.complete(null);
                     return CompletableFuture.completedFuture(null);

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -95,7 +96,12 @@ public class ArtifactStore {
     }
 
     public void put(String path, byte[] data, String contentType) {
-        call("writing " + key(path), () -> s3.putObject(r -> r.bucket(bucket).key(key(path)).contentType(contentType),
+        put(path, data, contentType, Map.of());
+    }
+
+    /** An object with user metadata (S3 keeps its names in lower case). */
+    public void put(String path, byte[] data, String contentType, Map<String, String> metadata) {
+        call("writing " + key(path), () -> s3.putObject(r -> r.bucket(bucket).key(key(path)).contentType(contentType).metadata(metadata),
                 RequestBody.fromBytes(data)));
     }
 
@@ -130,6 +136,18 @@ public class ArtifactStore {
         return call("reading " + key(path), () -> {
             try {
                 return Optional.of(s3.getObjectAsBytes(r -> r.bucket(bucket).key(key(path))).asByteArray());
+            } catch (NoSuchKeyException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** An object with its user metadata. */
+    public Optional<StoredBytes> readWithMetadata(String path) {
+        return call("reading " + key(path), () -> {
+            try {
+                var object = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key(path)));
+                return Optional.of(new StoredBytes(object.asByteArray(), object.response().metadata()));
             } catch (NoSuchKeyException e) {
                 return Optional.empty();
             }
@@ -287,6 +305,9 @@ public class ArtifactStore {
     }
 
     public record StoredObject(String key, long size) {
+    }
+
+    public record StoredBytes(byte[] data, Map<String, String> metadata) {
     }
 
     public record Page(List<String> names, String nextStartAfter) {

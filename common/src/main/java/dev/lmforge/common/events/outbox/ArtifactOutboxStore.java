@@ -4,9 +4,14 @@ import dev.lmforge.common.store.ArtifactStore;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** The outbox's entries in the platform's bucket, under the keys of {@link dev.lmforge.common.store.ArtifactLayout}. */
+/**
+ * The outbox's entries in the platform's bucket, under the keys of {@link dev.lmforge.common.store.ArtifactLayout}:
+ * the event's bytes as the object, its trace context as the object's user metadata (so entries staged
+ * before tracing read the same).
+ */
 @ApplicationScoped
 public class ArtifactOutboxStore implements OutboxStore {
 
@@ -17,13 +22,13 @@ public class ArtifactOutboxStore implements OutboxStore {
     }
 
     @Override
-    public void put(String path, byte[] data) {
-        store.put(path, data, "application/x-protobuf");
+    public void put(String path, byte[] data, Map<String, String> traceContext) {
+        store.put(path, data, "application/x-protobuf", traceContext);
     }
 
     @Override
-    public Optional<byte[]> read(String path) {
-        return store.read(path);
+    public Optional<Entry> read(String path) {
+        return store.readWithMetadata(path).map(o -> new Entry(o.data(), o.metadata()));
     }
 
     @Override

@@ -5,6 +5,11 @@ import com.google.protobuf.Message;
 import dev.lmforge.common.store.ArtifactLayout;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.quarkus.arc.All;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.faulttolerance.api.Guard;
@@ -17,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +40,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>An entry is deleted only after the ack, so an event can go out twice (a crash between the ack
  * and the delete, or two replicas draining at once), never zero times; consumers are idempotent.
+ *
+ * <p>An entry keeps the trace context it was staged in (W3C {@code traceparent}), and its event is
+ * sent in that context, by the caller or by a drain in another process: the record continues the
+ * trace of the work that made the artifact.
  */
 @ApplicationScoped
 public class Outbox {
@@ -46,6 +56,7 @@ public class Outbox {
     private final String service;
     private final int pageSize;
     private final Guard sendRetries;
+    private final TextMapPropagator propagator;
     private final ArtifactLayout layout = ArtifactLayout.shared();
     /** Entries being sent right now, by a caller or the drain; the drain leaves them alone. */
     private final Set<String> sending = ConcurrentHashMap.newKeySet();
@@ -55,7 +66,7 @@ public class Outbox {
     private final Set<String> legacyStaged = ConcurrentHashMap.newKeySet();
 
     @Inject
-    Outbox(OutboxStore store, @All List<OutboxTopic<?>> topics, MeterRegistry meters,
+    Outbox(OutboxStore store, @All List<OutboxTopic<?>> topics, MeterRegistry meters, OpenTelemetry openTelemetry,
             @ConfigProperty(name = "quarkus.application.name") String service,
             @ConfigProperty(name = "lmforge.outbox.page-size", defaultValue = "100") int pageSize,
             @ConfigProperty(name = "lmforge.outbox.max-retries", defaultValue = "3") int maxRetries,
@@ -69,11 +80,12 @@ public class Outbox {
                 .jitter(0, ChronoUnit.MILLIS)
                 .withExponentialBackoff().factor(2).maxDelay(maxRetryDelay.toMillis(), ChronoUnit.MILLIS).done()
                 .done()
-                .build());
+                .build(), openTelemetry.getPropagators().getTextMapPropagator());
     }
 
-    /** {@code sendRetries} wraps every send of the drain. */
-    public Outbox(OutboxStore store, List<OutboxTopic<?>> topics, MeterRegistry meters, String service, int pageSize, Guard sendRetries) {
+    /** {@code sendRetries} wraps every send of the drain; {@code propagator} writes and reads an entry's trace context. */
+    public Outbox(OutboxStore store, List<OutboxTopic<?>> topics, MeterRegistry meters, String service, int pageSize, Guard sendRetries,
+            TextMapPropagator propagator) {
         if (pageSize < 1 || pageSize > 1000) {
             throw new IllegalArgumentException("lmforge.outbox.page-size must lie in [1, 1000], got " + pageSize);
         }
@@ -83,11 +95,14 @@ public class Outbox {
         this.service = service;
         this.pageSize = pageSize;
         this.sendRetries = sendRetries;
+        this.propagator = propagator;
     }
 
     /** Records an event as pending; call it before the artifact it announces is published. */
     public <T extends Message> void stage(OutboxTopic<T> topic, String key, T event) {
-        store.put(entry(topic, key), event.toByteArray());
+        Map<String, String> traceContext = new HashMap<>();
+        propagator.inject(Context.current(), traceContext, Map::put);
+        store.put(entry(topic, key), event.toByteArray(), traceContext);
     }
 
     /**
@@ -99,9 +114,11 @@ public class Outbox {
         String path = entry(topic, key);
         boolean claimed = sending.add(path);
         try {
-            Optional<byte[]> staged = store.read(path);
+            Optional<OutboxStore.Entry> staged = store.read(path);
             if (staged.isPresent()) {
-                topic.send(key, parse(topic, path, staged.get()));
+                try (Scope traced = stagedIn(staged.get()).makeCurrent()) {
+                    topic.send(key, parse(topic, path, staged.get().data()));
+                }
                 sent(topic, path);
             }
         } finally {
@@ -191,25 +208,44 @@ public class Outbox {
             case PUBLISHED -> {
             }
         }
-        Optional<byte[]> staged = store.read(path);
+        Optional<OutboxStore.Entry> staged = store.read(path);
         if (staged.isEmpty()) {
             return false;
         }
         T event;
         try {
-            event = parse(topic, path, staged.get());
+            event = parse(topic, path, staged.get().data());
         } catch (IllegalStateException e) {
             LOG.errorf("%s; it stays in the outbox, unsent", e.getMessage());
             return false;
         }
-        sendRetries.call(() -> {
-            topic.send(key, event);
-            return null;
-        }, Void.class);
-        sent(topic, path);
-        LOG.infof("%s: sent the pending event of %s", topic.topic(), key);
+        try (Scope traced = stagedIn(staged.get()).makeCurrent()) {
+            sendRetries.call(() -> {
+                topic.send(key, event);
+                return null;
+            }, Void.class);
+            sent(topic, path);
+            LOG.infof("%s: sent the pending event of %s", topic.topic(), key);
+        }
         return true;
     }
+
+    /** The context an entry was staged in; the current one for an entry staged without (before tracing, or outside a trace). */
+    private Context stagedIn(OutboxStore.Entry entry) {
+        return propagator.extract(Context.current(), entry.traceContext(), TRACE_CONTEXT);
+    }
+
+    private static final TextMapGetter<Map<String, String>> TRACE_CONTEXT = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Map<String, String> carrier) {
+            return carrier.keySet();
+        }
+
+        @Override
+        public String get(Map<String, String> carrier, String key) {
+            return carrier == null ? null : carrier.get(key);
+        }
+    };
 
     private void sent(OutboxTopic<?> topic, String path) {
         try {
@@ -230,7 +266,7 @@ public class Outbox {
                 stage(topic, key, event);
                 LOG.infof("%s: staged the event of %s, which was not recorded as sent before the outbox", topic.topic(), key);
             });
-            store.put(done, Instant.now().toString().getBytes(StandardCharsets.UTF_8));
+            store.put(done, Instant.now().toString().getBytes(StandardCharsets.UTF_8), Map.of());
         }
         legacyStaged.add(topic.topic());
     }

@@ -4,6 +4,12 @@ import com.google.protobuf.Parser;
 import com.google.protobuf.StringValue;
 import dev.lmforge.common.errors.LmForgeException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.smallrye.faulttolerance.api.Guard;
 import jakarta.enterprise.util.TypeLiteral;
 import org.junit.jupiter.api.Test;
@@ -19,6 +25,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,7 +36,7 @@ class OutboxTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     private Outbox outbox(int pageSize) {
-        return new Outbox(store, List.of(topic), meters, "svc", pageSize, new NoRetries());
+        return new Outbox(store, List.of(topic), meters, "svc", pageSize, new NoRetries(), W3CTraceContextPropagator.getInstance());
     }
 
     private static StringValue event(String text) {
@@ -146,6 +153,39 @@ class OutboxTest {
         assertEquals(1, topic.legacyScans);
     }
 
+    @Test
+    void anEventGoesOutInTheTraceItWasStagedInEvenFromTheDrainOfAnotherProcess() {
+        Tracer tracer = SdkTracerProvider.builder().build().get("test");
+        Span ingest = tracer.spanBuilder("ingest").startSpan();
+        try (Scope ignored = ingest.makeCurrent()) {
+            outbox(10).stage(topic, "a", event("a1"));
+            outbox(10).stage(topic, "b", event("b1"));
+            outbox(10).send(topic, "a");
+        } finally {
+            ingest.end();
+        }
+        assertFalse(Span.current().getSpanContext().isValid());
+
+        // "b" waited for a drain, here with no trace of its own.
+        assertEquals(1, outbox(10).drain());
+        assertEquals(List.of("a=a1", "b=b1"), topic.sent);
+        for (SpanContext sentIn : topic.sentIn) {
+            assertEquals(ingest.getSpanContext().getTraceId(), sentIn.getTraceId());
+            assertEquals(ingest.getSpanContext().getSpanId(), sentIn.getSpanId());
+        }
+    }
+
+    @Test
+    void aStagedTraceContextThatDoesNotParseSendsTheEventAllTheSame() {
+        outbox(10).stage(topic, "a", event("a1"));
+        String path = store.objects.firstKey();
+        store.objects.put(path, new OutboxStore.Entry(store.objects.get(path).data(), Map.of("traceparent", "00-not-a-trace-01")));
+
+        assertEquals(1, outbox(10).drain());
+        assertEquals(List.of("a=a1"), topic.sent);
+        assertFalse(topic.sentIn.get(0).isValid());
+    }
+
     private double pendingGauge() {
         return meters.get("lmforge.outbox.pending").tag("topic", FakeTopic.NAME).gauge().value();
     }
@@ -155,6 +195,8 @@ class OutboxTest {
         static final String NAME = "topic.t";
 
         final List<String> sent = new ArrayList<>();
+        /** The span context current at each send. */
+        final List<SpanContext> sentIn = new ArrayList<>();
         final Map<String, Readiness> readiness = new HashMap<>();
         final List<String> failOnce = new ArrayList<>();
         final Map<String, StringValue> legacy = new TreeMap<>();
@@ -177,6 +219,7 @@ class OutboxTest {
                 throw LmForgeException.unavailable("the broker is down", null);
             }
             sent.add(key + "=" + event.getValue());
+            sentIn.add(Span.current().getSpanContext());
         }
 
         @Override
@@ -193,16 +236,16 @@ class OutboxTest {
 
     private static final class MemoryStore implements OutboxStore {
 
-        final TreeMap<String, byte[]> objects = new TreeMap<>();
+        final TreeMap<String, Entry> objects = new TreeMap<>();
         int largestPage;
 
         @Override
-        public void put(String path, byte[] data) {
-            objects.put(path, data);
+        public void put(String path, byte[] data, Map<String, String> traceContext) {
+            objects.put(path, new Entry(data, Map.copyOf(traceContext)));
         }
 
         @Override
-        public Optional<byte[]> read(String path) {
+        public Optional<Entry> read(String path) {
             return Optional.ofNullable(objects.get(path));
         }
 
