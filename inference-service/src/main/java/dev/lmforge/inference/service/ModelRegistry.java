@@ -4,6 +4,8 @@ import com.google.protobuf.util.Timestamps;
 import dev.lmforge.api.v1.Endpoint;
 import dev.lmforge.api.v1.Model;
 import dev.lmforge.api.v1.ModelCard;
+import dev.lmforge.common.tracing.ResourceIds;
+import dev.lmforge.common.tracing.TracedWork;
 import dev.lmforge.common.store.LocalFiles;
 import dev.lmforge.common.text.Tokenizer;
 import dev.lmforge.api.v1.ModelState;
@@ -11,6 +13,8 @@ import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.naming.ResourceNames;
 import dev.lmforge.common.security.TenantKey;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -54,11 +58,13 @@ public class ModelRegistry {
     private final Map<String, CompletableFuture<Model>> loading = new ConcurrentHashMap<>();
     /** Keyed by {@link TenantKey} of tenant and endpoint name. */
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private final Tracer tracer;
     private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> new Thread(r, "model-loader"));
 
     public ModelRegistry(ModelStore store, RuntimeFactory runtimes, TextCodecs codecs, InferenceConfig config, MeterRegistry metrics,
-            BatchScheduler scheduler) {
+            BatchScheduler scheduler, Tracer tracer) {
         this.store = store;
+        this.tracer = tracer;
         this.scheduler = scheduler;
         this.metrics = metrics;
         this.runtimes = runtimes;
@@ -86,14 +92,25 @@ public class ModelRegistry {
         }
         CompletableFuture<Model> future = loading.computeIfAbsent(key, k -> {
             versions.put(k, Model.newBuilder().setModelVersion(version).setState(ModelState.MODEL_STATE_LOADING).build());
-            return CompletableFuture.supplyAsync(() -> doLoad(tenant, version), loader);
+            return CompletableFuture.supplyAsync(Context.current().wrapSupplier(() -> doLoad(tenant, version)), loader);
         });
         // Outside computeIfAbsent: a load that ends at once would otherwise update the map from inside its own computation.
         future.whenComplete((m, e) -> loading.remove(key, future));
         return future;
     }
 
+    /** Runs on the loader thread, in the trace of what asked for the model (a model.ready event, a SetEndpointModel call). */
     private Model doLoad(String tenant, String version) {
+        try (TracedWork work = TracedWork.start(tracer, "model load").id(ResourceIds.TRAINING_JOB, version)) {
+            Model m = loadNow(tenant, version);
+            if (m.getState() != ModelState.MODEL_STATE_AVAILABLE) {
+                work.failed(new IllegalStateException(m.getFailureReason()));
+            }
+            return m;
+        }
+    }
+
+    private Model loadNow(String tenant, String version) {
         // Names the version in logs, meters and batch errors across tenants (the bare version in the default tenant).
         String key = TenantKey.encode(tenant, version);
         try {

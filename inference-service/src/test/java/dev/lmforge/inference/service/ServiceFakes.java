@@ -8,6 +8,7 @@ import dev.lmforge.common.security.TenantKey;
 import dev.lmforge.common.security.Tenants;
 import dev.lmforge.common.store.ProtoJson;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.io.IOException;
@@ -192,7 +193,8 @@ public final class ServiceFakes {
 
     /** A registry with a batch scheduler of its own, which {@link #stop} stops with it. */
     public static ModelRegistry registry(ModelStore store, RuntimeFactory runtimes, InferenceConfig config) {
-        return new ModelRegistry(store, runtimes, new TextCodecs(), config, new SimpleMeterRegistry(), new BatchScheduler(config));
+        return new ModelRegistry(store, runtimes, new TextCodecs(), config, new SimpleMeterRegistry(), new BatchScheduler(config),
+                OpenTelemetry.noop().getTracer("test"));
     }
 
     /** Closes a registry's models, loader and batch scheduler. */

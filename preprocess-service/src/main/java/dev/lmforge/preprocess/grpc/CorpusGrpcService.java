@@ -22,6 +22,7 @@ import dev.lmforge.preprocess.service.PreprocessConfig;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
+import io.opentelemetry.context.Context;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
@@ -96,7 +97,8 @@ public class CorpusGrpcService extends CorpusServiceGrpc.CorpusServiceImplBase {
             }
 
             private void start(CorpusSpec spec) {
-                Infrastructure.getDefaultWorkerPool().execute(() -> {
+                // The worker carries on the call's trace (its server span is current while gRPC delivers a message).
+                Infrastructure.getDefaultWorkerPool().execute(Context.current().wrap(() -> {
                     try {
                         Corpus corpus = ingestion.ingest(spec, upload, caller);
                         responseObserver.onNext(corpus);
@@ -104,7 +106,7 @@ public class CorpusGrpcService extends CorpusServiceGrpc.CorpusServiceImplBase {
                     } catch (RuntimeException e) {
                         fail(responseObserver, e);
                     }
-                });
+                }));
             }
 
             @Override

@@ -9,6 +9,7 @@ import dev.lmforge.common.paging.Paging;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.naming.ResourceNames;
 import dev.lmforge.common.security.TenantKey;
+import dev.lmforge.common.tracing.ResourceIds;
 import dev.lmforge.common.store.AbortableOutputStream;
 import dev.lmforge.preprocess.text.LanguageIdentifier;
 import dev.lmforge.preprocess.text.StopWords;
@@ -72,7 +73,7 @@ public class CorpusIngestion {
         }
         Timer.Sample timer = Timer.start(metrics);
         String outcome = "failed";
-        try {
+        try (ResourceIds ids = ResourceIds.of(ResourceIds.CORPUS, id)) {
             Corpus corpus = ingestReserved(id, spec, pipeline, source, createdBy);
             outcome = "completed";
             metrics.counter("lmforge.corpus.input.bytes").increment(corpus.getStats().getInputBytes());

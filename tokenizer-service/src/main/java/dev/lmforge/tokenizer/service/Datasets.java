@@ -1,5 +1,7 @@
 package dev.lmforge.tokenizer.service;
 
+import dev.lmforge.common.tracing.ResourceIds;
+import dev.lmforge.common.tracing.TracedWork;
 import dev.lmforge.common.security.TenantKey;
 import dev.lmforge.api.v1.Principal;
 import com.google.protobuf.util.Timestamps;
@@ -17,6 +19,8 @@ import dev.lmforge.api.v1.TokenizerSpec;
 import dev.lmforge.common.errors.LmForgeException;
 import dev.lmforge.common.naming.ResourceNames;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -51,16 +55,19 @@ public class Datasets {
     private final TokenizerConfig config;
     private final MeterRegistry metrics;
     private final ExecutorService builds;
+    private final Tracer tracer;
     /** Builds under way and loaded tokenizers, by {@link TenantKey}. */
     private final Map<String, CompletableFuture<Dataset>> running = new ConcurrentHashMap<>();
     private final Map<String, Tokenizer> loaded;
 
-    public Datasets(DatasetStore store, CorpusCatalog corpora, DatasetEvents events, TokenizerConfig config, MeterRegistry metrics) {
+    public Datasets(DatasetStore store, CorpusCatalog corpora, DatasetEvents events, TokenizerConfig config, MeterRegistry metrics,
+            Tracer tracer) {
         this.store = store;
         this.corpora = corpora;
         this.events = events;
         this.config = config;
         this.metrics = metrics;
+        this.tracer = tracer;
         this.builds = Executors.newFixedThreadPool(config.maxConcurrentBuilds(), r -> new Thread(r, "dataset-build"));
         int cached = config.cachedTokenizers();
         this.loaded = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
@@ -138,7 +145,7 @@ public class Datasets {
             running.remove(key, done);
             throw e;
         }
-        builds.execute(() -> build(tenant, initial, corpus, done));
+        builds.execute(Context.current().wrap(() -> build(tenant, initial, corpus, done)));
         LOG.infof("dataset %s: queued (%s, vocab %d) on corpus %s", id, kindName(checked.getKind()), checked.getVocabSize(), corpusId);
         if (!wait) {
             return initial;
@@ -194,7 +201,15 @@ public class Datasets {
         }
     }
 
+    /** Runs on a build thread, in the trace of what queued it (a CreateDataset call, a corpus.ingested event). */
     private void build(String tenant, Dataset initial, Corpus corpus, CompletableFuture<Dataset> done) {
+        try (TracedWork work = TracedWork.start(tracer, "dataset build")
+                .id(ResourceIds.DATASET, initial.getDatasetId()).id(ResourceIds.CORPUS, initial.getCorpusId())) {
+            build(tenant, initial, corpus, done, work);
+        }
+    }
+
+    private void build(String tenant, Dataset initial, Corpus corpus, CompletableFuture<Dataset> done, TracedWork work) {
         String id = initial.getDatasetId();
         String outcome = "failed";
         io.micrometer.core.instrument.Timer.Sample timer = io.micrometer.core.instrument.Timer.start(metrics);
@@ -206,6 +221,7 @@ public class Datasets {
             outcome = "completed";
             done.complete(complete);
         } catch (Throwable t) {
+            work.failed(t);
             fail(tenant, initial, t);
             done.completeExceptionally(t instanceof LmForgeException ? t : LmForgeException.unavailable(
                     "building dataset " + id + " failed: " + t.getMessage(), t));
@@ -391,6 +407,6 @@ public class Datasets {
         store.discardArtifacts(tenant, d.getDatasetId());
         Dataset initial = d.toBuilder().setPhase("queued").setProgress(0).build();
         store.saveStatus(tenant, initial);
-        builds.execute(() -> build(tenant, initial, corpus, done));
+        builds.execute(Context.current().wrap(() -> build(tenant, initial, corpus, done)));
     }
 }

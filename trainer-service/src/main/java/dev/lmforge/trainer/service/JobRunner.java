@@ -1,6 +1,8 @@
 package dev.lmforge.trainer.service;
 
 import dev.lmforge.api.v1.Principal;
+import dev.lmforge.common.tracing.ResourceIds;
+import dev.lmforge.common.tracing.TracedWork;
 import dev.lmforge.common.naming.ModelSignatures;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
@@ -23,6 +25,7 @@ import dev.lmforge.common.store.ProtoJson;
 import dev.lmforge.trainer.internal.LatestCheckpoint;
 import dev.lmforge.trainer.internal.TrainingState;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Tracer;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -54,9 +57,10 @@ public class JobRunner {
     private final TrainerConfig config;
     private final MeterRegistry metrics;
     private final String trainerId;
+    private final Tracer tracer;
 
     public JobRunner(JobStore store, DatasetReader datasets, TrainerEvents events, LanguageModel.Factory models,
-            TrainingJobs jobs, TrainerConfig config, MeterRegistry metrics) {
+            TrainingJobs jobs, TrainerConfig config, MeterRegistry metrics, Tracer tracer) {
         this.store = store;
         this.datasets = datasets;
         this.events = events;
@@ -64,6 +68,7 @@ public class JobRunner {
         this.jobs = jobs;
         this.config = config;
         this.metrics = metrics;
+        this.tracer = tracer;
         this.trainerId = config.id().orElseGet(() -> ManagementFactory.getRuntimeMXBean().getName());
     }
 
@@ -78,6 +83,19 @@ public class JobRunner {
      */
     public void run(TrainingJobSpec spec, Principal requestedBy) throws InterruptedException {
         String name = ResourceNames.requireValid("training job name", spec.getTrainingJobName());
+        // The job is a span of the train.requested trace, with its ids in every line it logs.
+        try (TracedWork work = TracedWork.start(tracer, "training job").id(ResourceIds.TRAINING_JOB, name)
+                .id(ResourceIds.DATASET, spec.getDatasetId()).id(ResourceIds.TUNING_JOB, spec.getTuningJobName())) {
+            try {
+                run(name, spec, requestedBy);
+            } catch (InterruptedException | RuntimeException e) {
+                work.failed(e);
+                throw e;
+            }
+        }
+    }
+
+    private void run(String name, TrainingJobSpec spec, Principal requestedBy) throws InterruptedException {
         String tenant = requestedBy.getTenant();
         String deviceClass = jobs.deviceClass(spec);
         if (!deviceClass.equals(config.deviceClass())) {

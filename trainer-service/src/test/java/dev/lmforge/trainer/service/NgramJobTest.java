@@ -27,6 +27,7 @@ import dev.lmforge.trainer.internal.LatestCheckpoint;
 import dev.lmforge.trainer.internal.TrainingState;
 import dev.lmforge.trainer.model.KneserNeyModel;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -183,7 +184,8 @@ class NgramJobTest {
         }
     };
     private final TrainingJobs jobs = new TrainingJobs(store, datasets, events, noNeuralModels, config);
-    private final JobRunner runner = new JobRunner(store, datasets, events, noNeuralModels, jobs, config, new SimpleMeterRegistry());
+    private final JobRunner runner = new JobRunner(store, datasets, events, noNeuralModels, jobs, config, new SimpleMeterRegistry(),
+            OpenTelemetry.noop().getTracer("test"));
 
     @Test
     void aKneserNeyJobCountsScoresAndExportsAnArpaModel() throws Exception {
