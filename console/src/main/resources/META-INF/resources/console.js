@@ -36,10 +36,16 @@ function chart(svg, series, xLabel) {
   const Y = y => h - bottom - (y - y0) / (y1 - y0) * (h - top - bottom);
   svg.appendChild(el('svg:line', {x1: left, y1: h - bottom, x2: w - right, y2: h - bottom, class: 'axis'}));
   svg.appendChild(el('svg:line', {x1: left, y1: top, x2: left, y2: h - bottom, class: 'axis'}));
+  // Steps, epochs and trials are whole numbers: their axis shows whole numbers, each once.
+  const wholeX = all.every(p => Number.isInteger(p[0]));
+  const xTicks = new Set();
   for (let i = 0; i <= 4; i++) {
     const yv = y0 + (y1 - y0) * i / 4, xv = x0 + (x1 - x0) * i / 4;
     svg.appendChild(el('svg:text', {x: left - 4, y: Y(yv) + 4, 'text-anchor': 'end', class: 'tick'}, tick(yv)));
-    svg.appendChild(el('svg:text', {x: X(xv), y: h - bottom + 14, 'text-anchor': 'middle', class: 'tick'}, tick(xv)));
+    const xt = wholeX ? Math.round(xv) : xv;
+    if (xTicks.has(xt)) continue;
+    xTicks.add(xt);
+    svg.appendChild(el('svg:text', {x: X(xt), y: h - bottom + 14, 'text-anchor': 'middle', class: 'tick'}, wholeX ? String(xt) : tick(xt)));
   }
   svg.appendChild(el('svg:text', {x: (left + w) / 2, y: h - 4, 'text-anchor': 'middle', class: 'label'}, xLabel || ''));
   series.forEach((s, i) => {
@@ -220,9 +226,10 @@ function playground(form) {
     post('/playground/predict', {endpoint: value('endpoint'), text: value('prompt'), top_k: 10}).then(r => {
       const tbody = document.querySelector('#next-tokens tbody'); tbody.replaceChildren();
       if (r.error) { tbody.appendChild(el('tr', {}, r.error)); return; }
+      const top = Math.max(...(r.tokens || []).map(t => num(t.probability)), 1e-12);
       for (const t of r.tokens || []) {
         const tr = el('tr'); tr.appendChild(el('td', {}, t.token));
-        const bar = el('td', {class: 'bar'}); bar.appendChild(el('span', {style: `width: ${Math.round(100 * num(t.probability))}%`})); tr.appendChild(bar);
+        const bar = el('td', {class: 'bar'}); bar.appendChild(el('span', {style: `width: ${Math.round(100 * num(t.probability) / top)}%`})); tr.appendChild(bar);
         tr.appendChild(el('td', {class: 'num'}, fmt(num(t.probability), 4))); tbody.appendChild(tr);
       }
     });

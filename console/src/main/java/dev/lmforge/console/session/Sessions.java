@@ -47,7 +47,7 @@ public class Sessions {
     public ConsoleUser signIn(String token) {
         String trimmed = token == null ? "" : token.trim();
         if (trimmed.isEmpty() || trimmed.length() > MAX_TOKEN_CHARS) {
-            throw new TokenVerifier.AuthenticationFailed("paste a token (./lmforge auth token create --role viewer|editor|admin)");
+            throw new TokenVerifier.AuthenticationFailed("paste a token (./lmforge token create --role viewer|editor|admin)");
         }
         return new ConsoleUser(trimmed, verifier.verify(trimmed, null));
     }
