@@ -132,7 +132,7 @@ class ConsoleBrowserTest {
     @Order(5)
     void anUploadFromTheBrowserBecomesACorpus() throws IOException {
         Path file = Files.createTempFile("console-upload", ".txt");
-        try (Stream<String> lines = Files.lines(Path.of(env("LMFORGE_HOME", ".lmforge"), "demo", "europarl-head.txt"))) {
+        try (Stream<String> lines = Files.lines(Path.of(System.getenv("LMFORGE_HOME"), "demo", "europarl-head.txt"))) {
             Files.write(file, lines.limit(3000).toList(), StandardCharsets.UTF_8);
         }
         String name = "console-upload-" + Long.toString(System.currentTimeMillis() % 100_000_000, 36);

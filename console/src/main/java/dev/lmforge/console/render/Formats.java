@@ -3,6 +3,8 @@ package dev.lmforge.console.render;
 import dev.lmforge.api.v1.Metric;
 import io.quarkus.qute.TemplateExtension;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 
@@ -49,6 +51,10 @@ public final class Formats {
             }
         }
         return name;
+    }
+
+    static String urlEncoded(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     /** A metric of a job's list by name, to four decimals; empty when the job has none yet. */

@@ -45,10 +45,11 @@ public class CorporaResource {
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public TemplateInstance list() {
+    public TemplateInstance list(@RestQuery("page_token") String pageToken) {
         var user = signedIn.user();
-        List<Corpus> all = backends.corpora(user).listCorpora(ListCorporaRequest.newBuilder().setPageSize(100).build()).getCorporaList();
-        return corpora.data("user", user).data("corpora", all);
+        var page = backends.corpora(user).listCorpora(ListCorporaRequest.newBuilder().setPageSize(Links.PAGE_SIZE)
+                .setPageToken(pageToken == null ? "" : pageToken).build());
+        return corpora.data("user", user).data("corpora", page.getCorporaList()).data("next", page.getNextPageToken());
     }
 
     @GET

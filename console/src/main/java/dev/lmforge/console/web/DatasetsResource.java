@@ -20,7 +20,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
 
+import java.util.List;
 import java.util.Locale;
 
 /** Datasets: tokenizer, tokens per split and unknown rate; a new one from a corpus. */
@@ -39,13 +41,14 @@ public class DatasetsResource {
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public TemplateInstance list() {
+    public TemplateInstance list(@RestQuery("page_token") String pageToken) {
         var user = signedIn.user();
-        var all = backends.datasets(user).listDatasets(ListDatasetsRequest.newBuilder().setPageSize(100).build()).getDatasetsList();
+        var page = backends.datasets(user).listDatasets(ListDatasetsRequest.newBuilder().setPageSize(Links.PAGE_SIZE)
+                .setPageToken(pageToken == null ? "" : pageToken).build());
         var corpora = user.mayEdit()
-                ? backends.corpora(user).listCorpora(ListCorporaRequest.newBuilder().setPageSize(100).build()).getCorporaList()
-                : java.util.List.of();
-        return datasets.data("user", user).data("datasets", all).data("corpora", corpora);
+                ? backends.corpora(user).listCorpora(ListCorporaRequest.newBuilder().setPageSize(Links.PAGE_SIZE).build()).getCorporaList()
+                : List.of();
+        return datasets.data("user", user).data("datasets", page.getDatasetsList()).data("next", page.getNextPageToken()).data("corpora", corpora);
     }
 
     @GET

@@ -7,6 +7,9 @@ import java.net.URI;
 /** The console's own addresses of a resource, with the name encoded as a path segment. */
 final class Links {
 
+    /** Rows of a list page; the next page is a link. */
+    static final int PAGE_SIZE = 100;
+
     private Links() {
     }
 

@@ -23,6 +23,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import java.util.LinkedHashMap;
@@ -56,14 +57,14 @@ public class TrainingJobsResource {
     @GET
     @Blocking
     @Produces(MediaType.TEXT_HTML)
-    public TemplateInstance list() {
+    public TemplateInstance list(@RestQuery("page_token") String pageToken) {
         var user = signedIn.user();
-        List<TrainingJob> jobs = backends.training(user).listTrainingJobs(ListTrainingJobsRequest.newBuilder().setPageSize(100).build())
-                .getTrainingJobsList();
+        var page = backends.training(user).listTrainingJobs(ListTrainingJobsRequest.newBuilder().setPageSize(Links.PAGE_SIZE)
+                .setPageToken(pageToken == null ? "" : pageToken).build());
         var datasets = user.mayEdit()
-                ? backends.datasets(user).listDatasets(ListDatasetsRequest.newBuilder().setPageSize(100).build()).getDatasetsList()
+                ? backends.datasets(user).listDatasets(ListDatasetsRequest.newBuilder().setPageSize(Links.PAGE_SIZE).build()).getDatasetsList()
                 : List.of();
-        return trainingJobs.data("user", user).data("jobs", jobs).data("datasets", datasets)
+        return trainingJobs.data("user", user).data("jobs", page.getTrainingJobsList()).data("next", page.getNextPageToken()).data("datasets", datasets)
                 .data("defaults", DEFAULT_HYPERPARAMETERS);
     }
 

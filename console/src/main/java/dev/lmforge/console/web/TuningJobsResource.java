@@ -20,6 +20,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import java.time.Duration;
@@ -43,10 +44,11 @@ public class TuningJobsResource {
     @GET
     @Blocking
     @Produces(MediaType.TEXT_HTML)
-    public TemplateInstance list() {
+    public TemplateInstance list(@RestQuery("page_token") String pageToken) {
         var user = signedIn.user();
-        var jobs = backends.tuning(user).listTuningJobs(ListTuningJobsRequest.newBuilder().setPageSize(100).build()).getTuningJobsList();
-        return tuningJobs.data("user", user).data("jobs", jobs);
+        var page = backends.tuning(user).listTuningJobs(ListTuningJobsRequest.newBuilder().setPageSize(Links.PAGE_SIZE)
+                .setPageToken(pageToken == null ? "" : pageToken).build());
+        return tuningJobs.data("user", user).data("jobs", page.getTuningJobsList()).data("next", page.getNextPageToken());
     }
 
     @GET
