@@ -401,3 +401,25 @@ kafka_credentials_env() {
     [ "$user" = admin ] || export "$(kafka_password_var "$user")=$(kafka_password "$user")"
   done
 }
+
+# --- tracing: the services export their spans (OTLP/HTTP) only where LMFORGE_TRACING_OTLP_ENDPOINT is set ---
+# Where cli's TraceEndToEndTest receives them.
+TRACE_RECEIVER_ENDPOINT="http://127.0.0.1:${LMFORGE_TRACE_RECEIVER_PORT:-14318}/v1/traces"
+
+# One trace from IngestCorpus to the model load, checked by cli's TraceEndToEndTest: the services are
+# (re)started with LMFORGE_TRACING_OTLP_ENDPOINT in their environment (services_up passes it on),
+# exporting to the test's receiver, and stopped again after (then restarted as they were).
+trace_end_to_end() {
+  say "end to end: one trace from IngestCorpus through the dataset build and training to the model load"
+  local was_running="" rc=0
+  running preprocess-service && was_running=yes
+  [ -n "$was_running" ] && services_down
+  export LMFORGE_TRACING_OTLP_ENDPOINT="$TRACE_RECEIVER_ENDPOINT"
+  services_up
+  client_ports_env
+  LMFORGE_LOG_DIR="$LOG_DIR" "$ROOT/mvnw" -B -q -pl cli test -Dtest=TraceEndToEndTest -Dsurefire.failIfNoSpecifiedTests=false || rc=$?
+  services_down
+  unset LMFORGE_TRACING_OTLP_ENDPOINT
+  [ -n "$was_running" ] && services_up
+  return $rc
+}
