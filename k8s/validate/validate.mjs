@@ -4,8 +4,9 @@
 // read-only context; the KafkaTopic resources are exactly infra/topics.properties, which holds every
 // topic the services use; the local Kafka authenticates and authorizes, its KafkaUsers grant exactly
 // the ACLs of infra/kafka-acls.properties, and each service uses its own; every key the ConfigMaps set
-// is configuration some service reads; the NetworkPolicies deny by default and allow exactly the calls
-// the services make (simulated); health and metrics are on each service's plain management port,
+// is configuration some service (or the console) reads; the NetworkPolicies deny by default and allow
+// exactly the calls the services and the web console make (simulated), and Kafka and S3 to the services
+// only; health and metrics are on each service's and the console's plain management port,
 // and TLS is on exactly where a certificate is mounted (the TLS component's, issued, and mounted by
 // their services); with the monitoring component, a ServiceMonitor scrapes every service's management
 // port and the Grafana dashboard queries only metrics the services export. A self-test breaks copies of
@@ -111,9 +112,15 @@ function properties(file) {
   return out;
 }
 const topics = properties(join(root, "infra/topics.properties"));
+// The modules deployed as a Deployment and a Service of their name: the five services (gRPC servers
+// that use Kafka and S3) and the web console, a gRPC client of the five with no Kafka, S3 or topics.
 const services = ["preprocess-service", "tokenizer-service", "trainer-service", "tuner-service", "inference-service"];
-const serviceConfig = services.map((s) => join(root, s, "src/main/resources/application.properties"));
-const configFiles = [...serviceConfig, join(root, "common/src/main/resources/META-INF/microprofile-config.properties")];
+const consoles = ["console"];
+const modules = [...services, ...consoles];
+const configOf = (m) => join(root, m, "src/main/resources/application.properties");
+const serviceConfig = services.map(configOf);
+const moduleConfig = modules.map(configOf);
+const configFiles = [...moduleConfig, join(root, "common/src/main/resources/META-INF/microprofile-config.properties")];
 
 function topicChecks(objects) {
   const kafkaTopics = objects.filter((o) => o.kind === "KafkaTopic");
@@ -266,9 +273,10 @@ function endpoint(objects, host, port, ns) {
   return [[{ name: host, external: true }, { port, protocol: "TCP" }]];
 }
 
-// The gRPC calls between services, as their configuration declares them: caller>callee.
-const serviceNames = services.map((s) => s.replace(/-service$/, ""));
-const calls = new Set(services.flatMap((s, i) => Object.keys(properties(serviceConfig[i]))
+// The gRPC calls between the deployed modules (the services and the console), as their configuration
+// declares them: caller>callee. Their Deployments and Services are named like the module, less -service.
+const serviceNames = modules.map((s) => s.replace(/-service$/, ""));
+const calls = new Set(modules.flatMap((s, i) => Object.keys(properties(moduleConfig[i]))
   .map((k) => k.match(/^(?:%[\w-]+\.)?quarkus\.grpc\.clients\.([\w-]+)\.host$/)?.[1])
   .filter((callee) => serviceNames.includes(callee))
   .map((callee) => `${serviceNames[i]}>${callee}`)));
@@ -300,9 +308,9 @@ function networkChecks(overlay, objects, check) {
           const result = connects(policies, from, to, conn);
           const at = `${overlay}: ${caller} → ${callee}:${conn.port}`;
           if (calls.has(`${caller}>${callee}`)) {
-            check(result.egress && result.ingress, at, `${caller}-service calls ${callee} (quarkus.grpc.clients.${callee}) but ${why(result, caller, callee)}`);
+            check(result.egress && result.ingress, at, `${modules[serviceNames.indexOf(caller)]} calls ${callee} (quarkus.grpc.clients.${callee}) but ${why(result, caller, callee)}`);
           } else {
-            check(!(result.egress && result.ingress), at, `allowed, but ${caller}-service has no gRPC client for ${callee}`);
+            check(!(result.egress && result.ingress), at, `allowed, but ${modules[serviceNames.indexOf(caller)]} has no gRPC client for ${callee}`);
           }
         }
       }
@@ -333,7 +341,8 @@ function networkChecks(overlay, objects, check) {
     }
   }
 
-  // Every pod that reads lmforge-config reaches the DNS, Kafka and S3 it names.
+  // Every pod that reads lmforge-config reaches the DNS, Kafka and S3 it names, except the console's,
+  // which uses neither Kafka nor S3 (and has no credentials for them): it must reach neither.
   const config = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "lmforge-config")?.data ?? {};
   const [kafkaHost, kafkaPort] = (config.KAFKA_BOOTSTRAP_SERVERS ?? "").split(",")[0].split(":");
   const s3 = new URL(config.QUARKUS_S3_ENDPOINT_OVERRIDE || "https://s3.amazonaws.com");
@@ -344,10 +353,13 @@ function networkChecks(overlay, objects, check) {
     ["S3", endpoint(objects, s3.hostname, Number(s3.port || (s3.protocol === "https:" ? 443 : 80)), ns)],
   ];
   for (const from of pods.filter((p) => p.deployment.spec.template.spec.containers.some((c) => c.envFrom?.some((e) => e.configMapRef?.name === "lmforge-config")))) {
+    const isConsole = consoles.includes(from.deployment.metadata.name) && namespaceOf(from.deployment) === ns;
     for (const [what, ends] of needs) {
       for (const [to, conn] of ends) {
         const result = connects(policies, from, to, conn);
-        check(result.egress && result.ingress, `${overlay}: ${from.name} → ${what} (${to.name}:${conn.port})`, why(result, from.name, to.name));
+        const at = `${overlay}: ${from.name} → ${what} (${to.name}:${conn.port})`;
+        if (isConsole && what !== "DNS") check(!(result.egress && result.ingress), at, `is let through, but the console uses no ${what}`);
+        else check(result.egress && result.ingress, at, why(result, from.name, to.name));
       }
     }
   }
@@ -438,7 +450,7 @@ function tlsChecks(overlay, objects, check) {
 const exportedMetrics = (() => {
   const names = new Set(["grpc_server_processing_duration_seconds"]);
   const sources = execFileSync("grep", ["-rhoE", '"lmforge(\\.[a-z]+)+"', "--include=*.java",
-    ...["common", "preprocess-service", "tokenizer-service", "trainer-service", "tuner-service", "inference-service"].map((m) => join(root, m, "src/main"))],
+    ...["common", ...modules].map((m) => join(root, m, "src/main"))],
     { encoding: "utf8" });
   for (const quoted of sources.split("\n").filter(Boolean)) names.add(quoted.slice(1, -1).replaceAll(".", "_"));
   return names;
@@ -492,6 +504,14 @@ function selfTest() {
       (o) => o.splice(o.indexOf(find(o, "NetworkPolicy", "tuner-egress")), 1)],
     ["local", "an allow-all policy", /inference → trainer/,
       (o) => o.push({ kind: "NetworkPolicy", metadata: { name: "allow-all", namespace: "lmforge" }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{}], egress: [{}] } })],
+    ["local", "no egress from the console to inference", /console → inference/,
+      (o) => o.splice(o.indexOf(find(o, "NetworkPolicy", "console-egress")), 1)],
+    ["local", "the console let out to Kafka", /console → Kafka .*: is let through/,
+      (o) => { find(o, "Deployment", "console").spec.template.metadata.labels["lmforge.dev/kafka-client"] = "true"; }],
+    ["production+tls", "the console's clients trust no CA", /console-tls: container console must mount it/,
+      (o) => { const c = find(o, "Deployment", "console").spec.template.spec.containers[0]; c.env = c.env.filter((e) => e.name !== "LMFORGE_TLS_CA"); }],
+    ["production+monitoring", "the console unscraped", /Deployment console: no ServiceMonitor scrapes/,
+      (o) => o.splice(o.indexOf(find(o, "ServiceMonitor", "console")), 1)],
     ["local", "S3 on another port", /→ S3/,
       (o) => { find(o, "NetworkPolicy", "s3-ingress").spec.ingress[0].ports[0].port = 9000; }],
     ["production+tls", "the tuner mounts the trainer's certificate", /trainer-tls: Secret trainer-tls must be mounted once/,
