@@ -17,20 +17,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalDouble;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * The study's report: a Markdown file with the five answers and their evidence, and PNG pictures.
- * Every number is a link to the job that produced it, listed at the end with what it takes to run
- * it again; a number whose job did not complete is shown as missing, never guessed.
+ * The study's report, rendered from its {@link StudyFindings}: a Markdown file with the five answers
+ * and their evidence, and PNG pictures. Every number is a link to the job that produced it, listed at
+ * the end with what it takes to run it again; a number whose job did not complete is shown as
+ * missing, never guessed.
  */
 public final class StudyReport {
 
     public static final String MARKDOWN = "report.md";
-    static final String REFERENCE = StudyPlan.seedRun(1);
+    static final String REFERENCE = StudyFindings.REFERENCE;
 
+    private final StudyFindings findings;
     private final StudyResults r;
     private final StudyPlan plan;
     private final Map<String, byte[]> pictures = new LinkedHashMap<>();
@@ -39,9 +41,10 @@ public final class StudyReport {
     private final double seedSpread;
 
     public StudyReport(StudyResults results) {
+        this.findings = new StudyFindings(results);
         this.r = results;
         this.plan = results.plan();
-        this.seedSpread = seedSpread();
+        this.seedSpread = findings.seedSpread();
         write();
     }
 
@@ -79,8 +82,8 @@ public final class StudyReport {
                 + "its characters (line ends included). Perplexity is per token, so it compares models only when their tokens are the same; "
                 + "it is shown labelled as such. Each number links to the job that produced it; the [jobs](#jobs) are listed at the end with "
                 + "the command that runs each again.%n%n",
-                word == null ? "" : String.format(Locale.ROOT, " (%,d characters, %,d lines)", split(word, "validation").getCharacters(),
-                        split(word, "validation").getLines())));
+                word == null ? "" : String.format(Locale.ROOT, " (%,d characters, %,d lines)", StudyFindings.validation(word).getCharacters(),
+                        StudyFindings.validation(word).getLines())));
         md.append(uncertainty()).append("\n\n");
         String q1 = stopWords();
         String q2 = tokenization();
@@ -93,22 +96,6 @@ public final class StudyReport {
     }
 
     // ---------------------------------------------------------------------------- uncertainty
-
-    private double seedSpread() {
-        List<Double> values = seedValues();
-        if (values.size() < 2) {
-            return Double.NaN;
-        }
-        return values.stream().mapToDouble(Double::doubleValue).max().getAsDouble() - values.stream().mapToDouble(Double::doubleValue).min().getAsDouble();
-    }
-
-    private List<Double> seedValues() {
-        List<Double> values = new ArrayList<>();
-        for (int seed = 1; seed <= plan.budget().seeds(); seed++) {
-            r.bpc(StudyPlan.seedRun(seed)).ifPresent(values::add);
-        }
-        return values;
-    }
 
     private String uncertainty() {
         StringBuilder sb = new StringBuilder("**Uncertainty.** The reference model was trained with ").append(plan.budget().seeds()).append(" seeds: ");
@@ -129,7 +116,7 @@ public final class StudyReport {
         if (Double.isNaN(seedSpread)) {
             return "seed noise unknown";
         }
-        return Math.abs(difference) > seedSpread
+        return findings.beyondNoise(difference)
                 ? String.format(Locale.ROOT, "larger than the seed spread %.4f", seedSpread)
                 : String.format(Locale.ROOT, "within the seed spread %.4f: not a real difference at this budget", seedSpread);
     }
@@ -138,27 +125,23 @@ public final class StudyReport {
 
     private String stopWords() {
         StringBuilder s = new StringBuilder("## Q1. Should stop words come out of the corpus?\n\n");
-        Dataset kept = r.datasets().get(StudyPlan.WORD);
-        Dataset removed = r.datasets().get(StudyPlan.NO_STOPWORDS_WORD);
-        OptionalDouble keptBpc = r.bpc(REFERENCE);
-        OptionalDouble removedBpc = r.bpc(StudyPlan.NO_STOPWORDS_LSTM);
-        if (kept == null || removed == null || keptBpc.isEmpty() || removedBpc.isEmpty() || r.stopwordFree().isEmpty()) {
+        Optional<StudyFindings.StopWords> finding = findings.stopWords();
+        if (finding.isEmpty()) {
             summary.add(new String[] {"Q1 stop words", "not answered", missing(StudyPlan.NO_STOPWORDS_LSTM)});
             return s.append("Not answered: ").append(missing(StudyPlan.NO_STOPWORDS_LSTM)).append("\n\n").toString();
         }
-        long keptChars = split(kept, "validation").getCharacters();
-        long removedChars = split(removed, "validation").getCharacters();
-        double removedBits = removedBpc.getAsDouble() * removedChars;
-        double perOriginalChar = removedBits / keptChars;
-        long words = r.corpus().getStats().getWords();
-        long stopwords = r.stopwordFree().get().getStats().getStopwordsRemoved();
-        double share = words == 0 ? 0 : 100.0 * stopwords / words;
+        StudyFindings.StopWords f = finding.get();
+        long keptChars = f.kept().getCharacters();
+        long removedChars = f.removed().getCharacters();
+        double perOriginalChar = f.bitsPerOriginalChar();
+        long words = f.words();
+        long stopwords = f.stopwords();
+        double share = f.stopwordShare();
         s.append("| | stop words kept | stop words removed |\n|---|---|---|\n");
         s.append(String.format(Locale.ROOT, "| training job | [%s](#%s) | [%s](#%s) |%n", job(REFERENCE), anchor(REFERENCE),
                 job(StudyPlan.NO_STOPWORDS_LSTM), anchor(StudyPlan.NO_STOPWORDS_LSTM)));
         s.append(String.format(Locale.ROOT, "| validation characters | %,d | %,d |%n", keptChars, removedChars));
-        s.append(String.format(Locale.ROOT, "| validation tokens | %,d | %,d |%n", split(kept, "validation").getTokens(),
-                split(removed, "validation").getTokens()));
+        s.append(String.format(Locale.ROOT, "| validation tokens | %,d | %,d |%n", f.kept().getTokens(), f.removed().getTokens()));
         s.append(String.format(Locale.ROOT, "| bpc of its own validation text | %s | %s |%n", bpcLink(REFERENCE), bpcLink(StudyPlan.NO_STOPWORDS_LSTM)));
         s.append(String.format(Locale.ROOT, "| bits per character of the original validation text | %s | %s (lower bound: the stop words are not encoded) |%n",
                 bpcLink(REFERENCE), link(StudyPlan.NO_STOPWORDS_LSTM, perOriginalChar, "%.4f")));
@@ -186,15 +169,11 @@ public final class StudyReport {
 
     private String tokenization() {
         StringBuilder s = new StringBuilder("## Q2. Word or subword tokens?\n\n");
-        Map<String, String> runs = new LinkedHashMap<>();
-        runs.put("word", REFERENCE);
-        runs.put("BPE", StudyPlan.BPE_LSTM);
-        runs.put("unigram", StudyPlan.UNIGRAM_LSTM);
-        Map<String, String> datasets = Map.of("word", StudyPlan.WORD, "BPE", StudyPlan.BPE, "unigram", StudyPlan.UNIGRAM);
+        Map<String, String> runs = StudyFindings.TOKENIZATION_RUNS;
+        Map<String, String> datasets = StudyFindings.TOKENIZATION_DATASETS;
         s.append("| tokens | training job | dataset | validation tokens | tokens per character | out-of-vocabulary rate | parameters | "
                 + "perplexity per token (not comparable) | **bpc** |\n|---|---|---|---|---|---|---|---|---|\n");
         Map<String, Double> chart = new LinkedHashMap<>();
-        String best = null;
         for (Map.Entry<String, String> e : runs.entrySet()) {
             String run = e.getValue();
             Dataset d = r.datasets().get(datasets.get(e.getKey()));
@@ -202,36 +181,28 @@ public final class StudyReport {
                 s.append("| ").append(e.getKey()).append(" | ").append(missing(run)).append(" | | | | | | | |\n");
                 continue;
             }
-            DatasetSplit v = split(d, "validation");
+            DatasetSplit v = StudyFindings.validation(d);
             s.append(String.format(Locale.ROOT, "| %s | [%s](#%s) | %s | %,d | %.3f | %s | %s | %s | %s |%n", e.getKey(), job(run), anchor(run),
                     d.getDatasetId(), v.getTokens(), (double) v.getTokens() / Math.max(1, v.getCharacters()),
                     e.getKey().equals("word") ? String.format(Locale.ROOT, "%.2f %% (%,d tokens are <unk>)", 100 * v.getUnknownRate(), v.getUnknownTokens())
                             : String.format(Locale.ROOT, "%.2f %% (byte fallback)", 100 * v.getUnknownRate()),
                     parameters(run), link(run, r.metric(run, MetricNames.VALIDATION_PERPLEXITY).orElse(Double.NaN), "%.1f"), bpcLink(run)));
-            if (r.bpc(run).isPresent()) {
-                chart.put(e.getKey(), r.bpc(run).getAsDouble());
-                if (best == null || r.bpc(run).getAsDouble() < r.bpc(runs.get(best)).getAsDouble()) {
-                    best = e.getKey();
-                }
-            }
+            r.bpc(run).ifPresent(bpc -> chart.put(e.getKey(), bpc));
         }
         if (!chart.isEmpty()) {
             pictures.put("q2-tokenization.png", ReportCharts.bars("Validation bits per character by tokenization", "bpc", chart));
             s.append("\n![bits per character by tokenization](q2-tokenization.png)\n\n");
         }
-        if (best == null) {
+        Optional<StudyFindings.Tokenization> finding = findings.tokenization();
+        if (finding.isEmpty()) {
             summary.add(new String[] {"Q2 tokens", "not answered", missing(REFERENCE)});
             return s.append("Not answered: no tokenization's model completed.\n\n").toString();
         }
+        String best = finding.get().best();
         String bestRun = runs.get(best);
         List<String> others = new ArrayList<>();
-        for (Map.Entry<String, String> e : runs.entrySet()) {
-            if (!e.getKey().equals(best) && r.bpc(e.getValue()).isPresent()) {
-                double d = r.bpc(e.getValue()).getAsDouble() - r.bpc(bestRun).getAsDouble();
-                others.add(String.format(Locale.ROOT, "%s by %.4f bpc (%s)", e.getKey(), d, verdict(d)));
-            }
-        }
-        double oov = r.datasets().containsKey(StudyPlan.WORD) ? split(r.datasets().get(StudyPlan.WORD), "validation").getUnknownRate() : 0;
+        finding.get().behindBest().forEach((tokens, d) -> others.add(String.format(Locale.ROOT, "%s by %.4f bpc (%s)", tokens, d, verdict(d))));
+        double oov = finding.get().wordOovRate();
         s.append(String.format(Locale.ROOT, "**%s tokens give the lowest bits per character**, %s; they beat %s. The models have the same "
                 + "architecture and vocabulary size, so the same number of parameters; only the unit of prediction differs.%n%n",
                 best, bpcLink(bestRun), others.isEmpty() ? "nothing else that completed" : String.join(" and ", others)));
@@ -240,7 +211,7 @@ public final class StudyReport {
                 + "on the true cost of the text; the subword models, with byte fallback, encode every character and pay in full. "
                 + "Subwords also cope with words never seen in training (names, typos, other languages), which a word vocabulary cannot.%n%n",
                 100 * oov));
-        String answer = best.equals("word") && oov > 0.01
+        String answer = finding.get().wordWinsOnUnknowns()
                 ? String.format(Locale.ROOT, "**word** by bpc, but %.1f %% of its tokens are `<unk>`, so its bpc is a lower bound: prefer "
                         + "subwords when unseen words matter", 100 * oov)
                 : String.format(Locale.ROOT, "**%s** (lowest bpc at equal model size)", best);
@@ -257,12 +228,13 @@ public final class StudyReport {
         s.append("Every hyperparameter a training job takes is listed, with its range, in the README's Hyperparameters table. This study "
                 + "tuned the three that usually matter most for an LSTM: the learning rate, the hidden size and dropout.\n\n");
         StudyPlan.Run run = plan.run(StudyPlan.TUNING);
-        if (r.tuning().isEmpty()) {
+        Optional<StudyFindings.Parameters> finding = findings.parameters();
+        if (finding.isEmpty()) {
             summary.add(new String[] {"Q3 parameters", "not answered", "tuning job " + run.resource() + " did not end"});
             return s.append("Not answered: the tuning job did not end.\n\n").toString();
         }
-        TuningJob t = r.tuning().get();
-        List<Trial> done = t.getTrialsList().stream().filter(Trial::getHasObjectiveValue).toList();
+        TuningJob t = finding.get().tuning();
+        List<Trial> done = finding.get().scored();
         s.append(String.format(Locale.ROOT, "Tuning job [%s](#trials): Bayesian optimisation, %d trials of %d epoch(s) on %s, objective "
                 + "validation bpc; %d trials reported it.%n%n", t.getSpec().getTuningJobName(), t.getSpec().getMaxJobs(),
                 plan.budget().tuningEpochs(), t.getSpec().getDatasetId(), done.size()));
@@ -293,10 +265,10 @@ public final class StudyReport {
         s.append('\n');
         String answer;
         String evidence;
-        if (t.hasBestTrial() && t.getBestTrial().getHasObjectiveValue()) {
-            Trial best = t.getBestTrial();
-            double worst = done.stream().mapToDouble(Trial::getObjectiveValue).max().orElse(Double.NaN);
-            String top = t.getParameterImportanceList().stream().max(Comparator.comparingDouble(ParameterImportance::getImportance))
+        if (finding.get().best().isPresent()) {
+            Trial best = finding.get().best().get();
+            double worst = finding.get().worst();
+            String top = finding.get().mostImportant()
                     .map(p -> String.format(Locale.ROOT, "`%s` matters most (%.0f %% of the explained variance)", p.getName(), 100 * p.getImportance()))
                     .orElse("too few trials to rank the parameters");
             s.append(String.format(Locale.ROOT, "**%s.** The best trial, [%s](#%s), reached %s bpc with learning_rate %s, hidden_size %s, dropout %s; "
@@ -320,36 +292,24 @@ public final class StudyReport {
 
     private String data() {
         StringBuilder s = new StringBuilder("## Q4. Will more training data help?\n\n");
-        Dataset word = r.datasets().get(StudyPlan.WORD);
-        List<String> runs = new ArrayList<>();
-        List<Double> fractions = new ArrayList<>();
-        for (int percent : StudyPlan.DATA_PERCENTS) {
-            runs.add(StudyPlan.dataRun(percent));
-            fractions.add(percent / 100.0);
-        }
-        runs.add(REFERENCE);
-        fractions.add(1.0);
         s.append("| share of the train split | train tokens | training job | validation bpc |\n|---|---|---|---|\n");
-        List<double[]> points = new ArrayList<>();
-        long trainTokens = word == null ? 0 : split(word, "train").getTokens();
-        for (int i = 0; i < runs.size(); i++) {
-            long tokens = (long) Math.ceil(trainTokens * fractions.get(i));
-            s.append(String.format(Locale.ROOT, "| %.0f %% | %,d | [%s](#%s) | %s |%n", 100 * fractions.get(i), tokens, job(runs.get(i)),
-                    anchor(runs.get(i)), bpcLink(runs.get(i))));
-            if (r.bpc(runs.get(i)).isPresent()) {
-                points.add(new double[] {tokens, r.bpc(runs.get(i)).getAsDouble()});
-            }
+        for (StudyFindings.DataPoint p : findings.dataPoints()) {
+            s.append(String.format(Locale.ROOT, "| %.0f %% | %,d | [%s](#%s) | %s |%n", 100 * p.fraction(), p.trainTokens(), job(p.run()),
+                    anchor(p.run()), bpcLink(p.run())));
         }
         s.append('\n');
-        if (points.size() < 3 || r.bpc(REFERENCE).isEmpty()) {
+        Optional<StudyFindings.DataCurve> finding = findings.data();
+        if (finding.isEmpty()) {
             summary.add(new String[] {"Q4 data", "not answered", "fewer than 3 points of the learning curve completed"});
             return s.append("Not answered: fewer than 3 points of the learning curve completed.\n\n").toString();
         }
-        double[] xs = points.stream().mapToDouble(p -> p[0]).toArray();
-        double[] ys = points.stream().mapToDouble(p -> p[1]).toArray();
-        LearningCurve curve = LearningCurve.fit(xs, ys);
-        double doubled = curve.predict(2.0 * trainTokens);
-        double gain = -curve.slope();
+        StudyFindings.DataCurve f = finding.get();
+        double[] xs = f.tokens();
+        double[] ys = f.bpc();
+        LearningCurve curve = f.curve();
+        long trainTokens = f.trainTokens();
+        double doubled = f.doubledBpc();
+        double gain = f.gainPerDoubling();
         double[] fitX = {xs[0], 2.0 * trainTokens};
         Map<String, double[][]> series = new LinkedHashMap<>();
         series.put("points: measured", new double[][] {xs, ys});
@@ -358,7 +318,7 @@ public final class StudyReport {
         pictures.put("q4-learning-curve.png", ReportCharts.xy("Learning curve", "train tokens (log scale)", "validation bpc", true, series));
         s.append("![learning curve](q4-learning-curve.png)\n\n");
         String se = Double.isNaN(curve.slopeStandardError()) ? "" : String.format(Locale.ROOT, " ± %.4f (standard error of the fit)", curve.slopeStandardError());
-        boolean helps = gain > 0 && (Double.isNaN(seedSpread) || gain > seedSpread);
+        boolean helps = findings.moreDataHelps(f);
         s.append(String.format(Locale.ROOT, "Fitted trend: bpc = %.4f %+.4f × log2(train tokens). **Each doubling of the training text lowers "
                 + "bpc by %.4f%s**; doubling this corpus's %,d train tokens is predicted to reach %.4f bpc, from %s now. ", curve.intercept(),
                 curve.slope(), gain, se, trainTokens, doubled, bpcLink(REFERENCE)));
@@ -393,27 +353,20 @@ public final class StudyReport {
             pictures.put("q5-baselines.png", ReportCharts.bars("Validation bits per character by model", "bpc", chart));
             s.append("\n![bits per character by model](q5-baselines.png)\n\n");
         }
-        String bestLstm = null;
-        for (String run : List.of(REFERENCE, StudyPlan.ONE_LAYER)) {
-            if (r.bpc(run).isPresent() && (bestLstm == null || r.bpc(run).getAsDouble() < r.bpc(bestLstm).getAsDouble())) {
-                bestLstm = run;
-            }
-        }
-        String bestBaseline = null;
-        for (String run : List.of(StudyPlan.ngramRun(3), StudyPlan.ngramRun(5), StudyPlan.NO_RECURRENCE)) {
-            if (r.bpc(run).isPresent() && (bestBaseline == null || r.bpc(run).getAsDouble() < r.bpc(bestBaseline).getAsDouble())) {
-                bestBaseline = run;
-            }
-        }
-        if (bestLstm == null || bestBaseline == null) {
-            summary.add(new String[] {"Q5 the LSTM", "not answered", missing(bestLstm == null ? REFERENCE : StudyPlan.ngramRun(5))});
+        Optional<StudyFindings.Baselines> finding = findings.baselines();
+        if (finding.isEmpty()) {
+            boolean noLstm = StudyFindings.LSTM_RUNS.stream().noneMatch(run -> r.bpc(run).isPresent());
+            summary.add(new String[] {"Q5 the LSTM", "not answered", missing(noLstm ? REFERENCE : StudyPlan.ngramRun(5))});
             return s.append("Not answered: every LSTM or every baseline failed.\n\n").toString();
         }
-        double base = r.bpc(bestBaseline).getAsDouble();
-        double lstm = r.bpc(bestLstm).getAsDouble();
-        double gain = base - lstm;
+        StudyFindings.Baselines f = finding.get();
+        String bestLstm = f.bestLstm();
+        String bestBaseline = f.bestBaseline();
+        double base = f.baselineBpc();
+        double lstm = f.lstmBpc();
+        double gain = f.gain();
         String lstmName = bestLstm.equals(REFERENCE) ? "the 2-layer LSTM" : "the 1-layer LSTM";
-        boolean level = !Double.isNaN(seedSpread) && Math.abs(gain) <= seedSpread;
+        boolean level = findings.level(f);
         String answer;
         if (level) {
             answer = String.format(Locale.ROOT, "**Nothing yet at this budget**: %s and %s are level", lstmName, job(bestBaseline));
@@ -430,31 +383,16 @@ public final class StudyReport {
         }
         s.append("The n-gram models see at most the previous few words; the model without recurrence sees one; the LSTM carries a state "
                 + "through the whole text. ");
-        if (r.bpc(StudyPlan.ONE_LAYER).isPresent() && r.bpc(REFERENCE).isPresent()) {
-            double second = r.bpc(REFERENCE).getAsDouble() - r.bpc(StudyPlan.ONE_LAYER).getAsDouble();
-            s.append(String.format(Locale.ROOT, "A second layer changes bpc by %+.4f against one layer (%s). ", second, verdict(second)));
-        }
-        s.append(stillImproving(REFERENCE));
+        f.secondLayer().ifPresent(second ->
+                s.append(String.format(Locale.ROOT, "A second layer changes bpc by %+.4f against one layer (%s). ", second, verdict(second))));
+        findings.stillImproving(REFERENCE).ifPresent(epochs -> s.append(String.format(Locale.ROOT, "The reference was still improving "
+                + "when it stopped (its last epoch lowered validation bpc from %.4f to %.4f), so more epochs would lower its number. ",
+                epochs[0], epochs[1])));
         s.append("A Kneser-Ney model is a strong baseline on a small corpus; the LSTM's advantage grows with more data, more epochs and "
                 + "larger models (the larger budgets).\n\n");
         summary.add(new String[] {"Q5 the LSTM", answer, String.format(Locale.ROOT, "LSTM 2 layers %s, 1 layer %s; Kneser-Ney 5-gram %s, "
                 + "no recurrence %s", bpcLink(REFERENCE), bpcLink(StudyPlan.ONE_LAYER), bpcLink(StudyPlan.ngramRun(5)), bpcLink(StudyPlan.NO_RECURRENCE))});
         return s.toString();
-    }
-
-    /** Says so when a job's last epoch still lowered validation bpc by more than the seed noise: it stopped too soon. */
-    private String stillImproving(String runId) {
-        TrainingJob j = r.jobs().get(runId);
-        if (j == null || j.getEpochsCount() < 2) {
-            return "";
-        }
-        double last = j.getEpochs(j.getEpochsCount() - 1).getValidationBpc();
-        double before = j.getEpochs(j.getEpochsCount() - 2).getValidationBpc();
-        if (Double.isNaN(seedSpread) || before - last <= seedSpread) {
-            return "";
-        }
-        return String.format(Locale.ROOT, "The reference was still improving when it stopped (its last epoch lowered validation bpc from "
-                + "%.4f to %.4f), so more epochs would lower its number. ", before, last);
     }
 
     // ---------------------------------------------------------------------------- jobs
@@ -519,10 +457,6 @@ public final class StudyReport {
 
     private String missing(String runId) {
         return "job " + plan.run(runId).resource() + " did not complete";
-    }
-
-    private static DatasetSplit split(Dataset d, String name) {
-        return d.getSplitsOrDefault(name, DatasetSplit.getDefaultInstance());
     }
 
     /** A hyperparameter value as a person reads it: numbers to 3 significant digits. */
