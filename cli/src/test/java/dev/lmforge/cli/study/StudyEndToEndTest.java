@@ -13,22 +13,16 @@ import dev.lmforge.api.v1.StudyServiceGrpc;
 import dev.lmforge.api.v1.StudySpec;
 import dev.lmforge.api.v1.TrainingJob;
 import dev.lmforge.api.v1.TrainingServiceGrpc;
+import dev.lmforge.cli.LocalPlatform;
 import dev.lmforge.cli.auth.Credentials;
-import io.grpc.ChannelCredentials;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
-import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.MetadataUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
-import java.io.File;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -60,28 +54,8 @@ class StudyEndToEndTest {
         Metadata bearer = new Metadata();
         bearer.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
                 "Bearer " + Credentials.token().orElseThrow(() -> new IllegalStateException("no token: run through ./lmforge test")));
-        tuner = local("TUNER", 8104).maxInboundMessageSize(64 << 20).intercept(MetadataUtils.newAttachHeadersInterceptor(bearer)).build();
-        trainer = local("TRAINER", 8103).intercept(MetadataUtils.newAttachHeadersInterceptor(bearer)).build();
-    }
-
-    /**
-     * A channel to a service as ./lmforge runs it, found as the CLI finds it (QUARKUS_GRPC_CLIENTS_*_PORT):
-     * TLS trusting the local CA (LMFORGE_TLS_CA), unless LMFORGE_TLS_ENABLED=false.
-     */
-    private static ManagedChannelBuilder<?> local(String client, int port) {
-        String configured = System.getenv("QUARKUS_GRPC_CLIENTS_" + client + "_PORT");
-        ChannelCredentials transport;
-        if ("false".equalsIgnoreCase(System.getenv("LMFORGE_TLS_ENABLED"))) {
-            transport = InsecureChannelCredentials.create();
-        } else {
-            String ca = System.getenv("LMFORGE_TLS_CA");
-            try {
-                transport = TlsChannelCredentials.newBuilder().trustManager(new File(ca == null ? "" : ca)).build();
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read the CA in LMFORGE_TLS_CA (" + ca + "): run through ./lmforge test", e);
-            }
-        }
-        return Grpc.newChannelBuilderForAddress("127.0.0.1", configured == null ? port : Integer.parseInt(configured), transport);
+        tuner = LocalPlatform.channel("TUNER", 8104).maxInboundMessageSize(64 << 20).intercept(MetadataUtils.newAttachHeadersInterceptor(bearer)).build();
+        trainer = LocalPlatform.channel("TRAINER", 8103).intercept(MetadataUtils.newAttachHeadersInterceptor(bearer)).build();
     }
 
     @AfterAll

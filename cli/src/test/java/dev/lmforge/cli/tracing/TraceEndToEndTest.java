@@ -16,13 +16,10 @@ import dev.lmforge.api.v1.TokenizerKind;
 import dev.lmforge.api.v1.TokenizerSpec;
 import dev.lmforge.api.v1.TrainingJobSpec;
 import dev.lmforge.api.v1.TrainingServiceGrpc;
+import dev.lmforge.cli.LocalPlatform;
 import dev.lmforge.cli.auth.Credentials;
-import io.grpc.ChannelCredentials;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -36,7 +33,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -283,21 +279,9 @@ class TraceEndToEndTest {
         fail("dataset " + dataset + " was not built");
     }
 
-    /** A channel to a service as ./lmforge runs it, found as the CLI finds it (see StudyEndToEndTest), with the test's headers. */
+    /** A channel to a service as ./lmforge runs it ({@link LocalPlatform}), with the test's headers. */
     private static ManagedChannel channel(String client, int port, Metadata headers) {
-        String configured = System.getenv("QUARKUS_GRPC_CLIENTS_" + client + "_PORT");
-        ChannelCredentials transport;
-        if ("false".equalsIgnoreCase(System.getenv("LMFORGE_TLS_ENABLED"))) {
-            transport = InsecureChannelCredentials.create();
-        } else {
-            String ca = System.getenv("LMFORGE_TLS_CA");
-            try {
-                transport = TlsChannelCredentials.newBuilder().trustManager(new File(ca == null ? "" : ca)).build();
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read the CA in LMFORGE_TLS_CA (" + ca + "): run through ./lmforge test", e);
-            }
-        }
-        ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", configured == null ? port : Integer.parseInt(configured), transport)
+        ManagedChannel channel = LocalPlatform.channel(client, port)
                 .intercept(MetadataUtils.newAttachHeadersInterceptor(headers)).build();
         channels.add(channel);
         return channel;
