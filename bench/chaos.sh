@@ -29,7 +29,7 @@ running tuner-service && services_before=yes
 running kafka && infra_before=yes
 cleanup() {
   if [ -z "$services_before" ]; then
-    for s in inference-service tuner-service trainer-service tokenizer-service preprocess-service; do stop_process "$s"; done
+    for s in console inference-service tuner-service trainer-service tokenizer-service preprocess-service; do stop_process "$s"; done
   fi
   [ -n "$infra_before" ] || infra_down
 }

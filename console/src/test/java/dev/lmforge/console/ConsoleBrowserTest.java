@@ -46,6 +46,8 @@ class ConsoleBrowserTest {
     private static final String URL = System.getenv("LMFORGE_CONSOLE_URL");
     private static WebDriver browser;
     private static String trainingJob;
+    /** The endpoint the tests point at a model and generate from. */
+    private static final String ENDPOINT = "console-e2e";
 
     @BeforeAll
     static void openBrowser() throws IOException {
@@ -204,9 +206,27 @@ class ConsoleBrowserTest {
 
     @Test
     @Order(9)
+    void anAdministratorPointsAnEndpointAtAModel() {
+        String model = completedStudyModel();
+        browser.get(URL + "/endpoints");
+        WebElement form = browser.findElement(By.id("new-endpoint"));
+        form.findElement(By.name("name")).sendKeys(ENDPOINT);
+        form.findElement(By.name("model_version")).sendKeys(model);
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        wait(120).until(b -> {
+            b.navigate().refresh();
+            return b.findElements(By.cssSelector("#models tbody tr")).stream()
+                    .anyMatch(row -> row.getText().startsWith(model + " Available"));
+        });
+        assertEquals(model, browser.findElement(By.cssSelector("#endpoint-" + ENDPOINT + " input[name=model_version]")).getAttribute("value"));
+        screenshot("09-endpoints");
+    }
+
+    @Test
+    @Order(10)
     void thePlaygroundStreamsAGeneration() {
         browser.get(URL + "/playground");
-        new Select(browser.findElement(By.name("endpoint"))).selectByVisibleText("default");
+        new Select(browser.findElement(By.name("endpoint"))).selectByVisibleText(ENDPOINT);
         browser.findElement(By.id("generate")).click();
         wait(60).until(b -> b.findElement(By.id("generation-status")).getText().contains("finished"));
         assertTrue(browser.findElements(By.cssSelector("#generation .token")).size() >= 3, "tokens arrived one by one");
@@ -214,7 +234,7 @@ class ConsoleBrowserTest {
         wait(30).until(b -> rows("next-tokens") > 0);
         browser.findElement(By.id("score")).click();
         wait(30).until(b -> b.findElement(By.id("score-result")).getText().contains("bits per character"));
-        screenshot("09-playground");
+        screenshot("10-playground");
     }
 
     private static void signIn(String token) {
@@ -222,6 +242,18 @@ class ConsoleBrowserTest {
         js("document.getElementById('token').value = arguments[0]", token);
         browser.findElement(By.id("sign-in")).click();
         wait(10).until(b -> !b.findElements(By.id("who")).isEmpty());
+    }
+
+    /** The study's reference model (its run lstm-s1), which every study trains to completion. */
+    private static String completedStudyModel() {
+        browser.get(URL + "/training-jobs");
+        for (WebElement row : browser.findElements(By.cssSelector("#training-jobs tbody tr"))) {
+            List<WebElement> cells = row.findElements(By.tagName("td"));
+            if (cells.size() > 2 && cells.get(0).getText().endsWith("-lstm-s1") && cells.get(2).getText().startsWith("Completed")) {
+                return cells.get(0).getText();
+            }
+        }
+        throw new AssertionError("no completed reference model of a study");
     }
 
     private static String studyWordDataset() {

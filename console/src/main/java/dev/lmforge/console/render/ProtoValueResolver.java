@@ -21,7 +21,7 @@ import java.util.concurrent.CompletionStage;
 /**
  * Lets templates read the services' protobuf messages by their field names ({@code job.spec.dataset_id}),
  * so the pages show the API's own vocabulary and need no copy of every message as a Java record.
- * Enums read as their value names, timestamps as ISO instants (empty when unset), maps as maps.
+ * Enums read as their value names, timestamps as ISO instants to the second (empty when unset), maps as maps.
  */
 @EngineConfiguration
 public class ProtoValueResolver implements ValueResolver {
@@ -69,7 +69,7 @@ public class ProtoValueResolver implements ValueResolver {
             return e.getName();
         }
         if (value instanceof Timestamp t) {
-            return t.getSeconds() == 0 && t.getNanos() == 0 ? "" : Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString();
+            return t.getSeconds() == 0 && t.getNanos() == 0 ? "" : Instant.ofEpochSecond(t.getSeconds()).toString();
         }
         return value;
     }
