@@ -77,7 +77,8 @@ class ConsoleBrowserTest {
         assertTrue(browser.getCurrentUrl().endsWith("/login"), "a page without a session leads to the sign-in page");
         browser.findElement(By.id("token")).sendKeys("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJtYWxsb3J5In0.bm90LWEtc2lnbmF0dXJl");
         browser.findElement(By.id("sign-in")).click();
-        assertTrue(browser.findElement(By.id("error")).getText().startsWith("This token was refused"));
+        WebElement error = wait(30).until(b -> b.findElements(By.id("error")).stream().findFirst().orElse(null));
+        assertTrue(error.getText().startsWith("This token was refused"), error.getText());
         screenshot("01-sign-in-refused");
     }
 

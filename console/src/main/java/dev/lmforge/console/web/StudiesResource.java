@@ -3,30 +3,24 @@ package dev.lmforge.console.web;
 import dev.lmforge.api.v1.DescribeStudyRequest;
 import dev.lmforge.api.v1.GetStudyReportRequest;
 import dev.lmforge.api.v1.ListStudiesRequest;
-import dev.lmforge.api.v1.ReportFile;
 import dev.lmforge.api.v1.Study;
 import dev.lmforge.api.v1.StudyRun;
 import dev.lmforge.console.backend.Backends;
 import dev.lmforge.console.render.ReportHtml;
-import io.grpc.Context;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriBuilder;
 import org.jboss.resteasy.reactive.RestPath;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
-import java.util.Optional;
 
 /** Studies: the list, and a study's report with its pictures and links to the jobs it ran. */
 @Path("/studies")
@@ -51,52 +45,28 @@ public class StudiesResource {
         return studies.data("user", user).data("studies", backends.studies(user).listStudies(ListStudiesRequest.getDefaultInstance()).getStudiesList());
     }
 
+    /**
+     * The report with its pictures inline (data: URLs): one call for the page, so a picture can never
+     * fail apart from its page, and nothing of a study is kept in the console between requests.
+     */
     @GET
     @Path("{name}")
     @Produces(MediaType.TEXT_HTML)
     public TemplateInstance get(@RestPath String name) {
         var user = signedIn.user();
         Study s = backends.studies(user).describeStudy(DescribeStudyRequest.newBuilder().setStudyName(name).build());
-        String report = s.getReportFilesList().contains(MARKDOWN)
-                ? file(name, MARKDOWN).map(f -> ReportHtml.render(f.getContent().toString(StandardCharsets.UTF_8),
-                        picture -> UriBuilder.fromPath("/studies/{name}/files/{file}").build(name, picture).toString(), links(s))).orElse(null)
-                : null;
+        String report = null;
+        if (s.getReportFilesList().contains(MARKDOWN)) {
+            Map<String, byte[]> files = new HashMap<>();
+            backends.studies(user).getStudyReport(GetStudyReportRequest.newBuilder().setStudyName(name).build())
+                    .forEachRemaining(f -> files.put(f.getName(), f.getContent().toByteArray()));
+            byte[] markdown = files.get(MARKDOWN);
+            report = markdown == null ? null : ReportHtml.render(new String(markdown, StandardCharsets.UTF_8),
+                    picture -> files.containsKey(picture) && picture.endsWith(".png")
+                            ? "data:image/png;base64," + Base64.getEncoder().encodeToString(files.get(picture)) : picture,
+                    links(s));
+        }
         return study.data("user", user).data("study", s).data("report", report);
-    }
-
-    /** A picture of the report. */
-    @GET
-    @Path("{name}/files/{file}")
-    public Response picture(@RestPath String name, @RestPath String file) {
-        if (!file.endsWith(".png")) {
-            throw new NotFoundException();
-        }
-        ReportFile found = file(name, file).orElseThrow(NotFoundException::new);
-        return Response.ok(found.getContent().toByteArray(), "image/png").header("Cache-Control", "private, max-age=300").build();
-    }
-
-    /** The report streams its files in order; the call is cancelled once the one asked for has come. */
-    private Optional<ReportFile> file(String name, String file) {
-        var stub = backends.studies(signedIn.user());
-        Context.CancellableContext call = Context.current().withCancellation();
-        try {
-            return call.call(() -> {
-                Iterator<ReportFile> files = stub.getStudyReport(GetStudyReportRequest.newBuilder().setStudyName(name).build());
-                while (files.hasNext()) {
-                    ReportFile next = files.next();
-                    if (next.getName().equals(file)) {
-                        return Optional.of(next);
-                    }
-                }
-                return Optional.<ReportFile>empty();
-            });
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        } finally {
-            call.cancel(null);
-        }
     }
 
     private static Map<String, String> links(Study s) {

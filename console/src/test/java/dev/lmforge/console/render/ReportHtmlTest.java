@@ -22,6 +22,12 @@ class ReportHtmlTest {
     }
 
     @Test
+    void picturesCanBeInline() {
+        String html = ReportHtml.render("![curve](q4.png)", picture -> "data:image/png;base64,iVBORw0KGgo=", Map.of());
+        assertTrue(html.contains("src=\"data:image/png;base64,iVBORw0KGgo=\""), html);
+    }
+
+    @Test
     void picturesLoadFromTheConsoleAndJobNamesLinkToTheirPages() {
         String html = render("![curve](q4.png)\n\n| s-lstm | other |\n|---|---|\n| s-lstm | x |\n");
         assertTrue(html.contains("src=\"/studies/s/files/q4.png\""), html);
