@@ -20,7 +20,6 @@ final class BoxLbfgs {
 
     static Result minimize(Objective fn, double[] x0, double[] lower, double[] upper, int maxIterations, double gradTolerance) {
         int n = x0.length;
-        int m = 8;
         double[] x = x0.clone();
         project(x, lower, upper);
         double[] g = new double[n];
@@ -29,65 +28,22 @@ final class BoxLbfgs {
         if (!Double.isFinite(f)) {
             return new Result(x, f, 0, evals);
         }
-        double[][] sHist = new double[m][];
-        double[][] yHist = new double[m][];
-        double[] rho = new double[m];
-        int histCount = 0;
-        int histStart = 0;
+        History history = new History(8);
         double[] d = new double[n];
         double[] xNew = new double[n];
         double[] gNew = new double[n];
-        double[] alpha = new double[m];
         boolean[] free = new boolean[n];
         int iter = 0;
         for (; iter < maxIterations; iter++) {
-            double pgNorm = 0;
-            for (int i = 0; i < n; i++) {
-                double pg = Math.min(upper[i], Math.max(lower[i], x[i] - g[i])) - x[i];
-                pgNorm = Math.max(pgNorm, Math.abs(pg));
-                free[i] = !((x[i] <= lower[i] && g[i] > 0) || (x[i] >= upper[i] && g[i] < 0));
-            }
-            if (pgNorm < gradTolerance) {
+            // 1. converged when the projected gradient is flat
+            if (projectedGradientNorm(x, g, lower, upper, free) < gradTolerance) {
                 break;
             }
-            // two-loop recursion on the free variables
-            for (int i = 0; i < n; i++) {
-                d[i] = free[i] ? -g[i] : 0;
-            }
-            for (int k = histCount - 1; k >= 0; k--) {
-                int j = (histStart + k) % m;
-                double a = rho[j] * dotFree(sHist[j], d, free);
-                alpha[j] = a;
-                for (int i = 0; i < n; i++) {
-                    if (free[i]) {
-                        d[i] -= a * yHist[j][i];
-                    }
-                }
-            }
-            if (histCount > 0) {
-                int j = (histStart + histCount - 1) % m;
-                double gamma = dotFree(sHist[j], yHist[j], free) / Math.max(1e-300, dotFree(yHist[j], yHist[j], free));
-                if (gamma > 0 && Double.isFinite(gamma)) {
-                    for (int i = 0; i < n; i++) {
-                        d[i] *= gamma;
-                    }
-                }
-            }
-            for (int k = 0; k < histCount; k++) {
-                int j = (histStart + k) % m;
-                double b = rho[j] * dotFree(yHist[j], d, free);
-                for (int i = 0; i < n; i++) {
-                    if (free[i]) {
-                        d[i] += sHist[j][i] * (alpha[j] - b);
-                    }
-                }
-            }
-            double slope = 0;
-            for (int i = 0; i < n; i++) {
-                slope += d[i] * g[i];
-            }
+            // 2. a descent direction on the free variables: the quasi-Newton one, else steepest descent
+            history.direction(g, free, d);
+            double slope = dot(d, g);
             if (!(slope < 0)) {
-                histCount = 0;
+                history.clear();
                 slope = 0;
                 for (int i = 0; i < n; i++) {
                     d[i] = free[i] ? -g[i] : 0;
@@ -97,14 +53,8 @@ final class BoxLbfgs {
                     break;
                 }
             }
-            double step = 1.0;
-            if (histCount == 0) {
-                double dn = 0;
-                for (double v : d) {
-                    dn = Math.max(dn, Math.abs(v));
-                }
-                step = Math.min(1.0, 0.1 / Math.max(dn, 1e-12));
-            }
+            // 3. a projected backtracking line search (Armijo); without curvature yet, a cautious first step
+            double step = history.isEmpty() ? Math.min(1.0, 0.1 / Math.max(maxAbs(d), 1e-12)) : 1.0;
             double fNew = Double.NaN;
             boolean accepted = false;
             for (int ls = 0; ls < 40; ls++) {
@@ -124,38 +74,125 @@ final class BoxLbfgs {
             if (!accepted) {
                 break;
             }
+            // 4. take the step, remember its curvature pair, stop when it no longer moves
             double[] s = new double[n];
             double[] y = new double[n];
-            double sy = 0;
             double sNorm = 0;
             for (int i = 0; i < n; i++) {
                 s[i] = xNew[i] - x[i];
                 y[i] = gNew[i] - g[i];
-                sy += s[i] * y[i];
                 sNorm = Math.max(sNorm, Math.abs(s[i]));
             }
             double fOld = f;
             System.arraycopy(xNew, 0, x, 0, n);
             System.arraycopy(gNew, 0, g, 0, n);
             f = fNew;
-            if (sy > 1e-12 * Math.max(1e-300, dot(y, y))) {
-                int j;
-                if (histCount < m) {
-                    j = (histStart + histCount) % m;
-                    histCount++;
-                } else {
-                    j = histStart;
-                    histStart = (histStart + 1) % m;
-                }
-                sHist[j] = s;
-                yHist[j] = y;
-                rho[j] = 1.0 / sy;
-            }
+            history.add(s, y);
             if (sNorm < 1e-12 || Math.abs(fOld - f) <= 1e-12 * Math.max(1.0, Math.abs(f))) {
                 break;
             }
         }
         return new Result(x, f, iter, evals);
+    }
+
+    /** The largest step the projected gradient takes; marks the variables not held at a bound by their gradient as free. */
+    private static double projectedGradientNorm(double[] x, double[] g, double[] lower, double[] upper, boolean[] free) {
+        double norm = 0;
+        for (int i = 0; i < x.length; i++) {
+            double pg = Math.min(upper[i], Math.max(lower[i], x[i] - g[i])) - x[i];
+            norm = Math.max(norm, Math.abs(pg));
+            free[i] = !((x[i] <= lower[i] && g[i] > 0) || (x[i] >= upper[i] && g[i] < 0));
+        }
+        return norm;
+    }
+
+    private static double maxAbs(double[] v) {
+        double max = 0;
+        for (double e : v) {
+            max = Math.max(max, Math.abs(e));
+        }
+        return max;
+    }
+
+    /** The last curvature pairs (s, y), oldest first, in a ring of fixed size: the limited memory of L-BFGS. */
+    private static final class History {
+        private final int size;
+        private final double[][] s;
+        private final double[][] y;
+        private final double[] rho;
+        private final double[] alpha;
+        private int count;
+        private int start;
+
+        History(int size) {
+            this.size = size;
+            this.s = new double[size][];
+            this.y = new double[size][];
+            this.rho = new double[size];
+            this.alpha = new double[size];
+        }
+
+        boolean isEmpty() {
+            return count == 0;
+        }
+
+        void clear() {
+            count = 0;
+        }
+
+        /** Keeps a pair only where it carries positive curvature (sy > 0, relative to |y|²): the update stays positive definite. */
+        void add(double[] sNew, double[] yNew) {
+            double sy = dot(sNew, yNew);
+            if (!(sy > 1e-12 * Math.max(1e-300, dot(yNew, yNew)))) {
+                return;
+            }
+            int j;
+            if (count < size) {
+                j = (start + count) % size;
+                count++;
+            } else {
+                j = start;
+                start = (start + 1) % size;
+            }
+            s[j] = sNew;
+            y[j] = yNew;
+            rho[j] = 1.0 / sy;
+        }
+
+        /** d = -H g on the free variables (zero elsewhere), by the two-loop recursion with the usual initial scaling. */
+        void direction(double[] g, boolean[] free, double[] d) {
+            for (int i = 0; i < g.length; i++) {
+                d[i] = free[i] ? -g[i] : 0;
+            }
+            for (int k = count - 1; k >= 0; k--) {
+                int j = (start + k) % size;
+                double a = rho[j] * dotFree(s[j], d, free);
+                alpha[j] = a;
+                for (int i = 0; i < d.length; i++) {
+                    if (free[i]) {
+                        d[i] -= a * y[j][i];
+                    }
+                }
+            }
+            if (count > 0) {
+                int j = (start + count - 1) % size;
+                double gamma = dotFree(s[j], y[j], free) / Math.max(1e-300, dotFree(y[j], y[j], free));
+                if (gamma > 0 && Double.isFinite(gamma)) {
+                    for (int i = 0; i < d.length; i++) {
+                        d[i] *= gamma;
+                    }
+                }
+            }
+            for (int k = 0; k < count; k++) {
+                int j = (start + k) % size;
+                double b = rho[j] * dotFree(y[j], d, free);
+                for (int i = 0; i < d.length; i++) {
+                    if (free[i]) {
+                        d[i] += s[j][i] * (alpha[j] - b);
+                    }
+                }
+            }
+        }
     }
 
     private static double dotFree(double[] a, double[] b, boolean[] free) {
