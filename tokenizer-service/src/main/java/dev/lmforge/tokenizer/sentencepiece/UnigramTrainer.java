@@ -147,12 +147,36 @@ final class UnigramTrainer {
 
     // ---- seeds ------------------------------------------------------------------------------------
 
+    /**
+     * The seed vocabulary, as spm_train makes it: every character, plus the most frequent substrings
+     * (frequency × length) of the suffix array's lcp-interval tree; then the lattice of where each
+     * piece occurs.
+     */
     private void makeSeeds() {
         lastLog = System.nanoTime();
-        int n = text.length;
-        int unk = corpus.unk;
-        SubstringIndex idx = new SubstringIndex(text, wordStart, numWords, unk, maxLen + 1);
+        SubstringIndex idx = new SubstringIndex(text, wordStart, numWords, corpus.unk, maxLen + 1);
         log("suffix sort (" + idx.sa.length + " suffixes)");
+        Candidates candidates = candidates(idx);
+        log("candidates: " + candidates.score().size());
+        int take = Math.min(candidates.score().size(), Math.max(0, SEED_SIZE - corpus.numChars));
+        int[] order = topCandidates(candidates.score(), candidates.lb(), candidates.len(), take);
+        log("ranked candidates");
+        Seeds seeds = seedPieces(idx, candidates, order, take);
+        log("seed scores");
+        buildLattice(idx, seeds, take);
+        updateMinScore();
+        log("lattice edges");
+    }
+
+    /** Substring candidates: suffix-array intervals [lb, rb] of length len, scored frequency × length. */
+    private record Candidates(LongArray score, IntArray lb, IntArray rb, IntArray len) {
+    }
+
+    /** The chosen seeds' suffix-array intervals, and their (lb, length, index) keys sorted for the lattice sweep. */
+    private record Seeds(int[] lb, int[] rb, long[] sweep) {
+    }
+
+    private Candidates candidates(SubstringIndex idx) {
         int[] sa = idx.sa;
         int[] lcp = idx.lcp;
         int m = sa.length;
@@ -206,13 +230,12 @@ final class UnigramTrainer {
                 candLen.add(len);
             }
         }
-        int numCand = candScore.size();
-        log("candidates: " + numCand);
-        int c = corpus.numChars;
-        int take = Math.min(numCand, Math.max(0, SEED_SIZE - c));
-        int[] order = topCandidates(candScore, candLb, candLen, take);
-        log("ranked candidates");
+        return new Candidates(candScore, candLb, candRb, candLen);
+    }
 
+    /** The characters and the {@code take} best candidates as pieces, scored by their log relative frequency. */
+    private Seeds seedPieces(SubstringIndex idx, Candidates candidates, int[] order, int take) {
+        int c = corpus.numChars;
         numPieces = c + take;
         if (numPieces >= (1 << 21)) {
             throw new IllegalStateException("too many seed pieces");
@@ -235,23 +258,35 @@ final class UnigramTrainer {
         for (int k = 0; k < take; k++) {
             int j = order[k];
             int id = c + k;
-            pLen[id] = candLen.get(j);
-            pOcc[id] = sa[candLb.get(j)];
-            score[id] = candScore.get(j);
+            pLen[id] = candidates.len().get(j);
+            pOcc[id] = idx.sa[candidates.lb().get(j)];
+            score[id] = candidates.score().get(j);
             sum += score[id];
-            seedLb[k] = candLb.get(j);
-            seedRb[k] = candRb.get(j);
+            seedLb[k] = candidates.lb().get(j);
+            seedRb[k] = candidates.rb().get(j);
             sweep[k] = ((long) seedLb[k] << 32) | ((long) pLen[id] << 21) | k;
         }
         double logSum = Math.log(sum);
         for (int i = 0; i < numPieces; i++) {
             score[i] = Math.log(score[i]) - logSum;
         }
-        log("seed scores");
+        Arrays.sort(sweep);
+        return new Seeds(seedLb, seedRb, sweep);
+    }
 
-        // lattice edges: at each position its character, then the seeds that start there, shortest
-        // first. Seeds are nested or disjoint intervals of the sorted suffixes, so one sweep over the
-        // suffixes with a stack of open seeds lists, for each suffix, the seeds it starts.
+    /**
+     * Lattice edges: at each position its character, then the seeds that start there, shortest
+     * first. Seeds are nested or disjoint intervals of the sorted suffixes, so one sweep over the
+     * suffixes with a stack of open seeds lists, for each suffix, the seeds it starts.
+     */
+    private void buildLattice(SubstringIndex idx, Seeds seeds, int take) {
+        int[] sa = idx.sa;
+        int m = sa.length;
+        int n = text.length;
+        int c = corpus.numChars;
+        int[] seedLb = seeds.lb();
+        int[] seedRb = seeds.rb();
+        long[] sweep = seeds.sweep();
         int[] perRank = new int[m + 1];
         for (int k = 0; k < take; k++) {
             perRank[seedLb[k]]++;
@@ -274,7 +309,6 @@ final class UnigramTrainer {
         }
         posStart[n] = (int) totalEdges;
         edge = new int[(int) totalEdges];
-        Arrays.sort(sweep);
         int[] stack = new int[maxLen + 4];
         int[] stackEdge = new int[maxLen + 4];
         int depth = 0;
@@ -295,8 +329,6 @@ final class UnigramTrainer {
                 edge[e++] = stackEdge[k];
             }
         }
-        updateMinScore();
-        log("lattice edges");
     }
 
     /** Whether text[p .. p+len) is a valid piece (see {@link Scripts#validPiece}). */
@@ -584,11 +616,39 @@ final class UnigramTrainer {
 
     // ---- pruning ----------------------------------------------------------------------------------
 
+    /**
+     * Drops the pieces whose removal costs the corpus least, down to {@code SHRINKING_FACTOR} of the
+     * vocabulary (not below {@code desired}), as spm_train does: (1) which pieces another segmentation
+     * can replace, (2) how often the current model uses each piece, (3) the likelihood lost by removing each.
+     */
     private void prune(Pool pool, int desired) {
         int np = numPieces;
         double unkScore = minScore - UNK_PENALTY;
-        // 1. for each piece: is it its own best segmentation, and if so what replaces it
-        boolean[] alwaysKeep = new boolean[np];
+        int[][] alternatives = alternatives(pool, np, unkScore);
+        double[] freq = pieceFrequencies(pool, np, unkScore);
+        boolean[] keep = keepByLoss(alternatives, freq, np, desired);
+        int kept = 0;
+        int[] remap = new int[np];
+        for (int i = 0; i < np; i++) {
+            remap[i] = keep[i] ? kept++ : -1;
+        }
+        double[] newScore = new double[kept];
+        for (int i = 0; i < np; i++) {
+            if (keep[i]) {
+                newScore[remap[i]] = score[i];
+            }
+        }
+        apply(remap, kept, newScore);
+    }
+
+    /** A piece that must stay: a character, or a piece with no other segmentation. */
+    private static final int[] KEEP = new int[0];
+
+    /**
+     * Phase 1, per piece: {@link #KEEP}, null when its own best segmentation is already split (removable
+     * at no loss), or the pieces of its best other segmentation (-1 for an unknown character).
+     */
+    private int[][] alternatives(Pool pool, int np, double unkScore) {
         int[][] alternatives = new int[np][];
         int parts = threads * 4;
         pool.map(parts, part -> {
@@ -596,87 +656,90 @@ final class UnigramTrainer {
             int[] back = new int[maxLen + 1];
             int[] backPiece = new int[maxLen + 1];
             for (int i = part; i < np; i += parts) {
-                if (pIsChar[i] || pLen[i] == 1) {
-                    alwaysKeep[i] = true;
-                    continue;
-                }
-                int start = pOcc[i];
-                int len = pLen[i];
-                Arrays.fill(best, 0, len + 1, Double.NEGATIVE_INFINITY);
-                best[0] = 0;
-                double fullScore = Double.NEGATIVE_INFINITY;
-                double altScore = Double.NEGATIVE_INFINITY;
-                int altFrom = -1;
-                int altPiece = -1;
-                for (int p = 0; p < len; p++) {
-                    double b = best[p];
-                    if (b == Double.NEGATIVE_INFINITY) {
-                        continue;
-                    }
-                    boolean single = false;
-                    for (int e = posStart[start + p], end = posStart[start + p + 1]; e < end; e++) {
-                        int x = edge[e];
-                        int l = x & LEN_MASK;
-                        single |= l == 1;
-                        if (p + l > len) {
-                            continue;
-                        }
-                        int piece = x >>> LEN_BITS;
-                        double sc = b + score[piece];
-                        if (p + l == len) {
-                            if (piece == i) {
-                                fullScore = sc;
-                            } else if (sc > altScore) {
-                                altScore = sc;
-                                altFrom = p;
-                                altPiece = piece;
-                            }
-                        } else if (sc > best[p + l]) {
-                            best[p + l] = sc;
-                            back[p + l] = p;
-                            backPiece[p + l] = piece;
-                        }
-                    }
-                    if (!single) {
-                        double sc = b + unkScore;
-                        if (p + 1 == len) {
-                            if (sc > altScore) {
-                                altScore = sc;
-                                altFrom = p;
-                                altPiece = -1;
-                            }
-                        } else if (sc > best[p + 1]) {
-                            best[p + 1] = sc;
-                            back[p + 1] = p;
-                            backPiece[p + 1] = -1;
-                        }
-                    }
-                }
-                if (altFrom < 0) {
-                    alwaysKeep[i] = true; // no other segmentation at all
-                    continue;
-                }
-                if (altScore > fullScore) {
-                    alwaysKeep[i] = false; // its own best segmentation is split: removable
-                    continue;
-                }
-                alwaysKeep[i] = true;
-                int count = 1;
-                for (int p = altFrom; p > 0; p = back[p]) {
-                    count++;
-                }
-                int[] alt = new int[count];
-                alt[count - 1] = altPiece;
-                int k = count - 2;
-                for (int p = altFrom; p > 0; p = back[p]) {
-                    alt[k--] = backPiece[p];
-                }
-                alternatives[i] = alt;
+                alternatives[i] = alternative(i, unkScore, best, back, backPiece);
             }
             return null;
         });
+        return alternatives;
+    }
 
-        // 2. Viterbi over all words: how often each piece is used
+    private int[] alternative(int i, double unkScore, double[] best, int[] back, int[] backPiece) {
+        if (pIsChar[i] || pLen[i] == 1) {
+            return KEEP;
+        }
+        int start = pOcc[i];
+        int len = pLen[i];
+        Arrays.fill(best, 0, len + 1, Double.NEGATIVE_INFINITY);
+        best[0] = 0;
+        double fullScore = Double.NEGATIVE_INFINITY;
+        double altScore = Double.NEGATIVE_INFINITY;
+        int altFrom = -1;
+        int altPiece = -1;
+        for (int p = 0; p < len; p++) {
+            double b = best[p];
+            if (b == Double.NEGATIVE_INFINITY) {
+                continue;
+            }
+            boolean single = false;
+            for (int e = posStart[start + p], end = posStart[start + p + 1]; e < end; e++) {
+                int x = edge[e];
+                int l = x & LEN_MASK;
+                single |= l == 1;
+                if (p + l > len) {
+                    continue;
+                }
+                int piece = x >>> LEN_BITS;
+                double sc = b + score[piece];
+                if (p + l == len) {
+                    if (piece == i) {
+                        fullScore = sc;
+                    } else if (sc > altScore) {
+                        altScore = sc;
+                        altFrom = p;
+                        altPiece = piece;
+                    }
+                } else if (sc > best[p + l]) {
+                    best[p + l] = sc;
+                    back[p + l] = p;
+                    backPiece[p + l] = piece;
+                }
+            }
+            if (!single) {
+                double sc = b + unkScore;
+                if (p + 1 == len) {
+                    if (sc > altScore) {
+                        altScore = sc;
+                        altFrom = p;
+                        altPiece = -1;
+                    }
+                } else if (sc > best[p + 1]) {
+                    best[p + 1] = sc;
+                    back[p + 1] = p;
+                    backPiece[p + 1] = -1;
+                }
+            }
+        }
+        if (altFrom < 0) {
+            return KEEP; // no other segmentation at all
+        }
+        if (altScore > fullScore) {
+            return null; // its own best segmentation is split: removable
+        }
+        int count = 1;
+        for (int p = altFrom; p > 0; p = back[p]) {
+            count++;
+        }
+        int[] alt = new int[count];
+        alt[count - 1] = altPiece;
+        int k = count - 2;
+        for (int p = altFrom; p > 0; p = back[p]) {
+            alt[k--] = backPiece[p];
+        }
+        return alt;
+    }
+
+    /** Phase 2: how often the current model's Viterbi segmentation uses each piece; the last entry is the total word count. */
+    private double[] pieceFrequencies(Pool pool, int np, double unkScore) {
         int wparts = wordChunks.length - 1;
         List<double[]> partial = pool.map(wparts, part -> {
             double[] freq = new double[np + 1];
@@ -710,24 +773,30 @@ final class UnigramTrainer {
                 freq[i] += o[i];
             }
         }
+        return freq;
+    }
+
+    /**
+     * Phase 3: keeps the pieces that must stay, then the replaceable ones whose removal loses the
+     * most likelihood, until the pruned size is reached. Returns which pieces stay.
+     */
+    private boolean[] keepByLoss(int[][] alternatives, double[] freq, int np, int desired) {
         double vsum = freq[np];
         double sum = 0;
         for (int i = 0; i < np; i++) {
             sum += freq[i];
         }
         double logSum = Math.log(sum);
-
-        // 3. loss of removing each piece
         boolean[] keep = new boolean[np];
         int kept = 0;
         IntArray cand = new IntArray();
         double[] loss = new double[np];
         for (int i = 0; i < np; i++) {
-            if (freq[i] == 0 || !alwaysKeep[i]) {
+            int[] alt = alternatives[i];
+            if (freq[i] == 0 || alt == null) {
                 continue;
             }
-            int[] alt = alternatives[i];
-            if (alt == null) {
+            if (alt == KEEP) {
                 keep[i] = true;
                 kept++;
                 continue;
@@ -754,18 +823,7 @@ final class UnigramTrainer {
             keep[c[k]] = true;
             kept++;
         }
-        int[] remap = new int[np];
-        double[] newScore = new double[kept];
-        int j = 0;
-        for (int i = 0; i < np; i++) {
-            if (keep[i]) {
-                newScore[j] = score[i];
-                remap[i] = j++;
-            } else {
-                remap[i] = -1;
-            }
-        }
-        apply(remap, kept, newScore);
+        return keep;
     }
 
     /** Viterbi over word positions [s, s+len): fills best/back arrays (index = end offset). */
