@@ -61,9 +61,35 @@ final class TrainingCorpus {
     /** Builds the corpus from counted words (keys without the leading mark). */
     static TrainingCorpus build(WordCounter.WordTable table, double characterCoverage) {
         WordCounter.Entries entries = table.entries();
-        String[] keys = entries.words();
-        long[] counts = entries.counts();
-        // 1. character frequencies (the mark once per word)
+        Alphabet alphabet = alphabet(entries.words(), entries.counts(), characterCoverage);
+        Words words = encode(entries.words(), entries.counts(), alphabet);
+        mergeCollisions(words);
+        return dropMerged(alphabet, words);
+    }
+
+    /** The characters kept (most frequent first), how many distinct ones the text has, and the share of it they cover. */
+    private record Alphabet(int[] codePoints, long[] freq, int seen, double coverage, int[] bmpId, IntLongMap astralId) {
+
+        int unk() {
+            return codePoints.length;
+        }
+
+        /** A code point's character id; {@link #unk} for NUL and every character not kept. */
+        int id(int cp) {
+            if (cp < 0x10000) {
+                return cp == 0 ? unk() : bmpId[cp];
+            }
+            long v = astralId.get(cp);
+            return v == 0 ? unk() : (int) (v - 1);
+        }
+    }
+
+    /** Words as character-id sequences, each with its leading word mark, and their frequencies. */
+    private record Words(int[] text, int[] starts, long[] freq, boolean[] hasUnk, long totalChars) {
+    }
+
+    /** 1. Character frequencies (the word mark once per word); the most frequent ones up to the coverage are kept. */
+    private static Alphabet alphabet(String[] keys, long[] counts, double characterCoverage) {
         long[] bmp = new long[0x10000];
         IntLongMap astral = new IntLongMap();
         long markCount = 0;
@@ -92,7 +118,6 @@ final class TrainingCorpus {
             }
         }
         seen += astral.size();
-        long[] packed = new long[seen]; // sort key: we sort indexes by (count desc, code point asc)
         int[] cps = new int[seen];
         long[] cnt = new long[seen];
         int n = 0;
@@ -108,6 +133,7 @@ final class TrainingCorpus {
                 cnt[n++] = astral.valueAt(i);
             }
         }
+        // by count descending, then code point ascending
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
@@ -134,11 +160,8 @@ final class TrainingCorpus {
             charCp[i] = cps[order[i]];
             charFreq[i] = cnt[order[i]];
         }
-        double coverage = all == 0 ? 0 : 1.0 * acc / all;
-        // code point -> char id
-        int unk = keep;
         int[] bmpId = new int[0x10000];
-        Arrays.fill(bmpId, unk);
+        Arrays.fill(bmpId, keep);
         IntLongMap astralId = new IntLongMap();
         for (int i = 0; i < keep; i++) {
             if (charCp[i] < 0x10000) {
@@ -147,9 +170,11 @@ final class TrainingCorpus {
                 astralId.add(charCp[i], i + 1); // +1: 0 means absent
             }
         }
-        int wsId = bmpId[Scripts.WS];
+        return new Alphabet(charCp, charFreq, seen, all == 0 ? 0 : 1.0 * acc / all, bmpId, astralId);
+    }
 
-        // 2. words as id sequences; words with unknown characters may collide and merge
+    /** 2. Every word as character ids behind the word mark. */
+    private static Words encode(String[] keys, long[] counts, Alphabet alphabet) {
         int words = keys.length;
         long totalLen = 0;
         for (String k : keys) {
@@ -158,54 +183,58 @@ final class TrainingCorpus {
         if (totalLen > Integer.MAX_VALUE - 16) {
             throw new IllegalStateException("too many distinct words to train on: use inputSentenceLimit");
         }
+        int wsId = alphabet.id(Scripts.WS);
         int[] textBuf = new int[(int) totalLen];
         int[] starts = new int[words + 1];
         long[] freq = new long[words];
         boolean[] hasUnk = new boolean[words];
-        int w = 0;
         int pos = 0;
         long totalChars = 0;
-        for (int e = 0; e < words; e++) {
-            String k = keys[e];
+        for (int w = 0; w < words; w++) {
+            String k = keys[w];
             starts[w] = pos;
-            freq[w] = counts[e];
+            freq[w] = counts[w];
             textBuf[pos++] = wsId;
             for (int i = 0; i < k.length(); ) {
                 int cp = k.codePointAt(i);
                 i += Character.charCount(cp);
-                int id;
-                if (cp < 0x10000) {
-                    id = cp == 0 ? unk : bmpId[cp];
-                } else {
-                    long v = astralId.get(cp);
-                    id = v == 0 ? unk : (int) (v - 1);
-                }
-                if (id == unk) {
+                int id = alphabet.id(cp);
+                if (id == alphabet.unk()) {
                     hasUnk[w] = true;
                 }
                 textBuf[pos++] = id;
             }
             totalChars += freq[w] * (pos - starts[w]);
-            w++;
         }
-        starts[w] = pos;
+        starts[words] = pos;
+        return new Words(textBuf, starts, freq, hasUnk, totalChars);
+    }
 
-        // merge words that became equal once rare characters turned unknown
-        java.util.HashMap<IntSeq, Integer> seen2 = new java.util.HashMap<>();
-        for (int i = 0; i < words; i++) {
-            if (hasUnk[i]) {
-                IntSeq key = new IntSeq(textBuf, starts[i], starts[i + 1]);
-                Integer first = seen2.putIfAbsent(key, i);
+    /** Words that became equal once rare characters turned unknown merge into the first: its frequency grows, theirs drops to 0. */
+    private static void mergeCollisions(Words words) {
+        java.util.HashMap<IntSeq, Integer> seen = new java.util.HashMap<>();
+        long[] freq = words.freq();
+        for (int i = 0; i < freq.length; i++) {
+            if (words.hasUnk()[i]) {
+                IntSeq key = new IntSeq(words.text(), words.starts()[i], words.starts()[i + 1]);
+                Integer first = seen.putIfAbsent(key, i);
                 if (first != null) {
                     freq[first] += freq[i];
                     freq[i] = 0;
                 }
             }
         }
-        // 3. drop the words merged into others (the table's order is already deterministic)
+    }
+
+    /** 3. The corpus without the words merged into others (the table's order is already deterministic). */
+    private static TrainingCorpus dropMerged(Alphabet alphabet, Words words) {
+        int[] textBuf = words.text();
+        int[] starts = words.starts();
+        long[] freq = words.freq();
+        int count = freq.length;
         int live = 0;
         int total = 0;
-        for (int i = 0; i < words; i++) {
+        for (int i = 0; i < count; i++) {
             if (freq[i] > 0) {
                 live++;
                 total += starts[i + 1] - starts[i];
@@ -214,13 +243,13 @@ final class TrainingCorpus {
         int[] outText = textBuf;
         int[] outStart = starts;
         long[] outFreq = freq;
-        if (live < words) {
+        if (live < count) {
             outStart = new int[live + 1];
             outFreq = new long[live];
             outText = new int[total];
             int p = 0;
             int k = 0;
-            for (int i = 0; i < words; i++) {
+            for (int i = 0; i < count; i++) {
                 if (freq[i] > 0) {
                     outStart[k] = p;
                     outFreq[k++] = freq[i];
@@ -231,7 +260,8 @@ final class TrainingCorpus {
             }
             outStart[live] = p;
         }
-        return new TrainingCorpus(charCp, charFreq, seen, coverage, outStart, outText, outFreq, totalChars);
+        return new TrainingCorpus(alphabet.codePoints(), alphabet.freq(), alphabet.seen(), alphabet.coverage(), outStart, outText, outFreq,
+                words.totalChars());
     }
 
     /** A hashable view of an int range (for merging words). */
