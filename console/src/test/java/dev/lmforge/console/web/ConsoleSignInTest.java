@@ -63,6 +63,12 @@ class ConsoleSignInTest {
     }
 
     @Test
+    void aFormLargerThanAFormIsRefusedBeforeItIsRead() {
+        given().redirects().follow(false).formParam("token", "x".repeat(70_000)).post("/login")
+                .then().statusCode(413).body("error", containsString("at most 65536 bytes"));
+    }
+
+    @Test
     void signingOutExpiresTheCookie() {
         given().redirects().follow(false).post("/logout")
                 .then().statusCode(303).header("Set-Cookie", containsString("Max-Age=0"));
